@@ -1,0 +1,279 @@
+//! Benchmarks of every identity call, each in its worst case.
+
+use alloc::{vec, vec::Vec};
+use frame_benchmarking::v2::*;
+use frame_support::BoundedVec;
+use frame_support::traits::{EnsureOrigin, Get, Time};
+use frame_system::RawOrigin;
+use sp_core::H256;
+use sp_runtime::traits::IdentifyAccount;
+
+use crate::*;
+
+const SEED: u32 = 0;
+const KEY: KeyAgreementKey = [7; 32];
+const DAY: Moment = 86_400_000;
+
+fn subject<T: Config>(name: &'static str, index: u32, kind: SubjectKind) -> (T::AccountId, SubjectId) {
+	let who: T::AccountId = account(name, index, SEED);
+	let id = Pallet::<T>::create_subject(kind, who.clone(), KEY, H256::zero(), None);
+	(who, id)
+}
+
+fn attest<T: Config>(practitioner: SubjectId, organization: SubjectId) {
+	Attestations::<T>::insert(
+		practitioner,
+		organization,
+		Attestation {
+			role: PractitionerRole::Physician,
+			license_hash: H256::zero(),
+			expires_at: T::Time::now() + DAY,
+			issued_at: frame_system::Pallet::<T>::block_number(),
+		},
+	);
+	AttestationCount::<T>::mutate(practitioner, |n| *n += 1);
+}
+
+/// A patient with `count` recovery guardians and a recovery threshold of `threshold`.
+fn patient_with_guardians<T: Config>(count: u32, threshold: u32) -> (T::AccountId, SubjectId, Vec<(T::AccountId, SubjectId)>) {
+	let (who, patient) = subject::<T>("patient", 0, SubjectKind::Patient);
+	let guardians: Vec<_> = (0..count)
+		.map(|i| {
+			let (g, id) = subject::<T>("guardian", i, SubjectKind::Patient);
+			Guardians::<T>::insert(patient, id, GuardianRights { delegate: true, recovery: true });
+			(g, id)
+		})
+		.collect();
+	GuardianCount::<T>::insert(patient, count);
+	RecoveryGuardianCount::<T>::insert(patient, count);
+	if threshold > 0 {
+		RecoveryConfigs::<T>::insert(
+			patient,
+			RecoveryConfig { threshold, delay: T::MinRecoveryDelay::get() },
+		);
+	}
+	(who, patient, guardians)
+}
+
+#[benchmarks]
+mod benchmarks {
+	use super::*;
+
+	#[benchmark]
+	fn register() {
+		let who: T::AccountId = whitelisted_caller();
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()), SubjectKind::Patient, KEY, H256::zero());
+		assert!(Controllers::<T>::contains_key(&who));
+	}
+
+	#[benchmark]
+	fn admit_organization() -> Result<(), BenchmarkError> {
+		let origin =
+			T::GovernanceOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		let controller: T::AccountId = account("organization", 0, SEED);
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, controller.clone(), KEY, H256::zero());
+		assert!(Controllers::<T>::contains_key(&controller));
+		Ok(())
+	}
+
+	#[benchmark]
+	fn remove_organization() -> Result<(), BenchmarkError> {
+		let origin =
+			T::GovernanceOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		let (_, org) = subject::<T>("organization", 0, SubjectKind::Organization);
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, org);
+		assert!(!Subjects::<T>::get(org).unwrap().is_active());
+		Ok(())
+	}
+
+	#[benchmark]
+	fn attest_practitioner() {
+		let (org_account, org) = subject::<T>("organization", 0, SubjectKind::Organization);
+		let (_, practitioner) = subject::<T>("practitioner", 0, SubjectKind::Practitioner);
+		for i in 1..T::MaxAttestations::get() {
+			let (_, other) = subject::<T>("organization", i, SubjectKind::Organization);
+			attest::<T>(practitioner, other);
+		}
+		#[extrinsic_call]
+		_(
+			RawOrigin::Signed(org_account),
+			practitioner,
+			PractitionerRole::Physician,
+			H256::zero(),
+			T::Time::now() + DAY,
+		);
+		assert!(Attestations::<T>::contains_key(practitioner, org));
+	}
+
+	#[benchmark]
+	fn revoke_attestation() {
+		let (org_account, org) = subject::<T>("organization", 0, SubjectKind::Organization);
+		let (_, practitioner) = subject::<T>("practitioner", 0, SubjectKind::Practitioner);
+		attest::<T>(practitioner, org);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(org_account), practitioner);
+		assert!(!Attestations::<T>::contains_key(practitioner, org));
+	}
+
+	#[benchmark]
+	fn register_gateway() {
+		let (org_account, _) = subject::<T>("organization", 0, SubjectKind::Organization);
+		let gateway: T::AccountId = account("gateway", 0, SEED);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(org_account), gateway.clone(), KEY, H256::zero());
+		assert!(Controllers::<T>::contains_key(&gateway));
+	}
+
+	#[benchmark]
+	fn remove_gateway() {
+		let (org_account, org) = subject::<T>("organization", 0, SubjectKind::Organization);
+		let gateway_account: T::AccountId = account("gateway", 0, SEED);
+		let gateway = Pallet::<T>::create_subject(
+			SubjectKind::Gateway,
+			gateway_account,
+			KEY,
+			H256::zero(),
+			Some(org),
+		);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(org_account), gateway);
+		assert!(!Subjects::<T>::get(gateway).unwrap().is_active());
+	}
+
+	#[benchmark]
+	fn rotate_controller() {
+		let (who, id) = subject::<T>("patient", 0, SubjectKind::Patient);
+		let public = T::BenchmarkHelper::new_key();
+		let new_controller = public.clone().into_account();
+		let payload = Pallet::<T>::rotation_payload(&id, &new_controller).unwrap();
+		let proof = T::BenchmarkHelper::sign(&public, &payload);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who), new_controller.clone(), proof);
+		assert_eq!(Controllers::<T>::get(&new_controller), Some(id));
+	}
+
+	#[benchmark]
+	fn rotate_key_agreement() {
+		let (who, id) = subject::<T>("patient", 0, SubjectKind::Patient);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who), [9; 32]);
+		assert_eq!(Subjects::<T>::get(id).unwrap().key_agreement, [9; 32]);
+	}
+
+	#[benchmark]
+	fn add_guardian() {
+		let max = T::MaxGuardians::get();
+		let (who, patient, _) = patient_with_guardians::<T>(max - 1, max - 1);
+		let (_, guardian) = subject::<T>("new-guardian", 0, SubjectKind::Patient);
+		let rights = GuardianRights { delegate: true, recovery: true };
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who), guardian, rights);
+		assert_eq!(Guardians::<T>::get(patient, guardian), Some(rights));
+	}
+
+	#[benchmark]
+	fn remove_guardian() {
+		let max = T::MaxGuardians::get();
+		let (who, patient, guardians) = patient_with_guardians::<T>(max, max - 1);
+		let guardian = guardians[0].1;
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who), guardian);
+		assert!(Guardians::<T>::get(patient, guardian).is_none());
+	}
+
+	#[benchmark]
+	fn set_recovery() {
+		let max = T::MaxGuardians::get();
+		let (who, patient, _) = patient_with_guardians::<T>(max, 0);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who), max, T::MinRecoveryDelay::get());
+		assert!(RecoveryConfigs::<T>::contains_key(patient));
+	}
+
+	#[benchmark]
+	fn initiate_recovery() {
+		let (_, patient, guardians) = patient_with_guardians::<T>(1, 1);
+		let new_controller: T::AccountId = account("new-controller", 0, SEED);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(guardians[0].0.clone()), patient, new_controller);
+		assert!(Recoveries::<T>::contains_key(patient));
+	}
+
+	#[benchmark]
+	fn approve_recovery() {
+		let max = T::MaxGuardians::get();
+		let (_, patient, guardians) = patient_with_guardians::<T>(max, max);
+		let approvals = guardians[..(max - 1) as usize].iter().map(|(_, id)| *id).collect::<Vec<_>>();
+		Recoveries::<T>::insert(
+			patient,
+			ActiveRecovery {
+				new_controller: account("new-controller", 0, SEED),
+				initiated_at: frame_system::Pallet::<T>::block_number(),
+				approvals: BoundedVec::truncate_from(approvals),
+			},
+		);
+		let last = guardians[(max - 1) as usize].0.clone();
+		#[extrinsic_call]
+		_(RawOrigin::Signed(last), patient);
+		assert_eq!(Recoveries::<T>::get(patient).unwrap().approvals.len() as u32, max);
+	}
+
+	#[benchmark]
+	fn complete_recovery(g: Linear<1, { T::MaxGuardians::get() }>) {
+		let (_, patient, guardians) = patient_with_guardians::<T>(g, g);
+		let new_controller: T::AccountId = account("new-controller", 0, SEED);
+		let approvals = guardians.iter().map(|(_, id)| *id).collect::<Vec<_>>();
+		Recoveries::<T>::insert(
+			patient,
+			ActiveRecovery {
+				new_controller: new_controller.clone(),
+				initiated_at: frame_system::Pallet::<T>::block_number(),
+				approvals: BoundedVec::truncate_from(approvals),
+			},
+		);
+		frame_system::Pallet::<T>::set_block_number(
+			frame_system::Pallet::<T>::block_number() + T::MinRecoveryDelay::get(),
+		);
+		let caller: T::AccountId = whitelisted_caller();
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller), patient);
+		assert_eq!(Controllers::<T>::get(&new_controller), Some(patient));
+	}
+
+	#[benchmark]
+	fn cancel_recovery() {
+		let (who, patient, guardians) = patient_with_guardians::<T>(1, 1);
+		Recoveries::<T>::insert(
+			patient,
+			ActiveRecovery {
+				new_controller: account("new-controller", 0, SEED),
+				initiated_at: frame_system::Pallet::<T>::block_number(),
+				approvals: BoundedVec::truncate_from(vec![guardians[0].1]),
+			},
+		);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who));
+		assert!(!Recoveries::<T>::contains_key(patient));
+	}
+
+	#[benchmark]
+	fn deactivate() {
+		let (who, patient, _) = patient_with_guardians::<T>(1, 1);
+		Recoveries::<T>::insert(
+			patient,
+			ActiveRecovery {
+				new_controller: account("new-controller", 0, SEED),
+				initiated_at: frame_system::Pallet::<T>::block_number(),
+				approvals: BoundedVec::new(),
+			},
+		);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who));
+		assert!(!Subjects::<T>::get(patient).unwrap().is_active());
+	}
+
+	impl_benchmark_test_suite!(Pallet, crate::mock::ExtBuilder::default().build(), crate::mock::Test);
+}

@@ -1,0 +1,96 @@
+use frame_support::{assert_noop, assert_ok};
+
+use super::*;
+
+#[test]
+fn rotating_the_controller_keeps_the_identifier() {
+	ExtBuilder::default().build_and_execute(|| {
+		let id = register("patient", SubjectKind::Patient);
+		let proof = rotation_proof(&id, "patient-new");
+		assert_ok!(Identity::rotate_controller(signed("patient"), account("patient-new"), proof));
+
+		assert_eq!(
+			last_event(),
+			Event::ControllerRotated { subject: id, old: account("patient"), new: account("patient-new") }
+		);
+		assert_eq!(Identity::subject_of(&account("patient-new")), Some(id));
+		assert_eq!(Subjects::<Test>::get(id).unwrap().controller, account("patient-new"));
+	});
+}
+
+#[test]
+fn the_old_account_stops_working_after_rotation() {
+	ExtBuilder::default().build_and_execute(|| {
+		let id = register("patient", SubjectKind::Patient);
+		let proof = rotation_proof(&id, "patient-new");
+		assert_ok!(Identity::rotate_controller(signed("patient"), account("patient-new"), proof));
+
+		assert_noop!(Identity::rotate_key_agreement(signed("patient"), KEY_B), Error::<Test>::NotRegistered);
+		assert_noop!(
+			Identity::register(signed("patient"), SubjectKind::Patient, KEY_A, PROFILE),
+			Error::<Test>::AccountRetired
+		);
+	});
+}
+
+#[test]
+fn rotation_to_an_account_already_in_use_is_refused() {
+	ExtBuilder::default().build_and_execute(|| {
+		let id = register("patient", SubjectKind::Patient);
+		register("other", SubjectKind::Patient);
+		let proof = rotation_proof(&id, "other");
+		assert_noop!(
+			Identity::rotate_controller(signed("patient"), account("other"), proof),
+			Error::<Test>::AccountInUse
+		);
+	});
+}
+
+#[test]
+fn rotation_without_the_new_keys_signature_is_refused() {
+	ExtBuilder::default().build_and_execute(|| {
+		let id = register("patient", SubjectKind::Patient);
+		// Signed by the old key, not the new one.
+		let payload = Identity::rotation_payload(&id, &account("patient-new")).unwrap();
+		let forged: sp_runtime::MultiSignature = pair("patient").sign(&payload).into();
+		assert_noop!(
+			Identity::rotate_controller(signed("patient"), account("patient-new"), forged),
+			Error::<Test>::BadRotationProof
+		);
+	});
+}
+
+#[test]
+fn a_rotation_proof_cannot_be_replayed() {
+	ExtBuilder::default().build_and_execute(|| {
+		let id = register("patient", SubjectKind::Patient);
+		let first = rotation_proof(&id, "second");
+		assert_ok!(Identity::rotate_controller(signed("patient"), account("second"), first));
+		// A proof for "third" made before the next rotation still names the old rotation count.
+		let stale_payload = {
+			let mut record = Subjects::<Test>::get(id).unwrap();
+			record.rotations -= 1;
+			let genesis = frame_system::Pallet::<Test>::block_hash(0);
+			let mut p = ROTATION_CONTEXT.to_vec();
+			codec::Encode::encode_to(&(genesis, id, account("third"), record.rotations), &mut p);
+			p
+		};
+		let stale: sp_runtime::MultiSignature = pair("third").sign(&stale_payload).into();
+		assert_noop!(
+			Identity::rotate_controller(signed("second"), account("third"), stale),
+			Error::<Test>::BadRotationProof
+		);
+		let fresh = rotation_proof(&id, "third");
+		assert_ok!(Identity::rotate_controller(signed("second"), account("third"), fresh));
+	});
+}
+
+#[test]
+fn rotating_the_key_agreement_key() {
+	ExtBuilder::default().build_and_execute(|| {
+		let id = register("patient", SubjectKind::Patient);
+		assert_ok!(Identity::rotate_key_agreement(signed("patient"), KEY_B));
+		assert_eq!(last_event(), Event::KeyAgreementRotated { subject: id, key_agreement: KEY_B });
+		assert_eq!(Subjects::<Test>::get(id).unwrap().key_agreement, KEY_B);
+	});
+}
