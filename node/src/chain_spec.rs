@@ -41,3 +41,15 @@ pub fn local_testnet_config() -> Result<ChainSpec, String> {
 		.with_genesis_config_preset_name(sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET)
 		.build())
 }
+
+/// The development chain with 1,000,000 audit entries at genesis, for scripts/bench-audit.sh.
+pub fn audit_bench_config() -> Result<ChainSpec, String> {
+	Ok(ChainSpec::builder(wasm()?, None)
+		.with_name("MedChain Audit Benchmark")
+		.with_id("medchain_audit_bench")
+		.with_protocol_id("medchain")
+		.with_chain_type(ChainType::Development)
+		.with_properties(properties())
+		.with_genesis_config_preset_name(medchain_runtime::genesis_config_presets::AUDIT_BENCH_PRESET)
+		.build())
+}

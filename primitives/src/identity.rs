@@ -191,6 +191,10 @@ pub trait SubjectRegistry<AccountId> {
 	fn subject_of(account: &AccountId) -> Option<SubjectId>;
 	/// The kind of an active subject; `None` for unknown or deactivated subjects.
 	fn active_kind(subject: &SubjectId) -> Option<SubjectKind>;
+	/// Whether `subject` was ever registered (tombstones included).
+	fn exists(subject: &SubjectId) -> bool;
+	/// The organizations whose attestation of `practitioner` is live at `now`.
+	fn organizations_of(practitioner: &SubjectId, now: Moment) -> Vec<SubjectId>;
 	/// Whether `practitioner` holds at least one live attestation at `now`.
 	fn is_practitioner(practitioner: &SubjectId, now: Moment) -> bool;
 	/// Whether `organization` attests `practitioner` with a live attestation at `now`.

@@ -11,6 +11,8 @@
 
 extern crate alloc;
 
+pub mod audit;
+pub mod consent;
 pub mod identity;
 
 use sp_runtime::{

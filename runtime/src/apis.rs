@@ -16,10 +16,18 @@ use sp_runtime::{
 };
 use sp_version::RuntimeVersion;
 
-use medchain_primitives::identity::{IdentityDocument, SubjectId};
+use medchain_primitives::{
+	audit::{AuditEntry, AuditQueryError, ChainVerification, TrailHead},
+	consent::{
+		AccessDecision, AccessTarget, ConsentAction, ConsentId, ConsentRecord, EmergencyGrant,
+		EmergencyId, PurposeOfUse,
+	},
+	identity::{IdentityDocument, SubjectId},
+	Moment,
+};
 
 use super::{
-	AccountId, Aura, Balance, Block, Executive, Grandpa, Identity, InherentDataExt, Nonce, Runtime,
+	AccountId, AuditLog, Aura, Balance, Block, Consent, Executive, Grandpa, Identity, InherentDataExt, Nonce, Runtime,
 	RuntimeCall, RuntimeGenesisConfig, SessionKeys, System, TransactionPayment, VERSION,
 };
 
@@ -218,6 +226,67 @@ impl_runtime_apis! {
 
 		fn rotation_payload(subject: SubjectId, new_controller: AccountId) -> Option<Vec<u8>> {
 			Identity::rotation_payload(&subject, &new_controller)
+		}
+	}
+
+	impl medchain_primitives::audit::AuditApi<Block> for Runtime {
+		fn head(patient: SubjectId) -> TrailHead {
+			pallet_audit_log::Heads::<Runtime>::get(patient)
+		}
+
+		fn entries(patient: SubjectId, before: Option<u64>, limit: u32) -> Result<Vec<AuditEntry>, AuditQueryError> {
+			AuditLog::entries(&patient, before, limit)
+		}
+
+		fn entries_in_time(
+			patient: SubjectId,
+			from: Moment,
+			to: Moment,
+			before: Option<u64>,
+			limit: u32,
+		) -> Result<Vec<AuditEntry>, AuditQueryError> {
+			AuditLog::entries_in_time(&patient, from, to, before, limit)
+		}
+
+		fn entries_by_actor(
+			actor: SubjectId,
+			before: Option<u64>,
+			limit: u32,
+		) -> Result<Vec<(SubjectId, AuditEntry)>, AuditQueryError> {
+			AuditLog::entries_by_actor(&actor, before, limit)
+		}
+
+		fn verify(patient: SubjectId) -> ChainVerification {
+			AuditLog::verify(&patient)
+		}
+	}
+
+	impl medchain_primitives::consent::ConsentApi<Block> for Runtime {
+		fn check_access(
+			patient: SubjectId,
+			accessor: SubjectId,
+			action: ConsentAction,
+			target: AccessTarget,
+			purpose: PurposeOfUse,
+			at: Option<Moment>,
+		) -> AccessDecision {
+			Consent::check_access(&patient, &accessor, action, &target, purpose, at)
+		}
+
+		fn consent(id: ConsentId) -> Option<ConsentRecord> {
+			Consent::consent(id)
+		}
+
+		fn consents_of_patient(patient: SubjectId, before: Option<u32>, limit: u32) -> Vec<ConsentRecord> {
+			Consent::consents_of_patient(&patient, before, limit)
+		}
+
+		fn consents_of_grantee(grantee: SubjectId, before: Option<u32>, limit: u32) -> Vec<ConsentRecord> {
+			Consent::consents_of_grantee(&grantee, before, limit)
+		}
+
+		fn emergency(id: EmergencyId) -> Option<EmergencyGrant> {
+			pallet_consent::Emergencies::<Runtime>::get(id)
 		}
 	}
 

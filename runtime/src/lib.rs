@@ -180,4 +180,10 @@ mod runtime {
 	// MedChain's own pallets start at 10.
 	#[runtime::pallet_index(10)]
 	pub type Identity = pallet_patient_identity;
+
+	#[runtime::pallet_index(11)]
+	pub type AuditLog = pallet_audit_log;
+
+	#[runtime::pallet_index(12)]
+	pub type Consent = pallet_consent;
 }

@@ -1061,6 +1061,20 @@ impl<T: Config> SubjectRegistry<T::AccountId> for Pallet<T> {
 		Subjects::<T>::get(subject).filter(|s| s.is_active()).map(|s| s.kind)
 	}
 
+	fn exists(subject: &SubjectId) -> bool {
+		Subjects::<T>::contains_key(subject)
+	}
+
+	fn organizations_of(practitioner: &SubjectId, now: Moment) -> Vec<SubjectId> {
+		if Self::active_kind(practitioner) != Some(SubjectKind::Practitioner) {
+			return Vec::new();
+		}
+		Attestations::<T>::iter_prefix(practitioner)
+			.filter(|(organization, a)| Self::attestation_live(organization, a, now))
+			.map(|(organization, _)| organization)
+			.collect()
+	}
+
 	fn is_practitioner(practitioner: &SubjectId, now: Moment) -> bool {
 		Self::active_kind(practitioner) == Some(SubjectKind::Practitioner) &&
 			Attestations::<T>::iter_prefix(practitioner)
@@ -1126,3 +1140,34 @@ impl BenchmarkHelper<sp_runtime::MultiSigner, sp_runtime::MultiSignature> for Sr
 
 #[cfg(feature = "runtime-benchmarks")]
 const BENCHMARK_KEY_TYPE: sp_core::crypto::KeyTypeId = sp_core::crypto::KeyTypeId(*b"mdid");
+
+/// Subject creation for other pallets' benchmarks, which need patients, practitioners,
+/// organizations and gateways without going through signed calls.
+#[cfg(feature = "runtime-benchmarks")]
+impl<T: Config> Pallet<T> {
+	/// Registers `controller` as an active subject of `kind` (a gateway of `organization`).
+	pub fn benchmark_subject(
+		kind: SubjectKind,
+		controller: T::AccountId,
+		organization: Option<SubjectId>,
+	) -> SubjectId {
+		Self::create_subject(kind, controller, [0; 32], H256::zero(), organization)
+	}
+
+	/// Makes `organization` attest `practitioner` for a day from now.
+	pub fn benchmark_attest(practitioner: SubjectId, organization: SubjectId) {
+		if !Attestations::<T>::contains_key(practitioner, organization) {
+			AttestationCount::<T>::mutate(practitioner, |n| *n += 1);
+		}
+		Attestations::<T>::insert(
+			practitioner,
+			organization,
+			Attestation {
+				role: PractitionerRole::Physician,
+				license_hash: H256::zero(),
+				expires_at: T::Time::now().saturating_add(86_400_000),
+				issued_at: frame_system::Pallet::<T>::block_number(),
+			},
+		);
+	}
+}

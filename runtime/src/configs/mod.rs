@@ -20,7 +20,7 @@ use sp_version::RuntimeVersion;
 use super::{
 	AccountId, Aura, Balance, Balances, Block, BlockNumber, Hash, Nonce, PalletInfo, Runtime,
 	RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason, RuntimeOrigin, RuntimeTask,
-	Signature, System, Timestamp, DAYS, EXISTENTIAL_DEPOSIT, SLOT_DURATION, VERSION,
+	AuditLog, Identity, Signature, System, Timestamp, DAYS, EXISTENTIAL_DEPOSIT, SLOT_DURATION, VERSION,
 };
 
 /// Normal extrinsics may fill 75% of a block; the rest is kept for operational ones (governance).
@@ -137,4 +137,33 @@ impl pallet_patient_identity::Config for Runtime {
 	type WeightInfo = pallet_patient_identity::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = pallet_patient_identity::Sr25519BenchmarkHelper;
+}
+
+impl pallet_audit_log::Config for Runtime {
+	type Identity = Identity;
+	type Time = Timestamp;
+	/// A gateway flushes its access events every few seconds; 256 covers a busy hospital.
+	type MaxBatch = ConstU32<256>;
+	/// Five minutes of clock skew between a gateway and the chain.
+	type MaxClockSkew = ConstU64<{ 5 * 60 * 1000 }>;
+	type WeightInfo = pallet_audit_log::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = crate::benchmarks::AuditBenchmarkHelper;
+}
+
+impl pallet_consent::Config for Runtime {
+	type Identity = Identity;
+	type Audit = AuditLog;
+	type Time = Timestamp;
+	/// Root until the consortium council lands; then a council motion.
+	type GovernanceOrigin = frame_system::EnsureRoot<AccountId>;
+	/// A consent naming more than 64 records should name a data class instead.
+	type MaxRecordsPerConsent = ConstU32<64>;
+	/// Separate consents per purpose or period for one grantee; 16 is generous.
+	type MaxConsentsPerPair = ConstU32<16>;
+	/// Eight hours: a shift. Governance can change it.
+	type DefaultMaxEmergencyDuration = ConstU64<{ 8 * 60 * 60 * 1000 }>;
+	type WeightInfo = pallet_consent::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = crate::benchmarks::ConsentBenchmarkHelper;
 }

@@ -3,6 +3,8 @@
 //! `create_full` is the extension point: each MedChain RPC module (identity, consent, audit) is
 //! merged here, next to `system_*` and `payment_*`.
 
+mod medchain;
+
 use std::sync::Arc;
 
 use jsonrpsee::RpcModule;
@@ -35,6 +37,8 @@ where
 	C::Api: substrate_frame_rpc_system::AccountNonceApi<Block, AccountId, Nonce>,
 	C::Api: pallet_transaction_payment_rpc::TransactionPaymentRuntimeApi<Block, Balance>,
 	C::Api: BlockBuilder<Block>,
+	C::Api: medchain_primitives::audit::AuditApi<Block>,
+	C::Api: medchain_primitives::consent::ConsentApi<Block>,
 	P: TransactionPool + 'static,
 {
 	use pallet_transaction_payment_rpc::{TransactionPayment, TransactionPaymentApiServer};
@@ -44,7 +48,8 @@ where
 	let FullDeps { client, pool } = deps;
 
 	module.merge(System::new(client.clone(), pool).into_rpc())?;
-	module.merge(TransactionPayment::new(client).into_rpc())?;
+	module.merge(TransactionPayment::new(client.clone()).into_rpc())?;
+	module.merge(medchain::MedchainApiServer::into_rpc(medchain::Medchain::new(client)))?;
 
 	Ok(module)
 }

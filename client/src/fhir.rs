@@ -1,0 +1,299 @@
+//! FHIR R4 JSON for MedChain's on-chain facts: `Consent`, `AuditEvent`, and `Bundle`s of them.
+//!
+//! Identifiers become `Reference.identifier`s (`urn:medchain:did`), codes from MedChain's fixed
+//! vocabularies become `Coding`s in `urn:medchain:fhir:*` systems, and standard codes use their
+//! HL7 systems. docs/consent.md and docs/audit.md map every field.
+
+use chrono::{DateTime, SecondsFormat};
+use medchain_primitives::{
+	audit::{AuditEntry, AuditPolicy, AuditSource},
+	consent::{ConsentRecord, ConsentStatus, DataClass, Grantee},
+	identity::SubjectId,
+	Moment,
+};
+use serde_json::{json, Value};
+
+/// The identifier system of MedChain subjects.
+pub const DID_SYSTEM: &str = "urn:medchain:did";
+/// The code system of MedChain data classes.
+pub const DATA_CLASS_SYSTEM: &str = "urn:medchain:fhir:data-class";
+/// The identifier system of record ids.
+pub const RECORD_SYSTEM: &str = "urn:medchain:record";
+/// The code system of audit event subtypes.
+pub const AUDIT_SUBTYPE_SYSTEM: &str = "urn:medchain:fhir:audit-event-subtype";
+/// The code system of access-denial reasons.
+pub const DENY_REASON_SYSTEM: &str = "urn:medchain:fhir:deny-reason";
+const ACT_REASON_SYSTEM: &str = "http://terminology.hl7.org/CodeSystem/v3-ActReason";
+const CONSENT_ACTION_SYSTEM: &str = "http://terminology.hl7.org/CodeSystem/consentaction";
+const CONSENT_SCOPE_SYSTEM: &str = "http://terminology.hl7.org/CodeSystem/consentscope";
+const AUDIT_TYPE_SYSTEM: &str = "http://terminology.hl7.org/CodeSystem/audit-event-type";
+const LOINC: &str = "http://loinc.org";
+
+/// An instant as FHIR writes it (`2026-01-01T00:00:00.000Z`).
+pub fn instant(ms: Moment) -> String {
+	DateTime::from_timestamp_millis(ms as i64)
+		.unwrap_or_default()
+		.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+/// A `Reference` to a MedChain subject by its DID.
+pub fn subject_reference(subject: &SubjectId) -> Value {
+	json!({ "identifier": { "system": DID_SYSTEM, "value": subject.to_did() } })
+}
+
+fn hex(bytes: &[u8]) -> String {
+	bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn class_coding(class: DataClass) -> Value {
+	json!({ "system": DATA_CLASS_SYSTEM, "code": class.code() })
+}
+
+/// A consent as a FHIR R4 `Consent` resource.
+pub fn consent(c: &ConsentRecord) -> Value {
+	let status = match c.status {
+		ConsentStatus::Active => "active",
+		ConsentStatus::Revoked { .. } => "inactive",
+	};
+	let mut period = json!({ "start": instant(c.valid_from) });
+	if let Some(until) = c.valid_until {
+		period["end"] = json!(instant(until));
+	}
+	let (actor_ref, actor_type) = match c.grantee {
+		Grantee::Practitioner(s) => (subject_reference(&s), "Practitioner"),
+		Grantee::Organization(s) => (subject_reference(&s), "Organization"),
+	};
+	let mut actor_ref = actor_ref;
+	actor_ref["type"] = json!(actor_type);
+	let mut provision = json!({
+		"type": "permit",
+		"period": period,
+		"actor": [{
+			"role": { "coding": [{
+				"system": "http://terminology.hl7.org/CodeSystem/v3-ParticipationType",
+				"code": "IRCP"
+			}] },
+			"reference": actor_ref
+		}],
+		"action": c.actions.iter().map(|a| json!({ "coding": [{ "system": CONSENT_ACTION_SYSTEM, "code": a.code() }] })).collect::<Vec<_>>(),
+		"purpose": c.purposes.iter().map(|p| json!({ "system": ACT_REASON_SYSTEM, "code": p.code() })).collect::<Vec<_>>(),
+	});
+	if !c.classes.is_empty() {
+		provision["class"] = json!(c.classes.iter().map(class_coding).collect::<Vec<_>>());
+	}
+	if !c.records.is_empty() {
+		provision["data"] = json!(c
+			.records
+			.iter()
+			.map(|r| json!({ "meaning": "instance", "reference": { "identifier": { "system": RECORD_SYSTEM, "value": hex(&r.0) } } }))
+			.collect::<Vec<_>>());
+	}
+	if !c.excluded.is_empty() {
+		provision["provision"] = json!([{
+			"type": "deny",
+			"class": c.excluded.iter().map(class_coding).collect::<Vec<_>>()
+		}]);
+	}
+	json!({
+		"resourceType": "Consent",
+		"id": format!("medchain-consent-{}", c.id.0),
+		"status": status,
+		"scope": { "coding": [{ "system": CONSENT_SCOPE_SYSTEM, "code": "patient-privacy" }] },
+		"category": [{ "coding": [{ "system": LOINC, "code": "59284-0", "display": "Patient Consent" }] }],
+		"patient": subject_reference(&c.patient),
+		"dateTime": instant(c.granted_at),
+		"performer": [subject_reference(&c.grantor)],
+		"policyRule": { "coding": [{ "system": "http://terminology.hl7.org/CodeSystem/v3-ActCode", "code": "OPTIN" }] },
+		"provision": provision,
+	})
+}
+
+/// One audit entry of `patient`'s trail as a FHIR R4 `AuditEvent` resource.
+pub fn audit_event(patient: &SubjectId, e: &AuditEntry) -> Value {
+	let r = &e.record;
+	let mut agent = json!({
+		"who": subject_reference(&r.actor),
+		"requestor": r.requestor,
+	});
+	if let Some(policy) = r.policy {
+		agent["policy"] = json!([match policy {
+			AuditPolicy::Consent(id) => format!("urn:medchain:consent:{}", id.0),
+			AuditPolicy::Emergency(id) => format!("urn:medchain:emergency:{}", id.0),
+			AuditPolicy::OwnData => "urn:medchain:policy:own-data".to_string(),
+		}]);
+	}
+	let observer = match e.source {
+		AuditSource::Runtime => json!({ "display": "MedChain runtime" }),
+		AuditSource::Gateway(g) => subject_reference(&g),
+	};
+	let mut entities = vec![json!({
+		"what": subject_reference(patient),
+		"type": { "system": "http://terminology.hl7.org/CodeSystem/audit-entity-type", "code": "1", "display": "Person" },
+		"role": { "system": "http://terminology.hl7.org/CodeSystem/object-role", "code": "1", "display": "Patient" }
+	})];
+	if let Some(entity) = r.entity {
+		let mut what = json!({ "identifier": { "system": RECORD_SYSTEM, "value": hex(&entity.record.0) } });
+		what["display"] = json!(entity.hash.map(|h| format!("blake2-256:{}", hex(h.as_bytes()))).unwrap_or_default());
+		entities.push(json!({
+			"what": what,
+			"type": { "system": "http://terminology.hl7.org/CodeSystem/audit-entity-type", "code": "2", "display": "System Object" }
+		}));
+	}
+	entities.push(json!({
+		"type": { "system": "http://terminology.hl7.org/CodeSystem/audit-entity-type", "code": "4", "display": "Other" },
+		"description": "MedChain audit chain link",
+		"detail": [
+			{ "type": "seq", "valueString": e.seq.to_string() },
+			{ "type": "block", "valueString": e.block.to_string() },
+			{ "type": "prev-hash", "valueString": format!("0x{}", hex(e.prev_hash.as_bytes())) },
+			{ "type": "hash", "valueString": format!("0x{}", hex(e.hash.as_bytes())) }
+		]
+	}));
+	let mut event = json!({
+		"resourceType": "AuditEvent",
+		"id": format!("medchain-audit-{}-{}", hex(&patient.0[..8]), e.seq),
+		"type": { "system": AUDIT_TYPE_SYSTEM, "code": "rest", "display": "RESTful Operation" },
+		"subtype": [{ "system": AUDIT_SUBTYPE_SYSTEM, "code": r.event_type.code() }],
+		"action": r.action.code(),
+		"period": { "start": instant(r.occurred), "end": instant(r.occurred) },
+		"recorded": instant(e.recorded),
+		"outcome": r.outcome.code(),
+		"agent": [agent],
+		"source": {
+			"site": "MedChain",
+			"observer": observer,
+			"type": [{ "system": "http://terminology.hl7.org/CodeSystem/security-source-type", "code": "4", "display": "Application Server" }]
+		},
+		"entity": entities,
+	});
+	if let Some(reason) = r.deny_reason {
+		event["outcomeDesc"] = json!(format!("{reason:?}"));
+	}
+	if let Some(purpose) = r.purpose {
+		event["purposeOfEvent"] = json!([{ "coding": [{ "system": ACT_REASON_SYSTEM, "code": purpose.code() }] }]);
+	}
+	event
+}
+
+/// A `searchset` Bundle of resources.
+pub fn bundle(resources: Vec<Value>) -> Value {
+	json!({
+		"resourceType": "Bundle",
+		"type": "searchset",
+		"total": resources.len(),
+		"entry": resources
+			.into_iter()
+			.map(|r| json!({ "resource": r, "search": { "mode": "match" } }))
+			.collect::<Vec<_>>(),
+	})
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use medchain_primitives::{
+		audit::{AuditAction, AuditEventType, AuditOutcome, AuditRecord},
+		consent::{
+			ActionSet, ConsentAction, ConsentId, DataClassSet, DenyReason, PurposeOfUse,
+			PurposeSet, RecordId,
+		},
+	};
+
+	const P: SubjectId = SubjectId([1; 32]);
+	const D: SubjectId = SubjectId([2; 32]);
+
+	fn record() -> ConsentRecord {
+		ConsentRecord {
+			id: ConsentId(4),
+			patient: P,
+			grantor: P,
+			grantee: Grantee::Organization(D),
+			actions: ActionSet::of(&[ConsentAction::Read, ConsentAction::Share]),
+			classes: DataClassSet::of(&[DataClass::Labs]),
+			records: vec![RecordId([0xab; 32])],
+			excluded: DataClassSet::of(&[DataClass::MentalHealth]),
+			purposes: PurposeSet::of(&[PurposeOfUse::Treat, PurposeOfUse::EmergencyTreat]),
+			valid_from: 1_767_225_600_000,
+			valid_until: Some(1_767_312_000_000),
+			status: ConsentStatus::Active,
+			granted_at: 1_767_225_600_000,
+		}
+	}
+
+	#[test]
+	fn instants_are_utc_with_milliseconds() {
+		assert_eq!(instant(1_767_225_600_123), "2026-01-01T00:00:00.123Z");
+	}
+
+	#[test]
+	fn consent_maps_provision_fields() {
+		let v = consent(&record());
+		assert_eq!(v["resourceType"], "Consent");
+		assert_eq!(v["id"], "medchain-consent-4");
+		assert_eq!(v["status"], "active");
+		assert_eq!(v["patient"]["identifier"]["value"], P.to_did());
+		let p = &v["provision"];
+		assert_eq!(p["type"], "permit");
+		assert_eq!(p["period"]["end"], "2026-01-02T00:00:00.000Z");
+		assert_eq!(p["actor"][0]["reference"]["type"], "Organization");
+		assert_eq!(p["action"][1]["coding"][0]["code"], "disclose");
+		assert_eq!(p["purpose"][1]["code"], "ETREAT");
+		assert_eq!(p["class"][0]["code"], "labs");
+		assert_eq!(p["data"][0]["reference"]["identifier"]["value"], "ab".repeat(32));
+		assert_eq!(p["provision"][0]["type"], "deny");
+		assert_eq!(p["provision"][0]["class"][0]["code"], "mental-health");
+	}
+
+	#[test]
+	fn revoked_consent_is_inactive_and_open_period_has_no_end() {
+		let mut r = record();
+		r.status = ConsentStatus::Revoked { at: 1, by: P };
+		r.valid_until = None;
+		let v = consent(&r);
+		assert_eq!(v["status"], "inactive");
+		assert!(v["provision"]["period"].get("end").is_none());
+	}
+
+	#[test]
+	fn audit_event_maps_agent_outcome_and_chain_link() {
+		let entry = AuditEntry {
+			seq: 3,
+			record: AuditRecord {
+				event_type: AuditEventType::AccessDenied,
+				action: AuditAction::Read,
+				outcome: AuditOutcome::MinorFailure,
+				actor: D,
+				requestor: true,
+				policy: None,
+				deny_reason: Some(DenyReason::NoConsent),
+				entity: None,
+				purpose: Some(PurposeOfUse::Treat),
+				occurred: 1_767_225_600_000,
+			},
+			source: AuditSource::Gateway(SubjectId([3; 32])),
+			recorded: 1_767_225_602_000,
+			block: 9,
+			prev_hash: Default::default(),
+			hash: sp_hash(),
+		};
+		let v = audit_event(&P, &entry);
+		assert_eq!(v["resourceType"], "AuditEvent");
+		assert_eq!(v["action"], "R");
+		assert_eq!(v["outcome"], "4");
+		assert_eq!(v["outcomeDesc"], "NoConsent");
+		assert_eq!(v["subtype"][0]["code"], "access-denied");
+		assert_eq!(v["recorded"], "2026-01-01T00:00:02.000Z");
+		assert_eq!(v["agent"][0]["who"]["identifier"]["value"], D.to_did());
+		assert_eq!(v["source"]["observer"]["identifier"]["value"], SubjectId([3; 32]).to_did());
+		assert_eq!(v["purposeOfEvent"][0]["coding"][0]["code"], "TREAT");
+		let link = v["entity"].as_array().unwrap().last().unwrap();
+		assert_eq!(link["detail"][0]["valueString"], "3");
+		let b = bundle(vec![v]);
+		assert_eq!(b["total"], 1);
+		assert_eq!(b["entry"][0]["resource"]["resourceType"], "AuditEvent");
+	}
+
+	fn sp_hash() -> medchain_primitives::Hash {
+		medchain_primitives::Hash::repeat_byte(7)
+	}
+}

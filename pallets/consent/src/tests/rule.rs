@@ -1,0 +1,166 @@
+//! The access rule, case by case: the decision table in docs/consent.md.
+
+use frame_support::assert_ok;
+
+use super::*;
+
+#[test]
+fn a_patient_always_reads_their_own_data() {
+	ExtBuilder::default().build_and_execute(|| {
+		let patient = register("patient", SubjectKind::Patient);
+		for action in ConsentAction::ALL {
+			assert_eq!(
+				check(patient, patient, action, DataClass::MentalHealth, PurposeOfUse::Research),
+				AccessDecision::Permit(PermitBasis::OwnData)
+			);
+		}
+	});
+}
+
+#[test]
+fn no_consent_denies() {
+	ExtBuilder::default().build_and_execute(|| {
+		let (patient, doctor) = patient_and_doctor();
+		assert_eq!(read_labs(patient, doctor), AccessDecision::Deny(DenyReason::NoConsent));
+	});
+}
+
+#[test]
+fn unknown_and_deactivated_subjects_are_denied() {
+	ExtBuilder::default().build_and_execute(|| {
+		let (patient, doctor) = patient_and_doctor();
+		grant(treat_terms(Grantee::Practitioner(doctor)));
+		let nobody = SubjectId([9; 32]);
+		assert_eq!(read_labs(nobody, doctor), AccessDecision::Deny(DenyReason::UnknownPatient));
+		assert_eq!(read_labs(doctor, patient), AccessDecision::Deny(DenyReason::UnknownPatient));
+		assert_eq!(read_labs(patient, nobody), AccessDecision::Deny(DenyReason::UnknownAccessor));
+		assert_ok!(Identity::deactivate(signed("patient")));
+		assert_eq!(read_labs(patient, doctor), AccessDecision::Deny(DenyReason::PatientDeactivated));
+	});
+}
+
+#[test]
+fn an_unattested_practitioner_is_denied_even_with_consent() {
+	ExtBuilder::default().build_and_execute(|| {
+		let (patient, doctor) = patient_and_doctor();
+		grant(treat_terms(Grantee::Practitioner(doctor)));
+		assert_ok!(Identity::revoke_attestation(signed("hospital"), doctor));
+		assert_eq!(read_labs(patient, doctor), AccessDecision::Deny(DenyReason::NotAnAttestedPractitioner));
+		let freelancer = register("freelancer", SubjectKind::Practitioner);
+		assert_eq!(read_labs(patient, freelancer), AccessDecision::Deny(DenyReason::NotAnAttestedPractitioner));
+	});
+}
+
+#[test]
+fn validity_is_half_open_on_the_chain_clock() {
+	ExtBuilder::default().build_and_execute(|| {
+		let (patient, doctor) = patient_and_doctor();
+		let (from, until) = (NOW + HOUR, NOW + DAY);
+		let id = grant(ConsentTerms {
+			valid_from: from,
+			valid_until: Some(until),
+			..treat_terms(Grantee::Practitioner(doctor))
+		});
+		let at = |t| Consent::check_access(&patient, &doctor, ConsentAction::Read, &AccessTarget::Class(DataClass::Labs), PurposeOfUse::Treat, Some(t));
+		assert_eq!(at(from - 1), AccessDecision::Deny(DenyReason::NotYetValid));
+		assert_eq!(at(from), AccessDecision::Permit(PermitBasis::Consent(id)));
+		assert_eq!(at(until - 1), AccessDecision::Permit(PermitBasis::Consent(id)));
+		assert_eq!(at(until), AccessDecision::Deny(DenyReason::Expired));
+		// Without `at`, the block's time is used.
+		Timestamp::set_timestamp(until);
+		assert_eq!(read_labs(patient, doctor), AccessDecision::Deny(DenyReason::Expired));
+	});
+}
+
+#[test]
+fn action_and_purpose_must_be_allowed() {
+	ExtBuilder::default().build_and_execute(|| {
+		let (patient, doctor) = patient_and_doctor();
+		grant(treat_terms(Grantee::Practitioner(doctor)));
+		assert_eq!(
+			check(patient, doctor, ConsentAction::Create, DataClass::Labs, PurposeOfUse::Treat),
+			AccessDecision::Deny(DenyReason::ActionNotAllowed)
+		);
+		assert_eq!(
+			check(patient, doctor, ConsentAction::Read, DataClass::Labs, PurposeOfUse::Research),
+			AccessDecision::Deny(DenyReason::PurposeNotAllowed)
+		);
+		assert_eq!(
+			check(patient, doctor, ConsentAction::Read, DataClass::Imaging, PurposeOfUse::Treat),
+			AccessDecision::Deny(DenyReason::NotCovered)
+		);
+	});
+}
+
+#[test]
+fn the_deny_exception_excludes_a_class() {
+	ExtBuilder::default().build_and_execute(|| {
+		let (patient, doctor) = patient_and_doctor();
+		let everything_but_mental_health = DataClassSet::of(
+			&DataClass::ALL.into_iter().filter(|c| *c != DataClass::MentalHealth).collect::<Vec<_>>(),
+		);
+		let record = RecordId([3; 32]);
+		let id = grant(ConsentTerms {
+			classes: everything_but_mental_health,
+			excluded: DataClassSet::of(&[DataClass::MentalHealth]),
+			records: frame_support::BoundedVec::truncate_from(vec![record]),
+			..treat_terms(Grantee::Practitioner(doctor))
+		});
+		assert_eq!(
+			check(patient, doctor, ConsentAction::Read, DataClass::Genomics, PurposeOfUse::Treat),
+			AccessDecision::Permit(PermitBasis::Consent(id))
+		);
+		assert_eq!(
+			check(patient, doctor, ConsentAction::Read, DataClass::MentalHealth, PurposeOfUse::Treat),
+			AccessDecision::Deny(DenyReason::ClassExcluded)
+		);
+		// Naming a record does not override the exclusion of its class.
+		let target = AccessTarget::Record(record, DataClass::MentalHealth);
+		assert_eq!(
+			Consent::check_access(&patient, &doctor, ConsentAction::Read, &target, PurposeOfUse::Treat, None),
+			AccessDecision::Deny(DenyReason::ClassExcluded)
+		);
+	});
+}
+
+#[test]
+fn overlapping_grants_permit_if_any_does_and_report_the_closest_miss() {
+	ExtBuilder::default().build_and_execute(|| {
+		let (patient, doctor) = patient_and_doctor();
+		grant(ConsentTerms { valid_until: Some(NOW + HOUR), ..treat_terms(Grantee::Practitioner(doctor)) });
+		let research = grant(ConsentTerms {
+			purposes: PurposeSet::of(&[PurposeOfUse::Research]),
+			..treat_terms(Grantee::Practitioner(doctor))
+		});
+		Timestamp::set_timestamp(NOW + 2 * HOUR);
+		// The first has expired; the second allows the wrong purpose and got further.
+		assert_eq!(read_labs(patient, doctor), AccessDecision::Deny(DenyReason::PurposeNotAllowed));
+		assert_eq!(
+			check(patient, doctor, ConsentAction::Read, DataClass::Labs, PurposeOfUse::Research),
+			AccessDecision::Permit(PermitBasis::Consent(research))
+		);
+	});
+}
+
+#[test]
+fn an_organization_wide_grant_covers_its_attested_practitioners_only() {
+	ExtBuilder::default().build_and_execute(|| {
+		let (patient, doctor) = patient_and_doctor();
+		let hospital = organization("hospital");
+		let outsider = practitioner("outsider", "clinic");
+		let id = grant(treat_terms(Grantee::Organization(hospital)));
+		assert_eq!(read_labs(patient, doctor), AccessDecision::Permit(PermitBasis::Consent(id)));
+		assert_eq!(read_labs(patient, outsider), AccessDecision::Deny(DenyReason::NoConsent));
+
+		// Once the hospital no longer attests the doctor, the grant no longer covers them.
+		assert_ok!(Identity::attest_practitioner(
+			signed("clinic"),
+			doctor,
+			medchain_primitives::identity::PractitionerRole::Nurse,
+			sp_core::H256::zero(),
+			NOW + DAY,
+		));
+		assert_ok!(Identity::revoke_attestation(signed("hospital"), doctor));
+		assert_eq!(read_labs(patient, doctor), AccessDecision::Deny(DenyReason::NoConsent));
+	});
+}

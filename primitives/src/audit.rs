@@ -1,0 +1,284 @@
+//! Audit vocabulary: the entries of the per-patient, hash-chained audit trail. Fields map to
+//! FHIR R4 `AuditEvent`; see docs/audit.md for the byte layout an auditor re-hashes.
+
+use alloc::vec::Vec;
+use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use scale_info::TypeInfo;
+use sp_core::H256;
+
+use crate::{
+	consent::{ConsentId, DenyReason, EmergencyId, PurposeOfUse, RecordId},
+	identity::SubjectId,
+	Moment,
+};
+
+/// What happened. FHIR `AuditEvent.type` / `subtype`.
+#[derive(
+	Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+)]
+pub enum AuditEventType {
+	/// A consent was granted.
+	ConsentGranted,
+	/// A consent was revoked.
+	ConsentRevoked,
+	/// Emergency (break-glass) access was opened.
+	EmergencyAccess,
+	/// A record was written (anchored) or superseded.
+	RecordWritten,
+	/// A record was read through a gateway.
+	RecordRead,
+	/// A record was erased (crypto-shredded).
+	RecordErased,
+	/// An access attempt was denied.
+	AccessDenied,
+	/// The patient's identity changed (keys, guardians, recovery).
+	IdentityChanged,
+}
+
+impl AuditEventType {
+	/// The code in MedChain's `audit-event-subtype` CodeSystem.
+	pub fn code(&self) -> &'static str {
+		match self {
+			Self::ConsentGranted => "consent-granted",
+			Self::ConsentRevoked => "consent-revoked",
+			Self::EmergencyAccess => "emergency-access",
+			Self::RecordWritten => "record-written",
+			Self::RecordRead => "record-read",
+			Self::RecordErased => "record-erased",
+			Self::AccessDenied => "access-denied",
+			Self::IdentityChanged => "identity-changed",
+		}
+	}
+}
+
+/// FHIR `AuditEvent.action`: C R U D E.
+#[derive(
+	Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+)]
+pub enum AuditAction {
+	/// C: create.
+	Create,
+	/// R: read / view / print.
+	Read,
+	/// U: update.
+	Update,
+	/// D: delete.
+	Delete,
+	/// E: execute (e.g. a query or a break-glass override).
+	Execute,
+}
+
+impl AuditAction {
+	/// The FHIR code.
+	pub fn code(&self) -> &'static str {
+		match self {
+			Self::Create => "C",
+			Self::Read => "R",
+			Self::Update => "U",
+			Self::Delete => "D",
+			Self::Execute => "E",
+		}
+	}
+}
+
+/// FHIR `AuditEvent.outcome`: 0, 4, 8 or 12.
+#[derive(
+	Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+)]
+pub enum AuditOutcome {
+	/// 0: success.
+	Success,
+	/// 4: minor failure (e.g. access denied by policy).
+	MinorFailure,
+	/// 8: serious failure.
+	SeriousFailure,
+	/// 12: major failure.
+	MajorFailure,
+}
+
+impl AuditOutcome {
+	/// The FHIR code.
+	pub fn code(&self) -> &'static str {
+		match self {
+			Self::Success => "0",
+			Self::MinorFailure => "4",
+			Self::SeriousFailure => "8",
+			Self::MajorFailure => "12",
+		}
+	}
+}
+
+/// The policy that allowed an access. FHIR `AuditEvent.agent.policy`.
+#[derive(
+	Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+)]
+pub enum AuditPolicy {
+	/// A consent.
+	Consent(ConsentId),
+	/// An emergency grant.
+	Emergency(EmergencyId),
+	/// The patient acting on their own data.
+	OwnData,
+}
+
+/// Who wrote the entry. FHIR `AuditEvent.source.observer`.
+#[derive(
+	Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+)]
+pub enum AuditSource {
+	/// The runtime itself (consent, identity, records pallets).
+	Runtime,
+	/// A registered gateway of an active organization.
+	Gateway(SubjectId),
+}
+
+/// The record touched. FHIR `AuditEvent.entity.what` (identifier) and the ciphertext hash.
+#[derive(
+	Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+)]
+pub struct AuditEntity {
+	/// The record's identifier.
+	pub record: RecordId,
+	/// blake2-256 of the ciphertext, where known.
+	pub hash: Option<H256>,
+}
+
+/// What a writer says happened; the audit log adds sequence, times, source and hashes.
+#[derive(
+	Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+)]
+pub struct AuditRecord {
+	/// What happened. FHIR `type`/`subtype`.
+	pub event_type: AuditEventType,
+	/// FHIR `action`.
+	pub action: AuditAction,
+	/// FHIR `outcome`.
+	pub outcome: AuditOutcome,
+	/// Who acted. FHIR `agent.who`.
+	pub actor: SubjectId,
+	/// Whether the actor initiated the event. FHIR `agent.requestor`.
+	pub requestor: bool,
+	/// The consent or emergency grant that allowed it. FHIR `agent.policy`.
+	pub policy: Option<AuditPolicy>,
+	/// Why it was denied, for denials. FHIR `outcomeDesc` (as a code).
+	pub deny_reason: Option<DenyReason>,
+	/// The record touched. FHIR `entity`.
+	pub entity: Option<AuditEntity>,
+	/// Why. FHIR `purposeOfEvent`.
+	pub purpose: Option<PurposeOfUse>,
+	/// When the writer says it happened, ms since the Unix epoch. FHIR `period.start`.
+	pub occurred: Moment,
+}
+
+/// One entry of a patient's trail, as stored and as the runtime API returns it.
+#[derive(
+	Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+)]
+pub struct AuditEntry {
+	/// Position in the patient's trail, from 0.
+	pub seq: u64,
+	/// What the writer said happened.
+	pub record: AuditRecord,
+	/// Who wrote it.
+	pub source: AuditSource,
+	/// Block time when it was appended, ms since the Unix epoch. FHIR `recorded`.
+	pub recorded: Moment,
+	/// Block number when it was appended.
+	pub block: u32,
+	/// The previous entry's hash (all zeroes for the first entry).
+	pub prev_hash: H256,
+	/// blake2-256 of `entry_preimage(patient, …)`: see [`entry_hash`].
+	pub hash: H256,
+}
+
+/// The bytes an entry's hash covers: the patient, then every field of the entry but the hash,
+/// SCALE-encoded in declaration order.
+pub fn entry_preimage(
+	patient: &SubjectId,
+	seq: u64,
+	record: &AuditRecord,
+	source: &AuditSource,
+	recorded: Moment,
+	block: u32,
+	prev_hash: &H256,
+) -> Vec<u8> {
+	(patient, seq, record, source, recorded, block, prev_hash).encode()
+}
+
+/// The hash an entry must carry.
+pub fn entry_hash(patient: &SubjectId, entry: &AuditEntry) -> H256 {
+	H256(sp_core::hashing::blake2_256(&entry_preimage(
+		patient,
+		entry.seq,
+		&entry.record,
+		&entry.source,
+		entry.recorded,
+		entry.block,
+		&entry.prev_hash,
+	)))
+}
+
+/// The head of a patient's trail.
+#[derive(
+	Clone, Copy, PartialEq, Eq, Debug, Default, Encode, Decode, DecodeWithMemTracking,
+	MaxEncodedLen, TypeInfo,
+)]
+pub struct TrailHead {
+	/// How many entries the trail holds.
+	pub count: u64,
+	/// The newest entry's hash (zero for an empty trail).
+	pub hash: H256,
+}
+
+/// Where the runtime's own pallets append audit entries.
+pub trait AuditSink {
+	/// Appends `record` to `patient`'s trail as written by the runtime; returns its sequence number.
+	fn append(patient: &SubjectId, record: AuditRecord) -> u64;
+}
+
+/// No audit trail: for test runtimes of pallets that write to one.
+impl AuditSink for () {
+	fn append(_patient: &SubjectId, _record: AuditRecord) -> u64 {
+		0
+	}
+}
+
+/// The result of re-hashing one patient's trail.
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, TypeInfo)]
+pub struct ChainVerification {
+	/// Entries checked.
+	pub checked: u64,
+	/// The first entry whose hash or link does not match, if any.
+	pub first_bad: Option<u64>,
+}
+
+/// Why an audit query was refused.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, TypeInfo)]
+pub enum AuditQueryError {
+	/// A page may hold at most this many entries.
+	PageTooLarge { max: u32 },
+	/// The starting sequence number is past the end of the trail.
+	OutOfRange { count: u64 },
+	/// The time range ends before it starts.
+	BadTimeRange,
+}
+
+/// Largest page an audit query returns.
+pub const MAX_AUDIT_PAGE: u32 = 1000;
+
+sp_api::decl_runtime_apis! {
+	/// Read a patient's audit trail.
+	pub trait AuditApi {
+		/// The head of `patient`'s trail.
+		fn head(patient: SubjectId) -> TrailHead;
+		/// Up to `limit` entries, newest first, starting at `before` (exclusive; default: the end).
+		fn entries(patient: SubjectId, before: Option<u64>, limit: u32) -> Result<Vec<AuditEntry>, AuditQueryError>;
+		/// Up to `limit` entries recorded in `[from, to]` (ms), newest first, before `before`.
+		fn entries_in_time(patient: SubjectId, from: Moment, to: Moment, before: Option<u64>, limit: u32) -> Result<Vec<AuditEntry>, AuditQueryError>;
+		/// Up to `limit` entries naming `actor`, newest first, as (patient, entry); `before` is
+		/// the actor's own index (exclusive; default: the end).
+		fn entries_by_actor(actor: SubjectId, before: Option<u64>, limit: u32) -> Result<Vec<(SubjectId, AuditEntry)>, AuditQueryError>;
+		/// Re-hashes `patient`'s whole trail and reports the first bad link.
+		fn verify(patient: SubjectId) -> ChainVerification;
+	}
+}
