@@ -207,7 +207,7 @@ pub fn entry_preimage(
 
 /// The hash an entry must carry.
 pub fn entry_hash(patient: &SubjectId, entry: &AuditEntry) -> H256 {
-	H256(sp_core::hashing::blake2_256(&entry_preimage(
+	H256(sp_crypto_hashing::blake2_256(&entry_preimage(
 		patient,
 		entry.seq,
 		&entry.record,

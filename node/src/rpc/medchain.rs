@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use jsonrpsee::{
-	core::{async_trait, RpcResult},
+	core::RpcResult,
 	proc_macros::rpc,
 	types::ErrorObjectOwned,
 };
@@ -122,7 +122,6 @@ where
 	}
 }
 
-#[async_trait]
 impl<C> MedchainApiServer for Medchain<C>
 where
 	C: ProvideRuntimeApi<Block> + HeaderBackend<Block> + Send + Sync + 'static,

@@ -88,7 +88,7 @@ use sp_core::H256;
 /// Consent terms as this runtime bounds them.
 pub type ConsentTermsOf<T> = ConsentTerms<<T as Config>::MaxRecordsPerConsent>;
 /// A stored consent as this runtime bounds it.
-pub type ConsentOf<T> = Consent<<T as Config>::MaxRecordsPerConsent>;
+pub type ConsentOf<T> = StoredConsent<<T as Config>::MaxRecordsPerConsent>;
 
 /// Makes subjects for the benchmarks.
 #[cfg(feature = "runtime-benchmarks")]
@@ -335,7 +335,7 @@ pub mod pallet {
 			let grantee_ref = terms.grantee;
 			Consents::<T>::insert(
 				id,
-				Consent { patient, grantor, terms, status: ConsentStatus::Active, granted_at: now },
+				StoredConsent { patient, grantor, terms, status: ConsentStatus::Active, granted_at: now },
 			);
 			let index = PatientConsentCount::<T>::mutate(patient, |n| {
 				*n += 1;

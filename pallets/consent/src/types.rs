@@ -53,7 +53,7 @@ pub struct ConsentTerms<MaxRecords: Get<u32>> {
 	CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound, Encode, Decode, MaxEncodedLen, TypeInfo,
 )]
 #[scale_info(skip_type_params(MaxRecords))]
-pub struct Consent<MaxRecords: Get<u32>> {
+pub struct StoredConsent<MaxRecords: Get<u32>> {
 	/// The patient whose data it covers.
 	pub patient: SubjectId,
 	/// The patient or the guardian who granted it.
@@ -66,7 +66,7 @@ pub struct Consent<MaxRecords: Get<u32>> {
 	pub granted_at: Moment,
 }
 
-impl<MaxRecords: Get<u32>> Consent<MaxRecords> {
+impl<MaxRecords: Get<u32>> StoredConsent<MaxRecords> {
 	/// The consent as the runtime API and the FHIR export show it.
 	pub fn to_record(&self, id: ConsentId) -> ConsentRecord {
 		ConsentRecord {

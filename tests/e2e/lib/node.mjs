@@ -167,3 +167,15 @@ export async function submit (api, tx, signer, options = {}) {
     }).then((u) => { unsub = u; }, reject);
   });
 }
+
+/** Calls a JSON-RPC method over HTTP; rejects with the server's error message. */
+export async function rpc (node, method, params) {
+  const res = await fetch(`http://127.0.0.1:${node.rpcPort}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ id: 1, jsonrpc: '2.0', method, params })
+  });
+  const body = await res.json();
+  if (body.error) throw new Error(`${method}: ${body.error.message}`);
+  return body.result;
+}

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Load benchmark of the audit log: starts a node whose genesis appends 1,000,000 entries
+# (10,000 patients × 100) through the pallet's own append path (chain `audit-bench`), then
+# measures one patient's newest 100 entries through the runtime API and through the RPC FHIR
+# bundle. Prints figures; docs/audit.md records them.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(dirname "$here")"
+"$here/setup.sh"
+"$here/build.sh"
+source "$here/env.sh"
+
+dir="$(mktemp -d /tmp/medchain-bench-audit.XXXX)"
+port="${MEDCHAIN_BENCH_RPC_PORT:-19944}"
+trap 'kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "$dir"' EXIT
+
+echo "starting medchain-node --chain audit-bench (genesis builds 1,000,000 entries; this takes a while)"
+start=$(date +%s)
+"$MEDCHAIN_NODE" --chain audit-bench --alice --force-authoring --base-path "$dir" --rpc-port "$port" \
+	--port 0 --no-prometheus --no-telemetry --no-mdns > "$dir/node.log" 2>&1 &
+pid=$!
+until curl -sf -H 'content-type: application/json' \
+	-d '{"id":1,"jsonrpc":"2.0","method":"system_health","params":[]}' "http://127.0.0.1:$port" >/dev/null; do
+	kill -0 "$pid" 2>/dev/null || { echo "node exited; see its log:"; tail -20 "$dir/node.log"; exit 1; }
+	sleep 1
+done
+echo "node up after $(( $(date +%s) - start )) s; database: $(du -sh "$dir/chains" | cut -f1)"
+
+cd "$root/tests/e2e"
+node bench/audit-query.mjs "http://127.0.0.1:$port" 10000 100 "${MEDCHAIN_BENCH_ITERATIONS:-200}"
