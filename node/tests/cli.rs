@@ -30,7 +30,10 @@ fn dev_chain_spec_has_alice_as_sole_authority() {
 	assert_eq!(spec["id"], "medchain_dev");
 	assert_eq!(spec["chainType"], "Development");
 	assert_eq!(spec["properties"]["tokenSymbol"], "MED");
-	assert_eq!(spec["genesis"]["runtimeGenesis"]["preset"], "development");
+	let genesis = &spec["genesis"]["runtimeGenesis"]["patch"];
+	let alice = "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY";
+	assert_eq!(genesis["aura"]["authorities"], serde_json::json!([alice]));
+	assert_eq!(genesis["sudo"]["key"], alice);
 }
 
 #[test]
