@@ -79,7 +79,7 @@ start() {
 		# A fixed network key per node: any 32 bytes are a valid ed25519 secret.
 		printf '%064x' $((i + 1)) > "$base/node-key"
 		local args=(--chain local "--$name" --base-path "$base" --node-key-file "$base/node-key"
-			--port $((p2p_base + i)) --rpc-port $((rpc_base + i)) --rpc-cors all
+			--rpc-port $((rpc_base + i)) --rpc-cors all
 			--no-prometheus --no-telemetry --no-mdns --listen-addr "/ip4/127.0.0.1/tcp/$((p2p_base + i))")
 		if [ -z "$alice_peer" ]; then
 			alice_peer=$("$node_bin" key inspect-node-key --file "$base/node-key")
@@ -91,7 +91,12 @@ start() {
 	done
 	for i in "${!names[@]}"; do
 		local port=$((rpc_base + i))
-		for _ in $(seq 600); do rpc "$port" system_health >/dev/null 2>&1 && break; sleep 0.2; done
+		local pid; pid=$(cat "$net_dir/${names[$i]}.pid")
+		for _ in $(seq 600); do
+			rpc "$port" system_health >/dev/null 2>&1 && break
+			kill -0 "$pid" 2>/dev/null || break
+			sleep 0.2
+		done
 		rpc "$port" system_health >/dev/null 2>&1 || { echo "${names[$i]} did not start; see $net_dir/${names[$i]}.log" >&2; exit 1; }
 	done
 	echo "four validators running; RPC on ws://127.0.0.1:$rpc_base..$((rpc_base + 3)); logs in $net_dir"

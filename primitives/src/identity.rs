@@ -185,6 +185,16 @@ pub struct IdentityDocument<AccountId> {
 	pub guardians: Vec<(SubjectId, GuardianRights)>,
 }
 
+/// The bytes a new controller signs to take over a subject (see `IdentityApi::rotation_payload`).
+///
+/// A struct rather than bare bytes so that every SCALE client (Polkadot.js included) decodes the
+/// runtime API's `Option` around it the ordinary way.
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, TypeInfo)]
+pub struct RotationPayload {
+	/// Sign exactly these bytes with the new controller's key.
+	pub payload: Vec<u8>,
+}
+
 /// What other pallets ask of identity. Implemented by `pallet-patient-identity`.
 pub trait SubjectRegistry<AccountId> {
 	/// The active subject `account` controls now, if any.
@@ -215,6 +225,6 @@ sp_api::decl_runtime_apis! {
 		/// The identity document of the subject an account controls.
 		fn identity_of_account(account: AccountId) -> Option<IdentityDocument<AccountId>>;
 		/// The exact bytes `new_controller` must sign to take over `subject` by `rotate_controller`.
-		fn rotation_payload(subject: SubjectId, new_controller: AccountId) -> Option<Vec<u8>>;
+		fn rotation_payload(subject: SubjectId, new_controller: AccountId) -> Option<RotationPayload>;
 	}
 }

@@ -22,7 +22,7 @@ use medchain_primitives::{
 		AccessDecision, AccessTarget, ConsentAction, ConsentId, ConsentRecord, EmergencyGrant,
 		EmergencyId, PurposeOfUse,
 	},
-	identity::{IdentityDocument, SubjectId},
+	identity::{IdentityDocument, RotationPayload, SubjectId},
 	Moment,
 };
 
@@ -224,8 +224,8 @@ impl_runtime_apis! {
 				.and_then(|subject| Identity::identity(&subject))
 		}
 
-		fn rotation_payload(subject: SubjectId, new_controller: AccountId) -> Option<Vec<u8>> {
-			Identity::rotation_payload(&subject, &new_controller)
+		fn rotation_payload(subject: SubjectId, new_controller: AccountId) -> Option<RotationPayload> {
+			Identity::rotation_payload(&subject, &new_controller).map(|payload| RotationPayload { payload })
 		}
 	}
 

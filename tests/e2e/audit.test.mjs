@@ -84,10 +84,12 @@ describe('audit log', () => {
     const trail = await entries();
     const head = await api.call.auditApi.head(w.patient);
     assert.equal(head.count.toNumber(), trail.length);
-    assert.equal(head.hash.toHex(), trail[0].hash.toHex());
+    // `.hash` on a Polkadot.js codec is the codec's own hash: read the field with get().
+    const hashOf = (codec) => codec.get('hash').toHex();
+    assert.equal(hashOf(head), hashOf(trail[0]));
     for (let i = 0; i < trail.length; i++) {
       assert.equal(trail[i].seq.toNumber(), trail.length - 1 - i, 'newest first');
-      const prev = i + 1 < trail.length ? trail[i + 1].hash.toHex() : u8aToHex(new Uint8Array(32));
+      const prev = i + 1 < trail.length ? hashOf(trail[i + 1]) : u8aToHex(new Uint8Array(32));
       assert.equal(trail[i].prevHash.toHex(), prev, 'each entry links to the one before');
       // docs/audit.md: blake2-256(patient ‖ seq u64 ‖ record ‖ source ‖ recorded u64 ‖ block u32 ‖ prev_hash)
       const e = trail[i];
@@ -100,7 +102,7 @@ describe('audit log', () => {
         bnToU8a(e.block.toBn(), { bitLength: 32 }),
         e.prevHash.toU8a()
       );
-      assert.equal(u8aToHex(blake2AsU8a(preimage, 256)), e.hash.toHex(), `entry ${e.seq} re-hashes`);
+      assert.equal(u8aToHex(blake2AsU8a(preimage, 256)), hashOf(e), `entry ${e.seq} re-hashes`);
     }
     const verified = await api.call.auditApi.verify(w.patient);
     assert.equal(verified.checked.toNumber(), trail.length);

@@ -82,7 +82,7 @@ describe('patient identity', () => {
   });
 
   it('rotates the patient keys and keeps the identifier', async () => {
-    const payload = (await api.call.identityApi.rotationPayload(patientId, eveNew.address)).unwrap();
+    const { payload } = (await api.call.identityApi.rotationPayload(patientId, eveNew.address)).unwrap();
     const proof = { Sr25519: u8aToHex(eveNew.sign(payload.toU8a(true))) };
     const { events } = await submit(api, api.tx.identity.rotateController(eveNew.address, proof), eve);
     const rotated = eventOf(events, 'ControllerRotated');

@@ -125,7 +125,7 @@ pub mod pallet {
 		type OffchainSignature: Verify<Signer = Self::SigningPublicKey> + Parameter;
 
 		/// The public key behind [`Config::OffchainSignature`]; it names an account.
-		type SigningPublicKey: IdentifyAccount<AccountId = Self::AccountId>;
+		type SigningPublicKey: IdentifyAccount<AccountId = Self::AccountId> + Clone;
 
 		/// Most organizations that may attest one practitioner at once.
 		#[pallet::constant]
