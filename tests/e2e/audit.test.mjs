@@ -84,8 +84,9 @@ describe('audit log', () => {
     const trail = await entries();
     const head = await api.call.auditApi.head(w.patient);
     assert.equal(head.count.toNumber(), trail.length);
-    // `.hash` on a Polkadot.js codec is the codec's own hash: read the field with get().
-    const hashOf = (codec) => codec.get('hash').toHex();
+    // `.hash` on a Polkadot.js codec is the codec's own hash; Polkadot.js renames a field called
+    // `hash` to `hash_`.
+    const hashOf = (codec) => codec.hash_.toHex();
     assert.equal(hashOf(head), hashOf(trail[0]));
     for (let i = 0; i < trail.length; i++) {
       assert.equal(trail[i].seq.toNumber(), trail.length - 1 - i, 'newest first');
