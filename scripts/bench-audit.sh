@@ -17,7 +17,7 @@ trap 'kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "
 echo "starting medchain-node --chain audit-bench (genesis builds 1,000,000 entries; this takes a while)"
 start=$(date +%s)
 "$MEDCHAIN_NODE" --chain audit-bench --alice --force-authoring --base-path "$dir" --rpc-port "$port" \
-	--port 0 --no-prometheus --no-telemetry --no-mdns > "$dir/node.log" 2>&1 &
+	--node-key "$(printf "%064x" 1)" --port 0 --no-prometheus --no-telemetry --no-mdns > "$dir/node.log" 2>&1 &
 pid=$!
 until curl -sf -H 'content-type: application/json' \
 	-d '{"id":1,"jsonrpc":"2.0","method":"system_health","params":[]}' "http://127.0.0.1:$port" >/dev/null; do

@@ -8,6 +8,8 @@ root="$(dirname "$here")"
 "$here/setup.sh"
 source "$here/env.sh"
 cd "$root"
+# frame-benchmarking-cli carries a test runtime whose wasm the pallet benchmarks never use.
+export SKIP_FRAME_STORAGE_ACCESS_TEST_RUNTIME_WASM_BUILD=1
 cargo build --locked -p medchain-node --features runtime-benchmarks
 bench_node="$CARGO_TARGET_DIR/debug/medchain-node"
 
@@ -15,7 +17,7 @@ for entry in pallet_patient_identity:identity pallet_audit_log:audit-log pallet_
 	pallet="${entry%%:*}" dir="${entry##*:}"
 	echo "== $pallet"
 	"$bench_node" benchmark pallet --chain dev --pallet "$pallet" --extrinsic '*' \
-		--steps "${STEPS:-20}" --repeat "${REPEAT:-5}" --wasm-execution compiled \
+		--steps "${STEPS:-10}" --repeat "${REPEAT:-3}" --wasm-execution compiled \
 		--heap-pages 4096 --output "pallets/$dir/src/weights.rs" \
 		--header scripts/weights-header.txt --template scripts/weights-template.hbs
 done

@@ -25,7 +25,6 @@ impl frame_benchmarking::baseline::Config for Runtime {}
 
 /// The benchmarks this runtime offers, for `benchmark pallet --list`.
 pub fn metadata(extra: bool) -> (Vec<BenchmarkList>, Vec<StorageInfo>) {
-	use frame_benchmarking::{Benchmarking, BenchmarkList};
 	use frame_support::traits::StorageInfoTrait;
 
 	let mut list = Vec::<BenchmarkList>::new();
@@ -36,7 +35,6 @@ pub fn metadata(extra: bool) -> (Vec<BenchmarkList>, Vec<StorageInfo>) {
 
 /// Runs the benchmarks `config` selects.
 pub fn dispatch(config: BenchmarkConfig) -> Result<Vec<BenchmarkBatch>, String> {
-	use frame_benchmarking::Benchmarking;
 	use frame_support::traits::WhitelistedStorageKeys;
 	use sp_storage::TrackedStorageKey;
 
