@@ -88,6 +88,7 @@ describe('the four-validator local network', () => {
 
   it('keeps finalizing with one validator killed', async () => {
     const pid = Number(readFileSync(join(dir, 'dave.pid'), 'utf8'));
+    await apis.pop().disconnect(); // Dave's client would only retry in vain.
     process.kill(pid, 'SIGKILL');
     const survivors = apis.slice(0, 3);
     const start = (await survivors[0].rpc.chain.getHeader(await survivors[0].rpc.chain.getFinalizedHead())).number.toNumber();
