@@ -39,11 +39,13 @@ describe('audit log', () => {
     await submit(api, api.tx.consent.revoke(consentId), w.eve);
 
     const trail = await entries();
-    assert.equal(trail.length, 2);
+    assert.equal(trail.length, 3);
     assert.equal(trail[0].record.eventType.toString(), 'ConsentRevoked');
     assert.equal(trail[1].record.eventType.toString(), 'ConsentGranted');
     assert.equal(trail[1].record.actor.toHex(), w.patient);
     assert.equal(trail[1].record.policy.unwrap().asConsent.toNumber(), consentId);
+    assert.equal(trail[2].record.eventType.toString(), 'IdentityChanged', 'registration opened the trail');
+    assert.equal(trail[2].record.action.toString(), 'Create');
   });
 
   it('appends a gateway batch of access events', async () => {
@@ -63,7 +65,7 @@ describe('audit log', () => {
     assert.equal(batch.data.count.toNumber(), 2);
 
     const trail = await entries();
-    assert.equal(trail.length, 4);
+    assert.equal(trail.length, 5);
     assert.equal(trail[0].record.eventType.toString(), 'AccessDenied');
     assert.equal(trail[0].source.asGateway.toHex(), w.gateway);
   });
@@ -77,7 +79,7 @@ describe('audit log', () => {
       /auditLog\.NotAGateway/);
     await assert.rejects(submit(api, api.tx.auditLog.submitBatch([{ patient: w.patient, record: bad }]), w.dave),
       /auditLog\.InconsistentOutcome/);
-    assert.equal((await entries()).length, 4);
+    assert.equal((await entries()).length, 5);
   });
 
   it('reads the trail back in order, linked, and re-hashes it independently', async () => {
@@ -113,7 +115,7 @@ describe('audit log', () => {
   it('serves the trail as a FHIR R4 Bundle of AuditEvents that validates', async () => {
     const bundle = await rpc(node, 'audit_trail', [w.patient, null, 10, null]);
     assert.equal(bundle.resourceType, 'Bundle');
-    assert.equal(bundle.total, 4);
+    assert.equal(bundle.total, 5);
     assert.deepEqual(fhir.validate(bundle), [], 'the Bundle validates as FHIR R4');
     for (const { resource } of bundle.entry) {
       assert.equal(resource.resourceType, 'AuditEvent');
@@ -125,7 +127,7 @@ describe('audit log', () => {
     assert.equal(denial.subtype[0].code, 'access-denied');
     const byActor = await rpc(node, 'audit_byActor', [w.doctor, null, 10]);
     assert.equal(byActor.total, 2);
-    assert.deepEqual(await rpc(node, 'audit_verify', [w.patient]), { checked: 4, firstBad: null });
+    assert.deepEqual(await rpc(node, 'audit_verify', [w.patient]), { checked: 5, firstBad: null });
     await assert.rejects(rpc(node, 'audit_trail', [w.patient, 99, 10, null]), /past the end of the trail/);
     await assert.rejects(rpc(node, 'audit_trail', ['did:medchain:zz', null, 10, null]), /did:medchain/);
   });

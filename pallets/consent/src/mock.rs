@@ -58,6 +58,7 @@ impl pallet_patient_identity::Config for Test {
 	type MaxAttestations = ConstU32<4>;
 	type MaxGuardians = ConstU32<4>;
 	type MinRecoveryDelay = ConstU64<10>;
+	type Audit = AuditLog;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = pallet_patient_identity::Sr25519BenchmarkHelper;

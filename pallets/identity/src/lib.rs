@@ -74,7 +74,10 @@ pub use weights::WeightInfo;
 use alloc::vec::Vec;
 use codec::Encode;
 use frame_support::traits::{EnsureOrigin, Get, Time};
-use medchain_primitives::identity::SubjectRegistry;
+use medchain_primitives::{
+	audit::{AuditAction, AuditEventType, AuditOutcome, AuditRecord, AuditSink},
+	identity::SubjectRegistry,
+};
 use sp_core::H256;
 use sp_runtime::traits::{IdentifyAccount, SaturatedConversion, Verify};
 
@@ -138,6 +141,9 @@ pub mod pallet {
 		/// Shortest recovery delay a patient may choose, in blocks: time to notice and cancel.
 		#[pallet::constant]
 		type MinRecoveryDelay: Get<BlockNumberFor<Self>>;
+
+		/// Where changes to a patient's identity (keys, guardians, recovery) are audited.
+		type Audit: AuditSink;
 
 		/// Weights of this pallet's calls, from its benchmarks.
 		type WeightInfo: WeightInfo;
@@ -371,6 +377,7 @@ pub mod pallet {
 			ensure!(!RetiredAccounts::<T>::contains_key(&who), Error::<T>::AccountRetired);
 
 			let subject = Self::create_subject(kind, who.clone(), key_agreement, profile_hash, None);
+			Self::audit(&subject, subject, AuditAction::Create);
 			Self::deposit_event(Event::Registered { subject, kind, controller: who });
 			Ok(())
 		}
@@ -584,6 +591,7 @@ pub mod pallet {
 			ensure!(proof.verify(&payload[..], &new_controller), Error::<T>::BadRotationProof);
 
 			Self::rebind_controller(id, subject, new_controller.clone());
+			Self::audit(&id, id, AuditAction::Update);
 			Self::deposit_event(Event::ControllerRotated {
 				subject: id,
 				old: who,
@@ -610,6 +618,7 @@ pub mod pallet {
 			let (id, mut subject) = Self::subject_controlled_by(&who)?;
 			subject.key_agreement = key_agreement;
 			Subjects::<T>::insert(id, subject);
+			Self::audit(&id, id, AuditAction::Update);
 			Self::deposit_event(Event::KeyAgreementRotated { subject: id, key_agreement });
 			Ok(())
 		}
@@ -660,6 +669,7 @@ pub mod pallet {
 			}
 			RecoveryGuardianCount::<T>::insert(patient, new_recovery_count);
 			Guardians::<T>::insert(patient, guardian, rights);
+			Self::audit(&patient, patient, AuditAction::Update);
 			Self::deposit_event(Event::GuardianSet { patient, guardian, rights });
 			Ok(())
 		}
@@ -691,6 +701,7 @@ pub mod pallet {
 			} else {
 				RecoveryGuardianCount::<T>::insert(patient, recovery_count);
 			}
+			Self::audit(&patient, patient, AuditAction::Update);
 			Self::deposit_event(Event::GuardianRemoved { patient, guardian });
 			Ok(())
 		}
@@ -722,6 +733,7 @@ pub mod pallet {
 			ensure!(delay >= T::MinRecoveryDelay::get(), Error::<T>::RecoveryDelayTooShort);
 
 			RecoveryConfigs::<T>::insert(patient, RecoveryConfig { threshold, delay });
+			Self::audit(&patient, patient, AuditAction::Update);
 			Self::deposit_event(Event::RecoveryConfigured { patient, threshold, delay });
 			Ok(())
 		}
@@ -761,6 +773,7 @@ pub mod pallet {
 					approvals,
 				},
 			);
+			Self::audit(&patient, guardian, AuditAction::Update);
 			Self::deposit_event(Event::RecoveryInitiated { patient, guardian, new_controller });
 			Ok(())
 		}
@@ -783,6 +796,7 @@ pub mod pallet {
 			recovery.approvals.try_push(guardian).map_err(|_| Error::<T>::TooManyGuardians)?;
 			let approvals = recovery.approvals.len() as u32;
 			Recoveries::<T>::insert(patient, recovery);
+			Self::audit(&patient, guardian, AuditAction::Update);
 			Self::deposit_event(Event::RecoveryApproved { patient, guardian, approvals });
 			Ok(())
 		}
@@ -820,7 +834,9 @@ pub mod pallet {
 			Self::ensure_account_unused(&recovery.new_controller)?;
 
 			let old = subject.controller.clone();
+			let initiator = recovery.approvals.first().copied().unwrap_or(patient);
 			Recoveries::<T>::remove(patient);
+			Self::audit(&patient, initiator, AuditAction::Update);
 			Self::rebind_controller(patient, subject, recovery.new_controller.clone());
 			Self::deposit_event(Event::RecoveryCompleted {
 				patient,
@@ -842,6 +858,7 @@ pub mod pallet {
 			let (patient, _) = Self::ensure_kind(origin, SubjectKind::Patient)?;
 			ensure!(Recoveries::<T>::contains_key(patient), Error::<T>::NoActiveRecovery);
 			Recoveries::<T>::remove(patient);
+			Self::audit(&patient, patient, AuditAction::Update);
 			Self::deposit_event(Event::RecoveryCancelled { patient });
 			Ok(())
 		}
@@ -857,7 +874,11 @@ pub mod pallet {
 		pub fn deactivate(origin: OriginFor<T>) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let (id, subject) = Self::subject_controlled_by(&who)?;
+			let is_patient = subject.kind == SubjectKind::Patient;
 			Self::tombstone(id, subject);
+			if is_patient {
+				Self::audit(&id, id, AuditAction::Delete);
+			}
 			Self::deposit_event(Event::Deactivated { subject: id });
 			Ok(())
 		}
@@ -873,6 +894,28 @@ impl<T: Config> Pallet<T> {
 			return Err(Error::<T>::SubjectDeactivated);
 		}
 		Ok((id, subject))
+	}
+
+	/// Appends an `identity-changed` entry to `patient`'s audit trail, if `patient` is a patient
+	/// (practitioners, organizations and gateways have no trail).
+	fn audit(patient: &SubjectId, actor: SubjectId, action: AuditAction) {
+		if Subjects::<T>::get(patient).is_some_and(|s| s.kind == SubjectKind::Patient) {
+			T::Audit::append(
+				patient,
+				AuditRecord {
+					event_type: AuditEventType::IdentityChanged,
+					action,
+					outcome: AuditOutcome::Success,
+					actor,
+					requestor: true,
+					policy: None,
+					deny_reason: None,
+					entity: None,
+					purpose: None,
+					occurred: T::Time::now(),
+				},
+			);
+		}
 	}
 
 	/// The signed origin's active subject.

@@ -50,6 +50,7 @@ impl pallet_patient_identity::Config for Test {
 	type MaxAttestations = ConstU32<3>;
 	type MaxGuardians = ConstU32<4>;
 	type MinRecoveryDelay = ConstU64<10>;
+	type Audit = ();
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = crate::Sr25519BenchmarkHelper;

@@ -27,7 +27,7 @@
 // --heap-pages
 // 4096
 // --output
-// /tmp/identity-weights.rs
+// pallets/identity/src/weights.rs
 // --header
 // scripts/weights-header.txt
 // --template
@@ -71,17 +71,27 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Identity::RetiredAccounts` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// Storage: `Identity::SubjectCount` (r:1 w:1)
 	/// Proof: `Identity::SubjectCount` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Timestamp::Now` (r:1 w:0)
+	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `AuditLog::Heads` (r:1 w:1)
+	/// Proof: `AuditLog::Heads` (`max_values`: None, `max_size`: Some(88), added: 2563, mode: `MaxEncodedLen`)
+	/// Storage: `AuditLog::ActorCounts` (r:1 w:1)
+	/// Proof: `AuditLog::ActorCounts` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
 	/// Storage: `Identity::Subjects` (r:0 w:1)
 	/// Proof: `Identity::Subjects` (`max_values`: None, `max_size`: Some(191), added: 2666, mode: `MaxEncodedLen`)
+	/// Storage: `AuditLog::ActorEntries` (r:0 w:1)
+	/// Proof: `AuditLog::ActorEntries` (`max_values`: None, `max_size`: Some(104), added: 2579, mode: `MaxEncodedLen`)
+	/// Storage: `AuditLog::Entries` (r:0 w:1)
+	/// Proof: `AuditLog::Entries` (`max_values`: None, `max_size`: Some(305), added: 2780, mode: `MaxEncodedLen`)
 	fn register() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `4`
-		//  Estimated: `3545`
-		// Minimum execution time: 139_060_000 picoseconds.
-		Weight::from_parts(223_259_000, 0)
-			.saturating_add(Weight::from_parts(0, 3545))
-			.saturating_add(T::DbWeight::get().reads(3))
-			.saturating_add(T::DbWeight::get().writes(3))
+		//  Measured:  `51`
+		//  Estimated: `3553`
+		// Minimum execution time: 266_609_000 picoseconds.
+		Weight::from_parts(330_750_000, 0)
+			.saturating_add(Weight::from_parts(0, 3553))
+			.saturating_add(T::DbWeight::get().reads(6))
+			.saturating_add(T::DbWeight::get().writes(7))
 	}
 	/// Storage: `Identity::Controllers` (r:1 w:1)
 	/// Proof: `Identity::Controllers` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
@@ -95,8 +105,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `4`
 		//  Estimated: `3545`
-		// Minimum execution time: 136_947_000 picoseconds.
-		Weight::from_parts(227_557_000, 0)
+		// Minimum execution time: 134_442_000 picoseconds.
+		Weight::from_parts(201_918_000, 0)
 			.saturating_add(Weight::from_parts(0, 3545))
 			.saturating_add(T::DbWeight::get().reads(3))
 			.saturating_add(T::DbWeight::get().writes(3))
@@ -109,8 +119,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `249`
 		//  Estimated: `3656`
-		// Minimum execution time: 115_436_000 picoseconds.
-		Weight::from_parts(191_749_000, 0)
+		// Minimum execution time: 115_557_000 picoseconds.
+		Weight::from_parts(196_549_000, 0)
 			.saturating_add(Weight::from_parts(0, 3656))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(2))
@@ -129,8 +139,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1309`
 		//  Estimated: `6322`
-		// Minimum execution time: 222_237_000 picoseconds.
-		Weight::from_parts(365_675_000, 0)
+		// Minimum execution time: 223_308_000 picoseconds.
+		Weight::from_parts(401_212_000, 0)
 			.saturating_add(Weight::from_parts(0, 6322))
 			.saturating_add(T::DbWeight::get().reads(6))
 			.saturating_add(T::DbWeight::get().writes(2))
@@ -147,8 +157,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `619`
 		//  Estimated: `3656`
-		// Minimum execution time: 170_139_000 picoseconds.
-		Weight::from_parts(281_598_000, 0)
+		// Minimum execution time: 172_433_000 picoseconds.
+		Weight::from_parts(300_925_000, 0)
 			.saturating_add(Weight::from_parts(0, 3656))
 			.saturating_add(T::DbWeight::get().reads(4))
 			.saturating_add(T::DbWeight::get().writes(2))
@@ -165,8 +175,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `318`
 		//  Estimated: `6100`
-		// Minimum execution time: 178_034_000 picoseconds.
-		Weight::from_parts(294_301_000, 0)
+		// Minimum execution time: 175_740_000 picoseconds.
+		Weight::from_parts(296_335_000, 0)
 			.saturating_add(Weight::from_parts(0, 6100))
 			.saturating_add(T::DbWeight::get().reads(5))
 			.saturating_add(T::DbWeight::get().writes(3))
@@ -181,8 +191,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `555`
 		//  Estimated: `6322`
-		// Minimum execution time: 154_660_000 picoseconds.
-		Weight::from_parts(209_723_000, 0)
+		// Minimum execution time: 156_444_000 picoseconds.
+		Weight::from_parts(258_174_000, 0)
 			.saturating_add(Weight::from_parts(0, 6322))
 			.saturating_add(T::DbWeight::get().reads(3))
 			.saturating_add(T::DbWeight::get().writes(2))
@@ -195,29 +205,49 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Identity::RetiredAccounts` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// Storage: `System::BlockHash` (r:1 w:0)
 	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
+	/// Storage: `Timestamp::Now` (r:1 w:0)
+	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `AuditLog::Heads` (r:1 w:1)
+	/// Proof: `AuditLog::Heads` (`max_values`: None, `max_size`: Some(88), added: 2563, mode: `MaxEncodedLen`)
+	/// Storage: `AuditLog::ActorCounts` (r:1 w:1)
+	/// Proof: `AuditLog::ActorCounts` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
+	/// Storage: `AuditLog::ActorEntries` (r:0 w:1)
+	/// Proof: `AuditLog::ActorEntries` (`max_values`: None, `max_size`: Some(104), added: 2579, mode: `MaxEncodedLen`)
+	/// Storage: `AuditLog::Entries` (r:0 w:1)
+	/// Proof: `AuditLog::Entries` (`max_values`: None, `max_size`: Some(305), added: 2780, mode: `MaxEncodedLen`)
 	fn rotate_controller() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `372`
+		//  Measured:  `419`
 		//  Estimated: `6100`
-		// Minimum execution time: 310_131_000 picoseconds.
-		Weight::from_parts(423_484_000, 0)
+		// Minimum execution time: 470_081_000 picoseconds.
+		Weight::from_parts(827_422_000, 0)
 			.saturating_add(Weight::from_parts(0, 6100))
-			.saturating_add(T::DbWeight::get().reads(5))
-			.saturating_add(T::DbWeight::get().writes(4))
+			.saturating_add(T::DbWeight::get().reads(8))
+			.saturating_add(T::DbWeight::get().writes(8))
 	}
 	/// Storage: `Identity::Controllers` (r:1 w:0)
 	/// Proof: `Identity::Controllers` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// Storage: `Identity::Subjects` (r:1 w:1)
 	/// Proof: `Identity::Subjects` (`max_values`: None, `max_size`: Some(191), added: 2666, mode: `MaxEncodedLen`)
+	/// Storage: `Timestamp::Now` (r:1 w:0)
+	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `AuditLog::Heads` (r:1 w:1)
+	/// Proof: `AuditLog::Heads` (`max_values`: None, `max_size`: Some(88), added: 2563, mode: `MaxEncodedLen`)
+	/// Storage: `AuditLog::ActorCounts` (r:1 w:1)
+	/// Proof: `AuditLog::ActorCounts` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
+	/// Storage: `AuditLog::ActorEntries` (r:0 w:1)
+	/// Proof: `AuditLog::ActorEntries` (`max_values`: None, `max_size`: Some(104), added: 2579, mode: `MaxEncodedLen`)
+	/// Storage: `AuditLog::Entries` (r:0 w:1)
+	/// Proof: `AuditLog::Entries` (`max_values`: None, `max_size`: Some(305), added: 2780, mode: `MaxEncodedLen`)
 	fn rotate_key_agreement() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `318`
+		//  Measured:  `365`
 		//  Estimated: `3656`
-		// Minimum execution time: 121_477_000 picoseconds.
-		Weight::from_parts(202_049_000, 0)
+		// Minimum execution time: 248_455_000 picoseconds.
+		Weight::from_parts(440_025_000, 0)
 			.saturating_add(Weight::from_parts(0, 3656))
-			.saturating_add(T::DbWeight::get().reads(2))
-			.saturating_add(T::DbWeight::get().writes(1))
+			.saturating_add(T::DbWeight::get().reads(5))
+			.saturating_add(T::DbWeight::get().writes(5))
 	}
 	/// Storage: `Identity::Controllers` (r:1 w:0)
 	/// Proof: `Identity::Controllers` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
@@ -231,15 +261,25 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Identity::RecoveryGuardianCount` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `Identity::RecoveryConfigs` (r:1 w:0)
 	/// Proof: `Identity::RecoveryConfigs` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
+	/// Storage: `Timestamp::Now` (r:1 w:0)
+	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `AuditLog::Heads` (r:1 w:1)
+	/// Proof: `AuditLog::Heads` (`max_values`: None, `max_size`: Some(88), added: 2563, mode: `MaxEncodedLen`)
+	/// Storage: `AuditLog::ActorCounts` (r:1 w:1)
+	/// Proof: `AuditLog::ActorCounts` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
+	/// Storage: `AuditLog::ActorEntries` (r:0 w:1)
+	/// Proof: `AuditLog::ActorEntries` (`max_values`: None, `max_size`: Some(104), added: 2579, mode: `MaxEncodedLen`)
+	/// Storage: `AuditLog::Entries` (r:0 w:1)
+	/// Proof: `AuditLog::Entries` (`max_values`: None, `max_size`: Some(305), added: 2780, mode: `MaxEncodedLen`)
 	fn add_guardian() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1533`
+		//  Measured:  `1580`
 		//  Estimated: `6322`
-		// Minimum execution time: 249_468_000 picoseconds.
-		Weight::from_parts(351_819_000, 0)
+		// Minimum execution time: 383_278_000 picoseconds.
+		Weight::from_parts(688_561_000, 0)
 			.saturating_add(Weight::from_parts(0, 6322))
-			.saturating_add(T::DbWeight::get().reads(7))
-			.saturating_add(T::DbWeight::get().writes(3))
+			.saturating_add(T::DbWeight::get().reads(10))
+			.saturating_add(T::DbWeight::get().writes(7))
 	}
 	/// Storage: `Identity::Controllers` (r:1 w:0)
 	/// Proof: `Identity::Controllers` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
@@ -253,15 +293,25 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Identity::RecoveryConfigs` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
 	/// Storage: `Identity::GuardianCount` (r:1 w:1)
 	/// Proof: `Identity::GuardianCount` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
+	/// Storage: `Timestamp::Now` (r:1 w:0)
+	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `AuditLog::Heads` (r:1 w:1)
+	/// Proof: `AuditLog::Heads` (`max_values`: None, `max_size`: Some(88), added: 2563, mode: `MaxEncodedLen`)
+	/// Storage: `AuditLog::ActorCounts` (r:1 w:1)
+	/// Proof: `AuditLog::ActorCounts` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
+	/// Storage: `AuditLog::ActorEntries` (r:0 w:1)
+	/// Proof: `AuditLog::ActorEntries` (`max_values`: None, `max_size`: Some(104), added: 2579, mode: `MaxEncodedLen`)
+	/// Storage: `AuditLog::Entries` (r:0 w:1)
+	/// Proof: `AuditLog::Entries` (`max_values`: None, `max_size`: Some(305), added: 2780, mode: `MaxEncodedLen`)
 	fn remove_guardian() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1418`
+		//  Measured:  `1465`
 		//  Estimated: `3656`
-		// Minimum execution time: 220_794_000 picoseconds.
-		Weight::from_parts(331_612_000, 0)
+		// Minimum execution time: 350_808_000 picoseconds.
+		Weight::from_parts(621_515_000, 0)
 			.saturating_add(Weight::from_parts(0, 3656))
-			.saturating_add(T::DbWeight::get().reads(6))
-			.saturating_add(T::DbWeight::get().writes(3))
+			.saturating_add(T::DbWeight::get().reads(9))
+			.saturating_add(T::DbWeight::get().writes(7))
 	}
 	/// Storage: `Identity::Controllers` (r:1 w:0)
 	/// Proof: `Identity::Controllers` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
@@ -269,17 +319,27 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Identity::Subjects` (`max_values`: None, `max_size`: Some(191), added: 2666, mode: `MaxEncodedLen`)
 	/// Storage: `Identity::RecoveryGuardianCount` (r:1 w:0)
 	/// Proof: `Identity::RecoveryGuardianCount` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
+	/// Storage: `Timestamp::Now` (r:1 w:0)
+	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `AuditLog::Heads` (r:1 w:1)
+	/// Proof: `AuditLog::Heads` (`max_values`: None, `max_size`: Some(88), added: 2563, mode: `MaxEncodedLen`)
+	/// Storage: `AuditLog::ActorCounts` (r:1 w:1)
+	/// Proof: `AuditLog::ActorCounts` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
 	/// Storage: `Identity::RecoveryConfigs` (r:0 w:1)
 	/// Proof: `Identity::RecoveryConfigs` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
+	/// Storage: `AuditLog::ActorEntries` (r:0 w:1)
+	/// Proof: `AuditLog::ActorEntries` (`max_values`: None, `max_size`: Some(104), added: 2579, mode: `MaxEncodedLen`)
+	/// Storage: `AuditLog::Entries` (r:0 w:1)
+	/// Proof: `AuditLog::Entries` (`max_values`: None, `max_size`: Some(305), added: 2780, mode: `MaxEncodedLen`)
 	fn set_recovery() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `968`
+		//  Measured:  `1015`
 		//  Estimated: `3656`
-		// Minimum execution time: 144_280_000 picoseconds.
-		Weight::from_parts(255_109_000, 0)
+		// Minimum execution time: 278_372_000 picoseconds.
+		Weight::from_parts(520_135_000, 0)
 			.saturating_add(Weight::from_parts(0, 3656))
-			.saturating_add(T::DbWeight::get().reads(3))
-			.saturating_add(T::DbWeight::get().writes(1))
+			.saturating_add(T::DbWeight::get().reads(6))
+			.saturating_add(T::DbWeight::get().writes(5))
 	}
 	/// Storage: `Identity::Controllers` (r:2 w:0)
 	/// Proof: `Identity::Controllers` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
@@ -293,15 +353,25 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Identity::Recoveries` (`max_values`: None, `max_size`: Some(341), added: 2816, mode: `MaxEncodedLen`)
 	/// Storage: `Identity::RetiredAccounts` (r:1 w:0)
 	/// Proof: `Identity::RetiredAccounts` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// Storage: `Timestamp::Now` (r:1 w:0)
+	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `AuditLog::Heads` (r:1 w:1)
+	/// Proof: `AuditLog::Heads` (`max_values`: None, `max_size`: Some(88), added: 2563, mode: `MaxEncodedLen`)
+	/// Storage: `AuditLog::ActorCounts` (r:1 w:1)
+	/// Proof: `AuditLog::ActorCounts` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
+	/// Storage: `AuditLog::ActorEntries` (r:0 w:1)
+	/// Proof: `AuditLog::ActorEntries` (`max_values`: None, `max_size`: Some(104), added: 2579, mode: `MaxEncodedLen`)
+	/// Storage: `AuditLog::Entries` (r:0 w:1)
+	/// Proof: `AuditLog::Entries` (`max_values`: None, `max_size`: Some(305), added: 2780, mode: `MaxEncodedLen`)
 	fn initiate_recovery() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `790`
+		//  Measured:  `837`
 		//  Estimated: `6322`
-		// Minimum execution time: 215_564_000 picoseconds.
-		Weight::from_parts(379_572_000, 0)
+		// Minimum execution time: 361_358_000 picoseconds.
+		Weight::from_parts(634_008_000, 0)
 			.saturating_add(Weight::from_parts(0, 6322))
-			.saturating_add(T::DbWeight::get().reads(8))
-			.saturating_add(T::DbWeight::get().writes(1))
+			.saturating_add(T::DbWeight::get().reads(11))
+			.saturating_add(T::DbWeight::get().writes(5))
 	}
 	/// Storage: `Identity::Controllers` (r:1 w:0)
 	/// Proof: `Identity::Controllers` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
@@ -311,15 +381,25 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Identity::Guardians` (`max_values`: None, `max_size`: Some(98), added: 2573, mode: `MaxEncodedLen`)
 	/// Storage: `Identity::Recoveries` (r:1 w:1)
 	/// Proof: `Identity::Recoveries` (`max_values`: None, `max_size`: Some(341), added: 2816, mode: `MaxEncodedLen`)
+	/// Storage: `Timestamp::Now` (r:1 w:0)
+	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `AuditLog::Heads` (r:1 w:1)
+	/// Proof: `AuditLog::Heads` (`max_values`: None, `max_size`: Some(88), added: 2563, mode: `MaxEncodedLen`)
+	/// Storage: `AuditLog::ActorCounts` (r:1 w:1)
+	/// Proof: `AuditLog::ActorCounts` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
+	/// Storage: `AuditLog::ActorEntries` (r:0 w:1)
+	/// Proof: `AuditLog::ActorEntries` (`max_values`: None, `max_size`: Some(104), added: 2579, mode: `MaxEncodedLen`)
+	/// Storage: `AuditLog::Entries` (r:0 w:1)
+	/// Proof: `AuditLog::Entries` (`max_values`: None, `max_size`: Some(305), added: 2780, mode: `MaxEncodedLen`)
 	fn approve_recovery() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1682`
+		//  Measured:  `1729`
 		//  Estimated: `6322`
-		// Minimum execution time: 186_590_000 picoseconds.
-		Weight::from_parts(348_333_000, 0)
+		// Minimum execution time: 329_698_000 picoseconds.
+		Weight::from_parts(619_361_000, 0)
 			.saturating_add(Weight::from_parts(0, 6322))
-			.saturating_add(T::DbWeight::get().reads(5))
-			.saturating_add(T::DbWeight::get().writes(1))
+			.saturating_add(T::DbWeight::get().reads(8))
+			.saturating_add(T::DbWeight::get().writes(5))
 	}
 	/// Storage: `Identity::Recoveries` (r:1 w:1)
 	/// Proof: `Identity::Recoveries` (`max_values`: None, `max_size`: Some(341), added: 2816, mode: `MaxEncodedLen`)
@@ -333,19 +413,29 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Identity::Controllers` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// Storage: `Identity::RetiredAccounts` (r:1 w:1)
 	/// Proof: `Identity::RetiredAccounts` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// Storage: `Timestamp::Now` (r:1 w:0)
+	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `AuditLog::Heads` (r:1 w:1)
+	/// Proof: `AuditLog::Heads` (`max_values`: None, `max_size`: Some(88), added: 2563, mode: `MaxEncodedLen`)
+	/// Storage: `AuditLog::ActorCounts` (r:1 w:1)
+	/// Proof: `AuditLog::ActorCounts` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
+	/// Storage: `AuditLog::ActorEntries` (r:0 w:1)
+	/// Proof: `AuditLog::ActorEntries` (`max_values`: None, `max_size`: Some(104), added: 2579, mode: `MaxEncodedLen`)
+	/// Storage: `AuditLog::Entries` (r:0 w:1)
+	/// Proof: `AuditLog::Entries` (`max_values`: None, `max_size`: Some(305), added: 2780, mode: `MaxEncodedLen`)
 	/// The range of component `g` is `[1, 8]`.
 	fn complete_recovery(g: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `604 + g * (153 ±0)`
+		//  Measured:  `651 + g * (153 ±0)`
 		//  Estimated: `3806 + g * (2573 ±0)`
-		// Minimum execution time: 246_492_000 picoseconds.
-		Weight::from_parts(365_892_686, 0)
+		// Minimum execution time: 378_931_000 picoseconds.
+		Weight::from_parts(576_378_413, 0)
 			.saturating_add(Weight::from_parts(0, 3806))
-			// Standard Error: 537_769
-			.saturating_add(Weight::from_parts(44_425_724, 0).saturating_mul(g.into()))
-			.saturating_add(T::DbWeight::get().reads(5))
+			// Standard Error: 1_250_832
+			.saturating_add(Weight::from_parts(36_505_201, 0).saturating_mul(g.into()))
+			.saturating_add(T::DbWeight::get().reads(8))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(g.into())))
-			.saturating_add(T::DbWeight::get().writes(5))
+			.saturating_add(T::DbWeight::get().writes(9))
 			.saturating_add(Weight::from_parts(0, 2573).saturating_mul(g.into()))
 	}
 	/// Storage: `Identity::Controllers` (r:1 w:0)
@@ -354,31 +444,51 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Identity::Subjects` (`max_values`: None, `max_size`: Some(191), added: 2666, mode: `MaxEncodedLen`)
 	/// Storage: `Identity::Recoveries` (r:1 w:1)
 	/// Proof: `Identity::Recoveries` (`max_values`: None, `max_size`: Some(341), added: 2816, mode: `MaxEncodedLen`)
+	/// Storage: `Timestamp::Now` (r:1 w:0)
+	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `AuditLog::Heads` (r:1 w:1)
+	/// Proof: `AuditLog::Heads` (`max_values`: None, `max_size`: Some(88), added: 2563, mode: `MaxEncodedLen`)
+	/// Storage: `AuditLog::ActorCounts` (r:1 w:1)
+	/// Proof: `AuditLog::ActorCounts` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
+	/// Storage: `AuditLog::ActorEntries` (r:0 w:1)
+	/// Proof: `AuditLog::ActorEntries` (`max_values`: None, `max_size`: Some(104), added: 2579, mode: `MaxEncodedLen`)
+	/// Storage: `AuditLog::Entries` (r:0 w:1)
+	/// Proof: `AuditLog::Entries` (`max_values`: None, `max_size`: Some(305), added: 2780, mode: `MaxEncodedLen`)
 	fn cancel_recovery() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `630`
+		//  Measured:  `677`
 		//  Estimated: `3806`
-		// Minimum execution time: 147_757_000 picoseconds.
-		Weight::from_parts(265_418_000, 0)
+		// Minimum execution time: 279_664_000 picoseconds.
+		Weight::from_parts(496_531_000, 0)
 			.saturating_add(Weight::from_parts(0, 3806))
-			.saturating_add(T::DbWeight::get().reads(3))
-			.saturating_add(T::DbWeight::get().writes(1))
+			.saturating_add(T::DbWeight::get().reads(6))
+			.saturating_add(T::DbWeight::get().writes(5))
 	}
 	/// Storage: `Identity::Controllers` (r:1 w:0)
 	/// Proof: `Identity::Controllers` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// Storage: `Identity::Subjects` (r:1 w:1)
 	/// Proof: `Identity::Subjects` (`max_values`: None, `max_size`: Some(191), added: 2666, mode: `MaxEncodedLen`)
+	/// Storage: `Timestamp::Now` (r:1 w:0)
+	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `AuditLog::Heads` (r:1 w:1)
+	/// Proof: `AuditLog::Heads` (`max_values`: None, `max_size`: Some(88), added: 2563, mode: `MaxEncodedLen`)
+	/// Storage: `AuditLog::ActorCounts` (r:1 w:1)
+	/// Proof: `AuditLog::ActorCounts` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
 	/// Storage: `Identity::Recoveries` (r:0 w:1)
 	/// Proof: `Identity::Recoveries` (`max_values`: None, `max_size`: Some(341), added: 2816, mode: `MaxEncodedLen`)
+	/// Storage: `AuditLog::ActorEntries` (r:0 w:1)
+	/// Proof: `AuditLog::ActorEntries` (`max_values`: None, `max_size`: Some(104), added: 2579, mode: `MaxEncodedLen`)
+	/// Storage: `AuditLog::Entries` (r:0 w:1)
+	/// Proof: `AuditLog::Entries` (`max_values`: None, `max_size`: Some(305), added: 2780, mode: `MaxEncodedLen`)
 	fn deactivate() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `562`
+		//  Measured:  `609`
 		//  Estimated: `3656`
-		// Minimum execution time: 136_977_000 picoseconds.
-		Weight::from_parts(203_532_000, 0)
+		// Minimum execution time: 267_201_000 picoseconds.
+		Weight::from_parts(471_394_000, 0)
 			.saturating_add(Weight::from_parts(0, 3656))
-			.saturating_add(T::DbWeight::get().reads(2))
-			.saturating_add(T::DbWeight::get().writes(2))
+			.saturating_add(T::DbWeight::get().reads(5))
+			.saturating_add(T::DbWeight::get().writes(6))
 	}
 }
 
@@ -390,17 +500,27 @@ impl WeightInfo for () {
 	/// Proof: `Identity::RetiredAccounts` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// Storage: `Identity::SubjectCount` (r:1 w:1)
 	/// Proof: `Identity::SubjectCount` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Timestamp::Now` (r:1 w:0)
+	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `AuditLog::Heads` (r:1 w:1)
+	/// Proof: `AuditLog::Heads` (`max_values`: None, `max_size`: Some(88), added: 2563, mode: `MaxEncodedLen`)
+	/// Storage: `AuditLog::ActorCounts` (r:1 w:1)
+	/// Proof: `AuditLog::ActorCounts` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
 	/// Storage: `Identity::Subjects` (r:0 w:1)
 	/// Proof: `Identity::Subjects` (`max_values`: None, `max_size`: Some(191), added: 2666, mode: `MaxEncodedLen`)
+	/// Storage: `AuditLog::ActorEntries` (r:0 w:1)
+	/// Proof: `AuditLog::ActorEntries` (`max_values`: None, `max_size`: Some(104), added: 2579, mode: `MaxEncodedLen`)
+	/// Storage: `AuditLog::Entries` (r:0 w:1)
+	/// Proof: `AuditLog::Entries` (`max_values`: None, `max_size`: Some(305), added: 2780, mode: `MaxEncodedLen`)
 	fn register() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `4`
-		//  Estimated: `3545`
-		// Minimum execution time: 139_060_000 picoseconds.
-		Weight::from_parts(223_259_000, 0)
-			.saturating_add(Weight::from_parts(0, 3545))
-			.saturating_add(RocksDbWeight::get().reads(3))
-			.saturating_add(RocksDbWeight::get().writes(3))
+		//  Measured:  `51`
+		//  Estimated: `3553`
+		// Minimum execution time: 266_609_000 picoseconds.
+		Weight::from_parts(330_750_000, 0)
+			.saturating_add(Weight::from_parts(0, 3553))
+			.saturating_add(RocksDbWeight::get().reads(6))
+			.saturating_add(RocksDbWeight::get().writes(7))
 	}
 	/// Storage: `Identity::Controllers` (r:1 w:1)
 	/// Proof: `Identity::Controllers` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
@@ -414,8 +534,8 @@ impl WeightInfo for () {
 		// Proof Size summary in bytes:
 		//  Measured:  `4`
 		//  Estimated: `3545`
-		// Minimum execution time: 136_947_000 picoseconds.
-		Weight::from_parts(227_557_000, 0)
+		// Minimum execution time: 134_442_000 picoseconds.
+		Weight::from_parts(201_918_000, 0)
 			.saturating_add(Weight::from_parts(0, 3545))
 			.saturating_add(RocksDbWeight::get().reads(3))
 			.saturating_add(RocksDbWeight::get().writes(3))
@@ -428,8 +548,8 @@ impl WeightInfo for () {
 		// Proof Size summary in bytes:
 		//  Measured:  `249`
 		//  Estimated: `3656`
-		// Minimum execution time: 115_436_000 picoseconds.
-		Weight::from_parts(191_749_000, 0)
+		// Minimum execution time: 115_557_000 picoseconds.
+		Weight::from_parts(196_549_000, 0)
 			.saturating_add(Weight::from_parts(0, 3656))
 			.saturating_add(RocksDbWeight::get().reads(1))
 			.saturating_add(RocksDbWeight::get().writes(2))
@@ -448,8 +568,8 @@ impl WeightInfo for () {
 		// Proof Size summary in bytes:
 		//  Measured:  `1309`
 		//  Estimated: `6322`
-		// Minimum execution time: 222_237_000 picoseconds.
-		Weight::from_parts(365_675_000, 0)
+		// Minimum execution time: 223_308_000 picoseconds.
+		Weight::from_parts(401_212_000, 0)
 			.saturating_add(Weight::from_parts(0, 6322))
 			.saturating_add(RocksDbWeight::get().reads(6))
 			.saturating_add(RocksDbWeight::get().writes(2))
@@ -466,8 +586,8 @@ impl WeightInfo for () {
 		// Proof Size summary in bytes:
 		//  Measured:  `619`
 		//  Estimated: `3656`
-		// Minimum execution time: 170_139_000 picoseconds.
-		Weight::from_parts(281_598_000, 0)
+		// Minimum execution time: 172_433_000 picoseconds.
+		Weight::from_parts(300_925_000, 0)
 			.saturating_add(Weight::from_parts(0, 3656))
 			.saturating_add(RocksDbWeight::get().reads(4))
 			.saturating_add(RocksDbWeight::get().writes(2))
@@ -484,8 +604,8 @@ impl WeightInfo for () {
 		// Proof Size summary in bytes:
 		//  Measured:  `318`
 		//  Estimated: `6100`
-		// Minimum execution time: 178_034_000 picoseconds.
-		Weight::from_parts(294_301_000, 0)
+		// Minimum execution time: 175_740_000 picoseconds.
+		Weight::from_parts(296_335_000, 0)
 			.saturating_add(Weight::from_parts(0, 6100))
 			.saturating_add(RocksDbWeight::get().reads(5))
 			.saturating_add(RocksDbWeight::get().writes(3))
@@ -500,8 +620,8 @@ impl WeightInfo for () {
 		// Proof Size summary in bytes:
 		//  Measured:  `555`
 		//  Estimated: `6322`
-		// Minimum execution time: 154_660_000 picoseconds.
-		Weight::from_parts(209_723_000, 0)
+		// Minimum execution time: 156_444_000 picoseconds.
+		Weight::from_parts(258_174_000, 0)
 			.saturating_add(Weight::from_parts(0, 6322))
 			.saturating_add(RocksDbWeight::get().reads(3))
 			.saturating_add(RocksDbWeight::get().writes(2))
@@ -514,29 +634,49 @@ impl WeightInfo for () {
 	/// Proof: `Identity::RetiredAccounts` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// Storage: `System::BlockHash` (r:1 w:0)
 	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
+	/// Storage: `Timestamp::Now` (r:1 w:0)
+	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `AuditLog::Heads` (r:1 w:1)
+	/// Proof: `AuditLog::Heads` (`max_values`: None, `max_size`: Some(88), added: 2563, mode: `MaxEncodedLen`)
+	/// Storage: `AuditLog::ActorCounts` (r:1 w:1)
+	/// Proof: `AuditLog::ActorCounts` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
+	/// Storage: `AuditLog::ActorEntries` (r:0 w:1)
+	/// Proof: `AuditLog::ActorEntries` (`max_values`: None, `max_size`: Some(104), added: 2579, mode: `MaxEncodedLen`)
+	/// Storage: `AuditLog::Entries` (r:0 w:1)
+	/// Proof: `AuditLog::Entries` (`max_values`: None, `max_size`: Some(305), added: 2780, mode: `MaxEncodedLen`)
 	fn rotate_controller() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `372`
+		//  Measured:  `419`
 		//  Estimated: `6100`
-		// Minimum execution time: 310_131_000 picoseconds.
-		Weight::from_parts(423_484_000, 0)
+		// Minimum execution time: 470_081_000 picoseconds.
+		Weight::from_parts(827_422_000, 0)
 			.saturating_add(Weight::from_parts(0, 6100))
-			.saturating_add(RocksDbWeight::get().reads(5))
-			.saturating_add(RocksDbWeight::get().writes(4))
+			.saturating_add(RocksDbWeight::get().reads(8))
+			.saturating_add(RocksDbWeight::get().writes(8))
 	}
 	/// Storage: `Identity::Controllers` (r:1 w:0)
 	/// Proof: `Identity::Controllers` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// Storage: `Identity::Subjects` (r:1 w:1)
 	/// Proof: `Identity::Subjects` (`max_values`: None, `max_size`: Some(191), added: 2666, mode: `MaxEncodedLen`)
+	/// Storage: `Timestamp::Now` (r:1 w:0)
+	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `AuditLog::Heads` (r:1 w:1)
+	/// Proof: `AuditLog::Heads` (`max_values`: None, `max_size`: Some(88), added: 2563, mode: `MaxEncodedLen`)
+	/// Storage: `AuditLog::ActorCounts` (r:1 w:1)
+	/// Proof: `AuditLog::ActorCounts` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
+	/// Storage: `AuditLog::ActorEntries` (r:0 w:1)
+	/// Proof: `AuditLog::ActorEntries` (`max_values`: None, `max_size`: Some(104), added: 2579, mode: `MaxEncodedLen`)
+	/// Storage: `AuditLog::Entries` (r:0 w:1)
+	/// Proof: `AuditLog::Entries` (`max_values`: None, `max_size`: Some(305), added: 2780, mode: `MaxEncodedLen`)
 	fn rotate_key_agreement() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `318`
+		//  Measured:  `365`
 		//  Estimated: `3656`
-		// Minimum execution time: 121_477_000 picoseconds.
-		Weight::from_parts(202_049_000, 0)
+		// Minimum execution time: 248_455_000 picoseconds.
+		Weight::from_parts(440_025_000, 0)
 			.saturating_add(Weight::from_parts(0, 3656))
-			.saturating_add(RocksDbWeight::get().reads(2))
-			.saturating_add(RocksDbWeight::get().writes(1))
+			.saturating_add(RocksDbWeight::get().reads(5))
+			.saturating_add(RocksDbWeight::get().writes(5))
 	}
 	/// Storage: `Identity::Controllers` (r:1 w:0)
 	/// Proof: `Identity::Controllers` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
@@ -550,15 +690,25 @@ impl WeightInfo for () {
 	/// Proof: `Identity::RecoveryGuardianCount` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `Identity::RecoveryConfigs` (r:1 w:0)
 	/// Proof: `Identity::RecoveryConfigs` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
+	/// Storage: `Timestamp::Now` (r:1 w:0)
+	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `AuditLog::Heads` (r:1 w:1)
+	/// Proof: `AuditLog::Heads` (`max_values`: None, `max_size`: Some(88), added: 2563, mode: `MaxEncodedLen`)
+	/// Storage: `AuditLog::ActorCounts` (r:1 w:1)
+	/// Proof: `AuditLog::ActorCounts` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
+	/// Storage: `AuditLog::ActorEntries` (r:0 w:1)
+	/// Proof: `AuditLog::ActorEntries` (`max_values`: None, `max_size`: Some(104), added: 2579, mode: `MaxEncodedLen`)
+	/// Storage: `AuditLog::Entries` (r:0 w:1)
+	/// Proof: `AuditLog::Entries` (`max_values`: None, `max_size`: Some(305), added: 2780, mode: `MaxEncodedLen`)
 	fn add_guardian() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1533`
+		//  Measured:  `1580`
 		//  Estimated: `6322`
-		// Minimum execution time: 249_468_000 picoseconds.
-		Weight::from_parts(351_819_000, 0)
+		// Minimum execution time: 383_278_000 picoseconds.
+		Weight::from_parts(688_561_000, 0)
 			.saturating_add(Weight::from_parts(0, 6322))
-			.saturating_add(RocksDbWeight::get().reads(7))
-			.saturating_add(RocksDbWeight::get().writes(3))
+			.saturating_add(RocksDbWeight::get().reads(10))
+			.saturating_add(RocksDbWeight::get().writes(7))
 	}
 	/// Storage: `Identity::Controllers` (r:1 w:0)
 	/// Proof: `Identity::Controllers` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
@@ -572,15 +722,25 @@ impl WeightInfo for () {
 	/// Proof: `Identity::RecoveryConfigs` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
 	/// Storage: `Identity::GuardianCount` (r:1 w:1)
 	/// Proof: `Identity::GuardianCount` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
+	/// Storage: `Timestamp::Now` (r:1 w:0)
+	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `AuditLog::Heads` (r:1 w:1)
+	/// Proof: `AuditLog::Heads` (`max_values`: None, `max_size`: Some(88), added: 2563, mode: `MaxEncodedLen`)
+	/// Storage: `AuditLog::ActorCounts` (r:1 w:1)
+	/// Proof: `AuditLog::ActorCounts` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
+	/// Storage: `AuditLog::ActorEntries` (r:0 w:1)
+	/// Proof: `AuditLog::ActorEntries` (`max_values`: None, `max_size`: Some(104), added: 2579, mode: `MaxEncodedLen`)
+	/// Storage: `AuditLog::Entries` (r:0 w:1)
+	/// Proof: `AuditLog::Entries` (`max_values`: None, `max_size`: Some(305), added: 2780, mode: `MaxEncodedLen`)
 	fn remove_guardian() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1418`
+		//  Measured:  `1465`
 		//  Estimated: `3656`
-		// Minimum execution time: 220_794_000 picoseconds.
-		Weight::from_parts(331_612_000, 0)
+		// Minimum execution time: 350_808_000 picoseconds.
+		Weight::from_parts(621_515_000, 0)
 			.saturating_add(Weight::from_parts(0, 3656))
-			.saturating_add(RocksDbWeight::get().reads(6))
-			.saturating_add(RocksDbWeight::get().writes(3))
+			.saturating_add(RocksDbWeight::get().reads(9))
+			.saturating_add(RocksDbWeight::get().writes(7))
 	}
 	/// Storage: `Identity::Controllers` (r:1 w:0)
 	/// Proof: `Identity::Controllers` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
@@ -588,17 +748,27 @@ impl WeightInfo for () {
 	/// Proof: `Identity::Subjects` (`max_values`: None, `max_size`: Some(191), added: 2666, mode: `MaxEncodedLen`)
 	/// Storage: `Identity::RecoveryGuardianCount` (r:1 w:0)
 	/// Proof: `Identity::RecoveryGuardianCount` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
+	/// Storage: `Timestamp::Now` (r:1 w:0)
+	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `AuditLog::Heads` (r:1 w:1)
+	/// Proof: `AuditLog::Heads` (`max_values`: None, `max_size`: Some(88), added: 2563, mode: `MaxEncodedLen`)
+	/// Storage: `AuditLog::ActorCounts` (r:1 w:1)
+	/// Proof: `AuditLog::ActorCounts` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
 	/// Storage: `Identity::RecoveryConfigs` (r:0 w:1)
 	/// Proof: `Identity::RecoveryConfigs` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
+	/// Storage: `AuditLog::ActorEntries` (r:0 w:1)
+	/// Proof: `AuditLog::ActorEntries` (`max_values`: None, `max_size`: Some(104), added: 2579, mode: `MaxEncodedLen`)
+	/// Storage: `AuditLog::Entries` (r:0 w:1)
+	/// Proof: `AuditLog::Entries` (`max_values`: None, `max_size`: Some(305), added: 2780, mode: `MaxEncodedLen`)
 	fn set_recovery() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `968`
+		//  Measured:  `1015`
 		//  Estimated: `3656`
-		// Minimum execution time: 144_280_000 picoseconds.
-		Weight::from_parts(255_109_000, 0)
+		// Minimum execution time: 278_372_000 picoseconds.
+		Weight::from_parts(520_135_000, 0)
 			.saturating_add(Weight::from_parts(0, 3656))
-			.saturating_add(RocksDbWeight::get().reads(3))
-			.saturating_add(RocksDbWeight::get().writes(1))
+			.saturating_add(RocksDbWeight::get().reads(6))
+			.saturating_add(RocksDbWeight::get().writes(5))
 	}
 	/// Storage: `Identity::Controllers` (r:2 w:0)
 	/// Proof: `Identity::Controllers` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
@@ -612,15 +782,25 @@ impl WeightInfo for () {
 	/// Proof: `Identity::Recoveries` (`max_values`: None, `max_size`: Some(341), added: 2816, mode: `MaxEncodedLen`)
 	/// Storage: `Identity::RetiredAccounts` (r:1 w:0)
 	/// Proof: `Identity::RetiredAccounts` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// Storage: `Timestamp::Now` (r:1 w:0)
+	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `AuditLog::Heads` (r:1 w:1)
+	/// Proof: `AuditLog::Heads` (`max_values`: None, `max_size`: Some(88), added: 2563, mode: `MaxEncodedLen`)
+	/// Storage: `AuditLog::ActorCounts` (r:1 w:1)
+	/// Proof: `AuditLog::ActorCounts` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
+	/// Storage: `AuditLog::ActorEntries` (r:0 w:1)
+	/// Proof: `AuditLog::ActorEntries` (`max_values`: None, `max_size`: Some(104), added: 2579, mode: `MaxEncodedLen`)
+	/// Storage: `AuditLog::Entries` (r:0 w:1)
+	/// Proof: `AuditLog::Entries` (`max_values`: None, `max_size`: Some(305), added: 2780, mode: `MaxEncodedLen`)
 	fn initiate_recovery() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `790`
+		//  Measured:  `837`
 		//  Estimated: `6322`
-		// Minimum execution time: 215_564_000 picoseconds.
-		Weight::from_parts(379_572_000, 0)
+		// Minimum execution time: 361_358_000 picoseconds.
+		Weight::from_parts(634_008_000, 0)
 			.saturating_add(Weight::from_parts(0, 6322))
-			.saturating_add(RocksDbWeight::get().reads(8))
-			.saturating_add(RocksDbWeight::get().writes(1))
+			.saturating_add(RocksDbWeight::get().reads(11))
+			.saturating_add(RocksDbWeight::get().writes(5))
 	}
 	/// Storage: `Identity::Controllers` (r:1 w:0)
 	/// Proof: `Identity::Controllers` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
@@ -630,15 +810,25 @@ impl WeightInfo for () {
 	/// Proof: `Identity::Guardians` (`max_values`: None, `max_size`: Some(98), added: 2573, mode: `MaxEncodedLen`)
 	/// Storage: `Identity::Recoveries` (r:1 w:1)
 	/// Proof: `Identity::Recoveries` (`max_values`: None, `max_size`: Some(341), added: 2816, mode: `MaxEncodedLen`)
+	/// Storage: `Timestamp::Now` (r:1 w:0)
+	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `AuditLog::Heads` (r:1 w:1)
+	/// Proof: `AuditLog::Heads` (`max_values`: None, `max_size`: Some(88), added: 2563, mode: `MaxEncodedLen`)
+	/// Storage: `AuditLog::ActorCounts` (r:1 w:1)
+	/// Proof: `AuditLog::ActorCounts` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
+	/// Storage: `AuditLog::ActorEntries` (r:0 w:1)
+	/// Proof: `AuditLog::ActorEntries` (`max_values`: None, `max_size`: Some(104), added: 2579, mode: `MaxEncodedLen`)
+	/// Storage: `AuditLog::Entries` (r:0 w:1)
+	/// Proof: `AuditLog::Entries` (`max_values`: None, `max_size`: Some(305), added: 2780, mode: `MaxEncodedLen`)
 	fn approve_recovery() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1682`
+		//  Measured:  `1729`
 		//  Estimated: `6322`
-		// Minimum execution time: 186_590_000 picoseconds.
-		Weight::from_parts(348_333_000, 0)
+		// Minimum execution time: 329_698_000 picoseconds.
+		Weight::from_parts(619_361_000, 0)
 			.saturating_add(Weight::from_parts(0, 6322))
-			.saturating_add(RocksDbWeight::get().reads(5))
-			.saturating_add(RocksDbWeight::get().writes(1))
+			.saturating_add(RocksDbWeight::get().reads(8))
+			.saturating_add(RocksDbWeight::get().writes(5))
 	}
 	/// Storage: `Identity::Recoveries` (r:1 w:1)
 	/// Proof: `Identity::Recoveries` (`max_values`: None, `max_size`: Some(341), added: 2816, mode: `MaxEncodedLen`)
@@ -652,19 +842,29 @@ impl WeightInfo for () {
 	/// Proof: `Identity::Controllers` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// Storage: `Identity::RetiredAccounts` (r:1 w:1)
 	/// Proof: `Identity::RetiredAccounts` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// Storage: `Timestamp::Now` (r:1 w:0)
+	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `AuditLog::Heads` (r:1 w:1)
+	/// Proof: `AuditLog::Heads` (`max_values`: None, `max_size`: Some(88), added: 2563, mode: `MaxEncodedLen`)
+	/// Storage: `AuditLog::ActorCounts` (r:1 w:1)
+	/// Proof: `AuditLog::ActorCounts` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
+	/// Storage: `AuditLog::ActorEntries` (r:0 w:1)
+	/// Proof: `AuditLog::ActorEntries` (`max_values`: None, `max_size`: Some(104), added: 2579, mode: `MaxEncodedLen`)
+	/// Storage: `AuditLog::Entries` (r:0 w:1)
+	/// Proof: `AuditLog::Entries` (`max_values`: None, `max_size`: Some(305), added: 2780, mode: `MaxEncodedLen`)
 	/// The range of component `g` is `[1, 8]`.
 	fn complete_recovery(g: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `604 + g * (153 ±0)`
+		//  Measured:  `651 + g * (153 ±0)`
 		//  Estimated: `3806 + g * (2573 ±0)`
-		// Minimum execution time: 246_492_000 picoseconds.
-		Weight::from_parts(365_892_686, 0)
+		// Minimum execution time: 378_931_000 picoseconds.
+		Weight::from_parts(576_378_413, 0)
 			.saturating_add(Weight::from_parts(0, 3806))
-			// Standard Error: 537_769
-			.saturating_add(Weight::from_parts(44_425_724, 0).saturating_mul(g.into()))
-			.saturating_add(RocksDbWeight::get().reads(5))
+			// Standard Error: 1_250_832
+			.saturating_add(Weight::from_parts(36_505_201, 0).saturating_mul(g.into()))
+			.saturating_add(RocksDbWeight::get().reads(8))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(g.into())))
-			.saturating_add(RocksDbWeight::get().writes(5))
+			.saturating_add(RocksDbWeight::get().writes(9))
 			.saturating_add(Weight::from_parts(0, 2573).saturating_mul(g.into()))
 	}
 	/// Storage: `Identity::Controllers` (r:1 w:0)
@@ -673,30 +873,50 @@ impl WeightInfo for () {
 	/// Proof: `Identity::Subjects` (`max_values`: None, `max_size`: Some(191), added: 2666, mode: `MaxEncodedLen`)
 	/// Storage: `Identity::Recoveries` (r:1 w:1)
 	/// Proof: `Identity::Recoveries` (`max_values`: None, `max_size`: Some(341), added: 2816, mode: `MaxEncodedLen`)
+	/// Storage: `Timestamp::Now` (r:1 w:0)
+	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `AuditLog::Heads` (r:1 w:1)
+	/// Proof: `AuditLog::Heads` (`max_values`: None, `max_size`: Some(88), added: 2563, mode: `MaxEncodedLen`)
+	/// Storage: `AuditLog::ActorCounts` (r:1 w:1)
+	/// Proof: `AuditLog::ActorCounts` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
+	/// Storage: `AuditLog::ActorEntries` (r:0 w:1)
+	/// Proof: `AuditLog::ActorEntries` (`max_values`: None, `max_size`: Some(104), added: 2579, mode: `MaxEncodedLen`)
+	/// Storage: `AuditLog::Entries` (r:0 w:1)
+	/// Proof: `AuditLog::Entries` (`max_values`: None, `max_size`: Some(305), added: 2780, mode: `MaxEncodedLen`)
 	fn cancel_recovery() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `630`
+		//  Measured:  `677`
 		//  Estimated: `3806`
-		// Minimum execution time: 147_757_000 picoseconds.
-		Weight::from_parts(265_418_000, 0)
+		// Minimum execution time: 279_664_000 picoseconds.
+		Weight::from_parts(496_531_000, 0)
 			.saturating_add(Weight::from_parts(0, 3806))
-			.saturating_add(RocksDbWeight::get().reads(3))
-			.saturating_add(RocksDbWeight::get().writes(1))
+			.saturating_add(RocksDbWeight::get().reads(6))
+			.saturating_add(RocksDbWeight::get().writes(5))
 	}
 	/// Storage: `Identity::Controllers` (r:1 w:0)
 	/// Proof: `Identity::Controllers` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// Storage: `Identity::Subjects` (r:1 w:1)
 	/// Proof: `Identity::Subjects` (`max_values`: None, `max_size`: Some(191), added: 2666, mode: `MaxEncodedLen`)
+	/// Storage: `Timestamp::Now` (r:1 w:0)
+	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `AuditLog::Heads` (r:1 w:1)
+	/// Proof: `AuditLog::Heads` (`max_values`: None, `max_size`: Some(88), added: 2563, mode: `MaxEncodedLen`)
+	/// Storage: `AuditLog::ActorCounts` (r:1 w:1)
+	/// Proof: `AuditLog::ActorCounts` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
 	/// Storage: `Identity::Recoveries` (r:0 w:1)
 	/// Proof: `Identity::Recoveries` (`max_values`: None, `max_size`: Some(341), added: 2816, mode: `MaxEncodedLen`)
+	/// Storage: `AuditLog::ActorEntries` (r:0 w:1)
+	/// Proof: `AuditLog::ActorEntries` (`max_values`: None, `max_size`: Some(104), added: 2579, mode: `MaxEncodedLen`)
+	/// Storage: `AuditLog::Entries` (r:0 w:1)
+	/// Proof: `AuditLog::Entries` (`max_values`: None, `max_size`: Some(305), added: 2780, mode: `MaxEncodedLen`)
 	fn deactivate() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `562`
+		//  Measured:  `609`
 		//  Estimated: `3656`
-		// Minimum execution time: 136_977_000 picoseconds.
-		Weight::from_parts(203_532_000, 0)
+		// Minimum execution time: 267_201_000 picoseconds.
+		Weight::from_parts(471_394_000, 0)
 			.saturating_add(Weight::from_parts(0, 3656))
-			.saturating_add(RocksDbWeight::get().reads(2))
-			.saturating_add(RocksDbWeight::get().writes(2))
+			.saturating_add(RocksDbWeight::get().reads(5))
+			.saturating_add(RocksDbWeight::get().writes(6))
 	}
 }

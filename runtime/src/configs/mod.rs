@@ -139,6 +139,7 @@ impl pallet_patient_identity::Config for Runtime {
 	type MaxGuardians = ConstU32<8>;
 	/// A day to notice a recovery one did not ask for and cancel it.
 	type MinRecoveryDelay = ConstU32<DAYS>;
+	type Audit = AuditLog;
 	type WeightInfo = pallet_patient_identity::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = pallet_patient_identity::Sr25519BenchmarkHelper;

@@ -174,3 +174,25 @@ fn listings_are_newest_first_and_paged() {
 		assert!(matches!(Consent::consent(a).unwrap().status, ConsentStatus::Revoked { .. }));
 	});
 }
+
+#[test]
+fn identity_changes_of_a_patient_are_audited() {
+	use medchain_primitives::audit::AuditAction;
+	ExtBuilder::default().build_and_execute(|| {
+		let patient = register("patient", SubjectKind::Patient);
+		let parent = register("parent", SubjectKind::Patient);
+		assert_ok!(Identity::add_guardian(signed("patient"), parent, DELEGATE));
+		let entries = trail(patient);
+		let kinds: Vec<_> = entries.iter().map(|e| (e.record.event_type, e.record.action, e.record.actor)).collect();
+		assert_eq!(
+			kinds,
+			vec![
+				(AuditEventType::IdentityChanged, AuditAction::Create, patient),
+				(AuditEventType::IdentityChanged, AuditAction::Update, patient),
+			]
+		);
+		// A practitioner has no trail of their own.
+		let doctor = practitioner("doctor", "hospital");
+		assert!(trail(doctor).is_empty());
+	});
+}
