@@ -170,6 +170,32 @@ pub struct AuditRecord {
 	pub occurred: Moment,
 }
 
+impl AuditRecord {
+	/// A successful change the runtime made at `actor`'s request (consent and identity changes):
+	/// no record touched, no denial.
+	pub fn runtime_change(
+		event_type: AuditEventType,
+		action: AuditAction,
+		actor: SubjectId,
+		policy: Option<AuditPolicy>,
+		purpose: Option<PurposeOfUse>,
+		occurred: Moment,
+	) -> Self {
+		Self {
+			event_type,
+			action,
+			outcome: AuditOutcome::Success,
+			actor,
+			requestor: true,
+			policy,
+			deny_reason: None,
+			entity: None,
+			purpose,
+			occurred,
+		}
+	}
+}
+
 /// One entry of a patient's trail, as stored and as the runtime API returns it.
 #[derive(
 	Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,

@@ -80,7 +80,7 @@ pub use weights::WeightInfo;
 use alloc::vec::Vec;
 use frame_support::traits::{EnsureOrigin, Get, Time};
 use medchain_primitives::{
-	audit::{AuditAction, AuditEventType, AuditOutcome, AuditPolicy, AuditRecord, AuditSink},
+	audit::{AuditAction, AuditEventType, AuditPolicy, AuditRecord, AuditSink},
 	identity::{SubjectKind, SubjectRegistry},
 };
 use sp_core::H256;
@@ -564,18 +564,7 @@ impl<T: Config> Pallet<T> {
 	) {
 		T::Audit::append(
 			patient,
-			AuditRecord {
-				event_type,
-				action,
-				outcome: AuditOutcome::Success,
-				actor,
-				requestor: true,
-				policy,
-				deny_reason: None,
-				entity: None,
-				purpose,
-				occurred: now,
-			},
+			AuditRecord::runtime_change(event_type, action, actor, policy, purpose, now),
 		);
 	}
 

@@ -75,7 +75,7 @@ use alloc::vec::Vec;
 use codec::Encode;
 use frame_support::traits::{EnsureOrigin, Get, Time};
 use medchain_primitives::{
-	audit::{AuditAction, AuditEventType, AuditOutcome, AuditRecord, AuditSink},
+	audit::{AuditAction, AuditEventType, AuditRecord, AuditSink},
 	identity::SubjectRegistry,
 };
 use sp_core::H256;
@@ -902,18 +902,14 @@ impl<T: Config> Pallet<T> {
 		if Subjects::<T>::get(patient).is_some_and(|s| s.kind == SubjectKind::Patient) {
 			T::Audit::append(
 				patient,
-				AuditRecord {
-					event_type: AuditEventType::IdentityChanged,
+				AuditRecord::runtime_change(
+					AuditEventType::IdentityChanged,
 					action,
-					outcome: AuditOutcome::Success,
 					actor,
-					requestor: true,
-					policy: None,
-					deny_reason: None,
-					entity: None,
-					purpose: None,
-					occurred: T::Time::now(),
-				},
+					None,
+					None,
+					T::Time::now(),
+				),
 			);
 		}
 	}
