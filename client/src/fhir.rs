@@ -132,8 +132,12 @@ pub fn audit_event(patient: &SubjectId, e: &AuditEntry) -> Value {
 		"role": { "system": "http://terminology.hl7.org/CodeSystem/object-role", "code": "1", "display": "Patient" }
 	})];
 	if let Some(entity) = r.entity {
-		let mut what = json!({ "identifier": { "system": RECORD_SYSTEM, "value": hex(&entity.record.0) } });
-		what["display"] = json!(entity.hash.map(|h| format!("blake2-256:{}", hex(h.as_bytes()))).unwrap_or_default());
+		let mut what =
+			json!({ "identifier": { "system": RECORD_SYSTEM, "value": hex(&entity.record.0) } });
+		what["display"] = json!(entity
+			.hash
+			.map(|h| format!("blake2-256:{}", hex(h.as_bytes())))
+			.unwrap_or_default());
 		entities.push(json!({
 			"what": what,
 			"type": { "system": "http://terminology.hl7.org/CodeSystem/audit-entity-type", "code": "2", "display": "System Object" }
@@ -170,7 +174,8 @@ pub fn audit_event(patient: &SubjectId, e: &AuditEntry) -> Value {
 		event["outcomeDesc"] = json!(format!("{reason:?}"));
 	}
 	if let Some(purpose) = r.purpose {
-		event["purposeOfEvent"] = json!([{ "coding": [{ "system": ACT_REASON_SYSTEM, "code": purpose.code() }] }]);
+		event["purposeOfEvent"] =
+			json!([{ "coding": [{ "system": ACT_REASON_SYSTEM, "code": purpose.code() }] }]);
 	}
 	event
 }

@@ -7,7 +7,8 @@ use sc_service::ChainType;
 pub type ChainSpec = sc_service::GenericChainSpec;
 
 fn wasm() -> Result<&'static [u8], String> {
-	WASM_BINARY.ok_or_else(|| "the runtime wasm was not built (was SKIP_WASM_BUILD set?)".to_string())
+	WASM_BINARY
+		.ok_or_else(|| "the runtime wasm was not built (was SKIP_WASM_BUILD set?)".to_string())
 }
 
 fn properties() -> sc_chain_spec::Properties {
@@ -50,6 +51,8 @@ pub fn audit_bench_config() -> Result<ChainSpec, String> {
 		.with_protocol_id("medchain")
 		.with_chain_type(ChainType::Development)
 		.with_properties(properties())
-		.with_genesis_config_preset_name(medchain_runtime::genesis_config_presets::AUDIT_BENCH_PRESET)
+		.with_genesis_config_preset_name(
+			medchain_runtime::genesis_config_presets::AUDIT_BENCH_PRESET,
+		)
 		.build())
 }

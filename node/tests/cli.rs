@@ -13,7 +13,11 @@ fn chain_spec(chain: &str, raw: bool) -> serde_json::Value {
 		cmd.arg("--raw");
 	}
 	let out = cmd.output().expect("medchain-node runs");
-	assert!(out.status.success(), "export-chain-spec failed: {}", String::from_utf8_lossy(&out.stderr));
+	assert!(
+		out.status.success(),
+		"export-chain-spec failed: {}",
+		String::from_utf8_lossy(&out.stderr)
+	);
 	serde_json::from_slice(&out.stdout).expect("the chain spec is JSON")
 }
 
@@ -58,7 +62,10 @@ fn unknown_chain_is_a_readable_error() {
 		.expect("medchain-node runs");
 	assert!(!out.status.success());
 	let stderr = String::from_utf8_lossy(&out.stderr);
-	assert!(stderr.contains("No such file") || stderr.contains("Error opening spec file"), "{stderr}");
+	assert!(
+		stderr.contains("No such file") || stderr.contains("Error opening spec file"),
+		"{stderr}"
+	);
 }
 
 #[test]

@@ -14,7 +14,16 @@ use crate::{
 
 /// What happened. FHIR `AuditEvent.type` / `subtype`.
 #[derive(
-	Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
 )]
 pub enum AuditEventType {
 	/// A consent was granted.
@@ -53,7 +62,16 @@ impl AuditEventType {
 
 /// FHIR `AuditEvent.action`: C R U D E.
 #[derive(
-	Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
 )]
 pub enum AuditAction {
 	/// C: create.
@@ -83,7 +101,16 @@ impl AuditAction {
 
 /// FHIR `AuditEvent.outcome`: 0, 4, 8 or 12.
 #[derive(
-	Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
 )]
 pub enum AuditOutcome {
 	/// 0: success.
@@ -110,7 +137,16 @@ impl AuditOutcome {
 
 /// The policy that allowed an access. FHIR `AuditEvent.agent.policy`.
 #[derive(
-	Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
 )]
 pub enum AuditPolicy {
 	/// A consent.
@@ -123,7 +159,16 @@ pub enum AuditPolicy {
 
 /// Who wrote the entry. FHIR `AuditEvent.source.observer`.
 #[derive(
-	Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
 )]
 pub enum AuditSource {
 	/// The runtime itself (consent, identity, records pallets).
@@ -134,7 +179,16 @@ pub enum AuditSource {
 
 /// The record touched. FHIR `AuditEvent.entity.what` (identifier) and the ciphertext hash.
 #[derive(
-	Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
 )]
 pub struct AuditEntity {
 	/// The record's identifier.
@@ -145,7 +199,16 @@ pub struct AuditEntity {
 
 /// What a writer says happened; the audit log adds sequence, times, source and hashes.
 #[derive(
-	Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
 )]
 pub struct AuditRecord {
 	/// What happened. FHIR `type`/`subtype`.
@@ -246,8 +309,17 @@ pub fn entry_hash(patient: &SubjectId, entry: &AuditEntry) -> H256 {
 
 /// The head of a patient's trail.
 #[derive(
-	Clone, Copy, PartialEq, Eq, Debug, Default, Encode, Decode, DecodeWithMemTracking,
-	MaxEncodedLen, TypeInfo,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Default,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
 )]
 pub struct TrailHead {
 	/// How many entries the trail holds.

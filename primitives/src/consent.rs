@@ -52,7 +52,16 @@ macro_rules! code_set {
 /// A class of health data, from a fixed vocabulary. FHIR `Consent.provision.class`
 /// (codes of MedChain's `data-class` CodeSystem, aligned with US Core / IPS sections).
 #[derive(
-	Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
 )]
 pub enum DataClass {
 	/// Name, birth date, contact: the Patient resource.
@@ -136,7 +145,16 @@ code_set!(
 
 /// Why data is used: HL7 v3 `PurposeOfUse`. FHIR `Consent.provision.purpose`.
 #[derive(
-	Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
 )]
 pub enum PurposeOfUse {
 	/// TREAT: treatment.
@@ -184,7 +202,16 @@ code_set!(
 
 /// What a grantee may do. FHIR `Consent.provision.action` (consentaction codes).
 #[derive(
-	Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
 )]
 pub enum ConsentAction {
 	/// Read records (`access`).
@@ -270,7 +297,16 @@ pub struct EmergencyId(pub u64);
 
 /// Who a consent is granted to. FHIR `Consent.provision.actor.reference`.
 #[derive(
-	Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
 )]
 pub enum Grantee {
 	/// One practitioner, while attested by an active organization.
@@ -290,7 +326,16 @@ impl Grantee {
 
 /// What is being accessed.
 #[derive(
-	Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
 )]
 pub enum AccessTarget {
 	/// Any data of a class.
@@ -310,7 +355,16 @@ impl AccessTarget {
 
 /// Why access is allowed.
 #[derive(
-	Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
 )]
 pub enum PermitBasis {
 	/// The patient reads their own data.
@@ -324,7 +378,16 @@ pub enum PermitBasis {
 /// Why access is refused. The order is the rule's order: the first failing check is reported,
 /// from the consent that came furthest.
 #[derive(
-	Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
 )]
 pub enum DenyReason {
 	/// The patient is not a registered patient.
@@ -357,7 +420,16 @@ pub enum DenyReason {
 
 /// The answer of the access rule.
 #[derive(
-	Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
 )]
 pub enum AccessDecision {
 	/// Access is allowed, on this basis.
@@ -378,7 +450,16 @@ pub type DecisionTime = Moment;
 
 /// Whether a consent still counts. FHIR `Consent.status` (`active` / `inactive`).
 #[derive(
-	Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
 )]
 pub enum ConsentStatus {
 	/// In force (within its period).
@@ -426,7 +507,16 @@ pub struct ConsentRecord {
 
 /// An emergency (break-glass) grant: a practitioner's time-boxed access without consent.
 #[derive(
-	Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
 )]
 pub struct EmergencyGrant {
 	/// The patient.

@@ -46,8 +46,9 @@ impl SubjectId {
 			.strip_prefix(Self::DID_PREFIX)
 			.ok_or_else(|| format!("`{did}` is not a did:medchain identifier"))?;
 		let bytes = sp_core::bytes::from_hex(hex).map_err(|e| format!("`{did}`: {e}"))?;
-		let array: [u8; 32] =
-			bytes.try_into().map_err(|_| format!("`{did}`: the identifier must be 32 bytes"))?;
+		let array: [u8; 32] = bytes
+			.try_into()
+			.map_err(|_| format!("`{did}`: the identifier must be 32 bytes"))?;
 		Ok(Self(array))
 	}
 }
@@ -73,7 +74,16 @@ pub type KeyAgreementKey = [u8; 32];
 
 /// What a subject is. FHIR: Patient, Practitioner, Organization, Device (gateway).
 #[derive(
-	Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
 )]
 pub enum SubjectKind {
 	/// A person whose records the chain protects.
@@ -89,7 +99,16 @@ pub enum SubjectKind {
 /// Whether a subject can still act. A deactivated subject is a tombstone: its identifier and
 /// every account that ever controlled it stay reserved forever.
 #[derive(
-	Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
 )]
 pub enum SubjectStatus {
 	/// The subject acts through its controller.
@@ -100,7 +119,16 @@ pub enum SubjectStatus {
 
 /// A practitioner's role, from a fixed vocabulary (FHIR PractitionerRole.code, simplified).
 #[derive(
-	Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
 )]
 pub enum PractitionerRole {
 	/// A licensed physician (doctor).

@@ -27,8 +27,9 @@ use medchain_primitives::{
 };
 
 use super::{
-	AccountId, AuditLog, Aura, Balance, Block, Consent, Executive, Grandpa, Identity, InherentDataExt, Nonce, Runtime,
-	RuntimeCall, RuntimeGenesisConfig, SessionKeys, System, TransactionPayment, VERSION,
+	AccountId, AuditLog, Aura, Balance, Block, Consent, Executive, Grandpa, Identity,
+	InherentDataExt, Nonce, Runtime, RuntimeCall, RuntimeGenesisConfig, SessionKeys, System,
+	TransactionPayment, VERSION,
 };
 
 impl_runtime_apis! {

@@ -83,7 +83,11 @@ pub struct ConsentBenchmarkHelper;
 
 impl pallet_consent::BenchmarkHelper<AccountId> for ConsentBenchmarkHelper {
 	fn patient(who: &AccountId) -> medchain_primitives::identity::SubjectId {
-		Identity::benchmark_subject(medchain_primitives::identity::SubjectKind::Patient, who.clone(), None)
+		Identity::benchmark_subject(
+			medchain_primitives::identity::SubjectKind::Patient,
+			who.clone(),
+			None,
+		)
 	}
 
 	fn attested_practitioner(
@@ -95,7 +99,8 @@ impl pallet_consent::BenchmarkHelper<AccountId> for ConsentBenchmarkHelper {
 			frame_benchmarking::account("bench-organization", 1, 0),
 			None,
 		);
-		let practitioner = Identity::benchmark_subject(SubjectKind::Practitioner, who.clone(), None);
+		let practitioner =
+			Identity::benchmark_subject(SubjectKind::Practitioner, who.clone(), None);
 		Identity::benchmark_attest(practitioner, org);
 		(practitioner, org)
 	}

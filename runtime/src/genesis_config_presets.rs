@@ -9,9 +9,7 @@ use sp_consensus_grandpa::AuthorityId as GrandpaId;
 use sp_genesis_builder::{self, PresetId};
 use sp_keyring::Sr25519Keyring;
 
-use crate::{
-	AccountId, BalancesConfig, RuntimeGenesisConfig, SudoConfig, UNIT,
-};
+use crate::{AccountId, BalancesConfig, RuntimeGenesisConfig, SudoConfig, UNIT};
 
 /// What every dev account starts with: enough to pay fees for a long test run.
 const ENDOWMENT: u128 = 1_000_000 * UNIT;
@@ -64,15 +62,10 @@ pub fn development_config_genesis() -> Value {
 /// Four validators on one machine or a LAN: Alice, Bob, Charlie and Dave.
 pub fn local_config_genesis() -> Value {
 	testnet_genesis(
-		[
-			Sr25519Keyring::Alice,
-			Sr25519Keyring::Bob,
-			Sr25519Keyring::Charlie,
-			Sr25519Keyring::Dave,
-		]
-		.into_iter()
-		.map(authority)
-		.collect(),
+		[Sr25519Keyring::Alice, Sr25519Keyring::Bob, Sr25519Keyring::Charlie, Sr25519Keyring::Dave]
+			.into_iter()
+			.map(authority)
+			.collect(),
 		Sr25519Keyring::well_known().map(|k| k.to_account_id()).collect(),
 		Sr25519Keyring::Alice.to_account_id(),
 	)

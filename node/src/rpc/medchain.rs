@@ -3,11 +3,7 @@
 
 use std::sync::Arc;
 
-use jsonrpsee::{
-	core::RpcResult,
-	proc_macros::rpc,
-	types::ErrorObjectOwned,
-};
+use jsonrpsee::{core::RpcResult, proc_macros::rpc, types::ErrorObjectOwned};
 use medchain_client::fhir;
 use medchain_primitives::{
 	audit::{AuditApi, AuditQueryError},
@@ -44,19 +40,21 @@ fn parse_subject(s: &str) -> RpcResult<SubjectId> {
 	if s.starts_with(SubjectId::DID_PREFIX) {
 		return SubjectId::from_did(s).map_err(|e| error(code::BAD_REQUEST, e));
 	}
-	let bytes = sp_core::bytes::from_hex(s)
-		.map_err(|e| error(code::BAD_REQUEST, format!("`{s}` is neither a did:medchain nor hex: {e}")))?;
-	let array: [u8; 32] = bytes
-		.try_into()
-		.map_err(|_| error(code::BAD_REQUEST, format!("`{s}`: a subject identifier is 32 bytes")))?;
+	let bytes = sp_core::bytes::from_hex(s).map_err(|e| {
+		error(code::BAD_REQUEST, format!("`{s}` is neither a did:medchain nor hex: {e}"))
+	})?;
+	let array: [u8; 32] = bytes.try_into().map_err(|_| {
+		error(code::BAD_REQUEST, format!("`{s}`: a subject identifier is 32 bytes"))
+	})?;
 	Ok(SubjectId(array))
 }
 
 fn query_error(e: AuditQueryError) -> ErrorObjectOwned {
 	let message = match e {
 		AuditQueryError::PageTooLarge { max } => format!("a page holds at most {max} entries"),
-		AuditQueryError::OutOfRange { count } =>
-			format!("`before` is past the end of the trail ({count} entries)"),
+		AuditQueryError::OutOfRange { count } => {
+			format!("`before` is past the end of the trail ({count} entries)")
+		},
 		AuditQueryError::BadTimeRange => "the time range ends before it starts".to_string(),
 	};
 	error(code::BAD_QUERY, message)
@@ -71,7 +69,13 @@ fn runtime_error(e: impl std::fmt::Display) -> ErrorObjectOwned {
 pub trait MedchainApi {
 	/// A patient's audit trail, newest first, as a FHIR `Bundle` of `AuditEvent`s.
 	#[method(name = "audit_trail")]
-	fn audit_trail(&self, patient: String, before: Option<u64>, limit: Option<u32>, at: Option<Hash>) -> RpcResult<Value>;
+	fn audit_trail(
+		&self,
+		patient: String,
+		before: Option<u64>,
+		limit: Option<u32>,
+		at: Option<Hash>,
+	) -> RpcResult<Value>;
 
 	/// A patient's entries recorded within `[from, to]` (ms), newest first, as a FHIR `Bundle`.
 	#[method(name = "audit_trailInTime")]
@@ -86,7 +90,12 @@ pub trait MedchainApi {
 
 	/// The entries naming an actor, across patients, newest first, as a FHIR `Bundle`.
 	#[method(name = "audit_byActor")]
-	fn audit_by_actor(&self, actor: String, before: Option<u64>, limit: Option<u32>) -> RpcResult<Value>;
+	fn audit_by_actor(
+		&self,
+		actor: String,
+		before: Option<u64>,
+		limit: Option<u32>,
+	) -> RpcResult<Value>;
 
 	/// Re-hashes a patient's trail: `{ "checked": n, "firstBad": seq | null }`.
 	#[method(name = "audit_verify")]
@@ -98,7 +107,12 @@ pub trait MedchainApi {
 
 	/// A patient's consents, newest first, as a FHIR `Bundle` of `Consent`s.
 	#[method(name = "consent_patientBundle")]
-	fn consent_patient_bundle(&self, patient: String, before: Option<u32>, limit: Option<u32>) -> RpcResult<Value>;
+	fn consent_patient_bundle(
+		&self,
+		patient: String,
+		before: Option<u32>,
+		limit: Option<u32>,
+	) -> RpcResult<Value>;
 }
 
 /// The methods' implementation over a client.
@@ -127,7 +141,13 @@ where
 	C: ProvideRuntimeApi<Block> + HeaderBackend<Block> + Send + Sync + 'static,
 	C::Api: AuditApi<Block> + ConsentApi<Block>,
 {
-	fn audit_trail(&self, patient: String, before: Option<u64>, limit: Option<u32>, at: Option<Hash>) -> RpcResult<Value> {
+	fn audit_trail(
+		&self,
+		patient: String,
+		before: Option<u64>,
+		limit: Option<u32>,
+		at: Option<Hash>,
+	) -> RpcResult<Value> {
 		let patient = parse_subject(&patient)?;
 		let entries = self
 			.client
@@ -150,13 +170,25 @@ where
 		let entries = self
 			.client
 			.runtime_api()
-			.entries_in_time(self.best(None), patient, from, to, before, limit.unwrap_or(DEFAULT_LIMIT))
+			.entries_in_time(
+				self.best(None),
+				patient,
+				from,
+				to,
+				before,
+				limit.unwrap_or(DEFAULT_LIMIT),
+			)
 			.map_err(runtime_error)?
 			.map_err(query_error)?;
 		Ok(fhir::bundle(entries.iter().map(|e| fhir::audit_event(&patient, e)).collect()))
 	}
 
-	fn audit_by_actor(&self, actor: String, before: Option<u64>, limit: Option<u32>) -> RpcResult<Value> {
+	fn audit_by_actor(
+		&self,
+		actor: String,
+		before: Option<u64>,
+		limit: Option<u32>,
+	) -> RpcResult<Value> {
 		let actor = parse_subject(&actor)?;
 		let entries = self
 			.client
@@ -169,7 +201,11 @@ where
 
 	fn audit_verify(&self, patient: String) -> RpcResult<Value> {
 		let patient = parse_subject(&patient)?;
-		let check = self.client.runtime_api().verify(self.best(None), patient).map_err(runtime_error)?;
+		let check = self
+			.client
+			.runtime_api()
+			.verify(self.best(None), patient)
+			.map_err(runtime_error)?;
 		Ok(json!({ "checked": check.checked, "firstBad": check.first_bad }))
 	}
 
@@ -183,7 +219,12 @@ where
 		Ok(fhir::consent(&record))
 	}
 
-	fn consent_patient_bundle(&self, patient: String, before: Option<u32>, limit: Option<u32>) -> RpcResult<Value> {
+	fn consent_patient_bundle(
+		&self,
+		patient: String,
+		before: Option<u32>,
+		limit: Option<u32>,
+	) -> RpcResult<Value> {
 		let patient = parse_subject(&patient)?;
 		let limit = limit.unwrap_or(DEFAULT_LIMIT).min(medchain_primitives::audit::MAX_AUDIT_PAGE);
 		let records = self

@@ -43,8 +43,10 @@ mod benchmarks {
 				Pallet::<T>::append(patient, read::<T>(actor), AuditSource::Runtime);
 			}
 		}
-		let events: Vec<GatewayEvent> =
-			patients.iter().map(|p| GatewayEvent { patient: *p, record: read::<T>(actor) }).collect();
+		let events: Vec<GatewayEvent> = patients
+			.iter()
+			.map(|p| GatewayEvent { patient: *p, record: read::<T>(actor) })
+			.collect();
 		#[extrinsic_call]
 		_(RawOrigin::Signed(gateway), events);
 		assert_eq!(Heads::<T>::get(patients[0]).count, 11);
@@ -64,5 +66,9 @@ mod benchmarks {
 		assert_eq!(Heads::<T>::get(patient).count, u64::from(l) + 1);
 	}
 
-	impl_benchmark_test_suite!(Pallet, crate::mock::ExtBuilder::default().build(), crate::mock::Test);
+	impl_benchmark_test_suite!(
+		Pallet,
+		crate::mock::ExtBuilder::default().build(),
+		crate::mock::Test
+	);
 }

@@ -266,7 +266,11 @@ pub mod pallet {
 }
 
 impl<T: Config> Pallet<T> {
-	fn check_gateway_event(index: u16, event: &GatewayEvent, latest: Moment) -> Result<(), Error<T>> {
+	fn check_gateway_event(
+		index: u16,
+		event: &GatewayEvent,
+		latest: Moment,
+	) -> Result<(), Error<T>> {
 		let record = &event.record;
 		if T::Identity::active_kind(&event.patient) != Some(SubjectKind::Patient) {
 			return Err(Error::<T>::UnknownPatient { index });
@@ -275,10 +279,12 @@ impl<T: Config> Pallet<T> {
 			return Err(Error::<T>::UnknownActor { index });
 		}
 		let consistent = match record.event_type {
-			AuditEventType::RecordRead =>
-				record.outcome == AuditOutcome::Success && record.policy.is_some(),
-			AuditEventType::AccessDenied =>
-				record.outcome != AuditOutcome::Success && record.deny_reason.is_some(),
+			AuditEventType::RecordRead => {
+				record.outcome == AuditOutcome::Success && record.policy.is_some()
+			},
+			AuditEventType::AccessDenied => {
+				record.outcome != AuditOutcome::Success && record.deny_reason.is_some()
+			},
 			_ => return Err(Error::<T>::EventTypeNotAllowed { index }),
 		};
 		if !consistent {
@@ -326,7 +332,11 @@ impl<T: Config> Pallet<T> {
 	) -> Result<Vec<AuditEntry>, AuditQueryError> {
 		let count = Self::check_page(patient, before, limit)?;
 		let end = before.unwrap_or(count);
-		Ok((0..end).rev().take(limit as usize).filter_map(|seq| Entries::<T>::get(patient, seq)).collect())
+		Ok((0..end)
+			.rev()
+			.take(limit as usize)
+			.filter_map(|seq| Entries::<T>::get(patient, seq))
+			.collect())
 	}
 
 	/// Up to `limit` entries of `patient` recorded within `[from, to]`, newest first, before
@@ -393,7 +403,10 @@ impl<T: Config> Pallet<T> {
 			let Some(entry) = Entries::<T>::get(patient, seq) else {
 				return ChainVerification { checked: seq, first_bad: Some(seq) };
 			};
-			if entry.seq != seq || entry.prev_hash != prev || entry_hash(patient, &entry) != entry.hash {
+			if entry.seq != seq
+				|| entry.prev_hash != prev
+				|| entry_hash(patient, &entry) != entry.hash
+			{
 				return ChainVerification { checked: seq + 1, first_bad: Some(seq) };
 			}
 			prev = entry.hash;
@@ -404,7 +417,11 @@ impl<T: Config> Pallet<T> {
 		ChainVerification { checked: head.count, first_bad: None }
 	}
 
-	fn check_page(patient: &SubjectId, before: Option<u64>, limit: u32) -> Result<u64, AuditQueryError> {
+	fn check_page(
+		patient: &SubjectId,
+		before: Option<u64>,
+		limit: u32,
+	) -> Result<u64, AuditQueryError> {
 		if limit > MAX_AUDIT_PAGE {
 			return Err(AuditQueryError::PageTooLarge { max: MAX_AUDIT_PAGE });
 		}

@@ -77,7 +77,10 @@ impl pallet_audit_log::Config for Test {
 pub const NOW: u64 = 1_767_225_600_000;
 
 pub fn account(seed: &str) -> AccountId32 {
-	sr25519::Pair::from_string(&format!("//{seed}"), None).expect("static seed").public().into()
+	sr25519::Pair::from_string(&format!("//{seed}"), None)
+		.expect("static seed")
+		.public()
+		.into()
 }
 
 pub fn signed(seed: &str) -> RuntimeOrigin {
@@ -103,8 +106,14 @@ pub fn organization_with_gateway(org: &str, gateway: &str) -> (SubjectId, Subjec
 /// An attested practitioner of `org`.
 pub fn practitioner(seed: &str, org: &str) -> SubjectId {
 	let id = register(seed, SubjectKind::Practitioner);
-	Identity::attest_practitioner(signed(org), id, PractitionerRole::Physician, H256::zero(), NOW + 1_000_000)
-		.expect("attests");
+	Identity::attest_practitioner(
+		signed(org),
+		id,
+		PractitionerRole::Physician,
+		H256::zero(),
+		NOW + 1_000_000,
+	)
+	.expect("attests");
 	id
 }
 

@@ -80,7 +80,9 @@ impl<T: Config> Pallet<T> {
 		let now = now.unwrap_or_else(T::Time::now);
 		match T::Identity::active_kind(patient) {
 			Some(SubjectKind::Patient) => {},
-			None if T::Identity::exists(patient) => return AccessDecision::Deny(DenyReason::PatientDeactivated),
+			None if T::Identity::exists(patient) => {
+				return AccessDecision::Deny(DenyReason::PatientDeactivated)
+			},
 			_ => return AccessDecision::Deny(DenyReason::UnknownPatient),
 		}
 		if accessor == patient {

@@ -53,7 +53,10 @@ mod benchmarks {
 		let (who, patient, _, practitioner) = setup::<T>(T::MaxConsentsPerPair::get() - 1);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(who), patient, terms::<T>(practitioner, r));
-		assert_eq!(ActiveConsentCount::<T>::get((patient, practitioner)), T::MaxConsentsPerPair::get());
+		assert_eq!(
+			ActiveConsentCount::<T>::get((patient, practitioner)),
+			T::MaxConsentsPerPair::get()
+		);
 	}
 
 	#[benchmark]
@@ -98,5 +101,9 @@ mod benchmarks {
 		Ok(())
 	}
 
-	impl_benchmark_test_suite!(Pallet, crate::mock::ExtBuilder::default().build(), crate::mock::Test);
+	impl_benchmark_test_suite!(
+		Pallet,
+		crate::mock::ExtBuilder::default().build(),
+		crate::mock::Test
+	);
 }

@@ -152,7 +152,8 @@ pub mod pallet {
 
 	/// Every consent ever granted, revoked ones included. Twox64Concat: the runtime assigns ids.
 	#[pallet::storage]
-	pub type Consents<T: Config> = StorageMap<_, Twox64Concat, ConsentId, ConsentOf<T>, OptionQuery>;
+	pub type Consents<T: Config> =
+		StorageMap<_, Twox64Concat, ConsentId, ConsentOf<T>, OptionQuery>;
 
 	/// Each patient's consents in grant order: (patient, index) → consent.
 	#[pallet::storage]
@@ -335,7 +336,13 @@ pub mod pallet {
 			let grantee_ref = terms.grantee;
 			Consents::<T>::insert(
 				id,
-				StoredConsent { patient, grantor, terms, status: ConsentStatus::Active, granted_at: now },
+				StoredConsent {
+					patient,
+					grantor,
+					terms,
+					status: ConsentStatus::Active,
+					granted_at: now,
+				},
 			);
 			let index = PatientConsentCount::<T>::mutate(patient, |n| {
 				*n += 1;
@@ -350,8 +357,21 @@ pub mod pallet {
 			ActiveConsents::<T>::insert(pair, id, ());
 			ActiveConsentCount::<T>::mutate(pair, |n| *n += 1);
 
-			Self::audit(&patient, AuditEventType::ConsentGranted, AuditAction::Create, grantor, Some(AuditPolicy::Consent(id)), None, now);
-			Self::deposit_event(Event::ConsentGranted { id, patient, grantor, grantee: grantee_ref });
+			Self::audit(
+				&patient,
+				AuditEventType::ConsentGranted,
+				AuditAction::Create,
+				grantor,
+				Some(AuditPolicy::Consent(id)),
+				None,
+				now,
+			);
+			Self::deposit_event(Event::ConsentGranted {
+				id,
+				patient,
+				grantor,
+				grantee: grantee_ref,
+			});
 			Ok(())
 		}
 
@@ -384,7 +404,15 @@ pub mod pallet {
 			});
 			LastRevoked::<T>::insert(pair, id);
 
-			Self::audit(&patient, AuditEventType::ConsentRevoked, AuditAction::Delete, by, Some(AuditPolicy::Consent(id)), None, now);
+			Self::audit(
+				&patient,
+				AuditEventType::ConsentRevoked,
+				AuditAction::Delete,
+				by,
+				Some(AuditPolicy::Consent(id)),
+				None,
+				now,
+			);
 			Self::deposit_event(Event::ConsentRevoked { id, patient, by });
 			Ok(())
 		}
@@ -477,9 +505,9 @@ pub mod pallet {
 			let now = T::Time::now();
 			ensure!(now < grant.expires_at, Error::<T>::EmergencyEnded);
 			ensure!(
-				by == grant.patient ||
-					by == grant.practitioner ||
-					T::Identity::is_delegate(&grant.patient, &by),
+				by == grant.patient
+					|| by == grant.practitioner
+					|| T::Identity::is_delegate(&grant.patient, &by),
 				Error::<T>::NotAuthorizedToEnd
 			);
 			grant.expires_at = now;
@@ -497,7 +525,10 @@ pub mod pallet {
 		/// Emits `MaxEmergencyDurationSet`. Errors: `ZeroDuration`.
 		#[pallet::call_index(4)]
 		#[pallet::weight(T::WeightInfo::set_max_emergency_duration())]
-		pub fn set_max_emergency_duration(origin: OriginFor<T>, duration: Moment) -> DispatchResult {
+		pub fn set_max_emergency_duration(
+			origin: OriginFor<T>,
+			duration: Moment,
+		) -> DispatchResult {
 			T::GovernanceOrigin::ensure_origin(origin)?;
 			ensure!(duration > 0, Error::<T>::ZeroDuration);
 			MaxEmergencyDuration::<T>::put(duration);
@@ -533,18 +564,15 @@ impl<T: Config> Pallet<T> {
 		};
 		ensure!(kind_matches, Error::<T>::InvalidGrantee);
 		ensure!(
-			terms.actions.is_valid() &&
-				terms.classes.is_valid() &&
-				terms.excluded.is_valid() &&
-				terms.purposes.is_valid(),
+			terms.actions.is_valid()
+				&& terms.classes.is_valid()
+				&& terms.excluded.is_valid()
+				&& terms.purposes.is_valid(),
 			Error::<T>::UnknownCode
 		);
 		ensure!(!terms.actions.is_empty(), Error::<T>::NoActions);
 		ensure!(!terms.purposes.is_empty(), Error::<T>::NoPurposes);
-		ensure!(
-			!terms.classes.is_empty() || !terms.records.is_empty(),
-			Error::<T>::NothingCovered
-		);
+		ensure!(!terms.classes.is_empty() || !terms.records.is_empty(), Error::<T>::NothingCovered);
 		ensure!(terms.classes.0 & terms.excluded.0 == 0, Error::<T>::ClassBothCoveredAndExcluded);
 		if let Some(until) = terms.valid_until {
 			ensure!(until > terms.valid_from, Error::<T>::InvalidPeriod);
@@ -574,7 +602,11 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// `patient`'s consents, newest first, before index `before` (exclusive), at most `limit`.
-	pub fn consents_of_patient(patient: &SubjectId, before: Option<u32>, limit: u32) -> Vec<ConsentRecord> {
+	pub fn consents_of_patient(
+		patient: &SubjectId,
+		before: Option<u32>,
+		limit: u32,
+	) -> Vec<ConsentRecord> {
 		let end = before.unwrap_or(u32::MAX).min(PatientConsentCount::<T>::get(patient));
 		(0..end)
 			.rev()
@@ -585,7 +617,11 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Consents naming `grantee`, newest first, before index `before` (exclusive), at most `limit`.
-	pub fn consents_of_grantee(grantee: &SubjectId, before: Option<u32>, limit: u32) -> Vec<ConsentRecord> {
+	pub fn consents_of_grantee(
+		grantee: &SubjectId,
+		before: Option<u32>,
+		limit: u32,
+	) -> Vec<ConsentRecord> {
 		let end = before.unwrap_or(u32::MAX).min(GranteeConsentCount::<T>::get(grantee));
 		(0..end)
 			.rev()

@@ -95,7 +95,10 @@ pub const HOUR: u64 = 3_600_000;
 pub const DAY: u64 = 24 * HOUR;
 
 pub fn account(seed: &str) -> AccountId32 {
-	sr25519::Pair::from_string(&format!("//{seed}"), None).expect("static seed").public().into()
+	sr25519::Pair::from_string(&format!("//{seed}"), None)
+		.expect("static seed")
+		.public()
+		.into()
 }
 
 pub fn signed(seed: &str) -> RuntimeOrigin {
@@ -125,8 +128,14 @@ pub fn organization(seed: &str) -> SubjectId {
 pub fn practitioner(seed: &str, org: &str) -> SubjectId {
 	organization(org);
 	let id = register(seed, SubjectKind::Practitioner);
-	Identity::attest_practitioner(signed(org), id, PractitionerRole::Physician, H256::zero(), NOW + 30 * DAY)
-		.expect("attests");
+	Identity::attest_practitioner(
+		signed(org),
+		id,
+		PractitionerRole::Physician,
+		H256::zero(),
+		NOW + 30 * DAY,
+	)
+	.expect("attests");
 	id
 }
 
@@ -149,17 +158,33 @@ impl pallet_audit_log::BenchmarkHelper<AccountId32> for BenchSubjects {
 #[cfg(feature = "runtime-benchmarks")]
 impl crate::BenchmarkHelper<AccountId32> for BenchSubjects {
 	fn patient(who: &AccountId32) -> SubjectId {
-		Identity::register(RuntimeOrigin::signed(who.clone()), SubjectKind::Patient, [1; 32], H256::zero())
-			.expect("registers");
+		Identity::register(
+			RuntimeOrigin::signed(who.clone()),
+			SubjectKind::Patient,
+			[1; 32],
+			H256::zero(),
+		)
+		.expect("registers");
 		pallet_patient_identity::Controllers::<Test>::get(who).expect("registered")
 	}
 	fn attested_practitioner(who: &AccountId32) -> (SubjectId, SubjectId) {
 		let org = organization("bench-org");
-		Identity::register(RuntimeOrigin::signed(who.clone()), SubjectKind::Practitioner, [1; 32], H256::zero())
-			.expect("registers");
+		Identity::register(
+			RuntimeOrigin::signed(who.clone()),
+			SubjectKind::Practitioner,
+			[1; 32],
+			H256::zero(),
+		)
+		.expect("registers");
 		let id = pallet_patient_identity::Controllers::<Test>::get(who).expect("registered");
-		Identity::attest_practitioner(signed("bench-org"), id, PractitionerRole::Physician, H256::zero(), NOW + DAY)
-			.expect("attests");
+		Identity::attest_practitioner(
+			signed("bench-org"),
+			id,
+			PractitionerRole::Physician,
+			H256::zero(),
+			NOW + DAY,
+		)
+		.expect("attests");
 		(id, org)
 	}
 }

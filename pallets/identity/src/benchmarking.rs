@@ -2,8 +2,8 @@
 
 use alloc::{vec, vec::Vec};
 use frame_benchmarking::v2::*;
-use frame_support::BoundedVec;
 use frame_support::traits::{EnsureOrigin, Get, Time};
+use frame_support::BoundedVec;
 use frame_system::RawOrigin;
 use sp_core::H256;
 use sp_runtime::traits::IdentifyAccount;
@@ -14,7 +14,11 @@ const SEED: u32 = 0;
 const KEY: KeyAgreementKey = [7; 32];
 const DAY: Moment = 86_400_000;
 
-fn subject<T: Config>(name: &'static str, index: u32, kind: SubjectKind) -> (T::AccountId, SubjectId) {
+fn subject<T: Config>(
+	name: &'static str,
+	index: u32,
+	kind: SubjectKind,
+) -> (T::AccountId, SubjectId) {
 	let who: T::AccountId = account(name, index, SEED);
 	let id = Pallet::<T>::create_subject(kind, who.clone(), KEY, H256::zero(), None);
 	(who, id)
@@ -35,7 +39,10 @@ fn attest<T: Config>(practitioner: SubjectId, organization: SubjectId) {
 }
 
 /// A patient with `count` recovery guardians and a recovery threshold of `threshold`.
-fn patient_with_guardians<T: Config>(count: u32, threshold: u32) -> (T::AccountId, SubjectId, Vec<(T::AccountId, SubjectId)>) {
+fn patient_with_guardians<T: Config>(
+	count: u32,
+	threshold: u32,
+) -> (T::AccountId, SubjectId, Vec<(T::AccountId, SubjectId)>) {
 	let (who, patient) = subject::<T>("patient", 0, SubjectKind::Patient);
 	let guardians: Vec<_> = (0..count)
 		.map(|i| {
@@ -206,7 +213,8 @@ mod benchmarks {
 	fn approve_recovery() {
 		let max = T::MaxGuardians::get();
 		let (_, patient, guardians) = patient_with_guardians::<T>(max, max);
-		let approvals = guardians[..(max - 1) as usize].iter().map(|(_, id)| *id).collect::<Vec<_>>();
+		let approvals =
+			guardians[..(max - 1) as usize].iter().map(|(_, id)| *id).collect::<Vec<_>>();
 		Recoveries::<T>::insert(
 			patient,
 			ActiveRecovery {
@@ -275,5 +283,9 @@ mod benchmarks {
 		assert!(!Subjects::<T>::get(patient).unwrap().is_active());
 	}
 
-	impl_benchmark_test_suite!(Pallet, crate::mock::ExtBuilder::default().build(), crate::mock::Test);
+	impl_benchmark_test_suite!(
+		Pallet,
+		crate::mock::ExtBuilder::default().build(),
+		crate::mock::Test
+	);
 }

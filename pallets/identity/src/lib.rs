@@ -376,7 +376,8 @@ pub mod pallet {
 			ensure!(!Controllers::<T>::contains_key(&who), Error::<T>::AlreadyRegistered);
 			ensure!(!RetiredAccounts::<T>::contains_key(&who), Error::<T>::AccountRetired);
 
-			let subject = Self::create_subject(kind, who.clone(), key_agreement, profile_hash, None);
+			let subject =
+				Self::create_subject(kind, who.clone(), key_agreement, profile_hash, None);
 			Self::audit(&subject, subject, AuditAction::Create);
 			Self::deposit_event(Event::Registered { subject, kind, controller: who });
 			Ok(())
@@ -424,7 +425,10 @@ pub mod pallet {
 		/// `SubjectDeactivated`.
 		#[pallet::call_index(2)]
 		#[pallet::weight(T::WeightInfo::remove_organization())]
-		pub fn remove_organization(origin: OriginFor<T>, organization: SubjectId) -> DispatchResult {
+		pub fn remove_organization(
+			origin: OriginFor<T>,
+			organization: SubjectId,
+		) -> DispatchResult {
 			T::GovernanceOrigin::ensure_origin(origin)?;
 			let subject = Subjects::<T>::get(organization).ok_or(Error::<T>::SubjectNotFound)?;
 			ensure!(subject.kind == SubjectKind::Organization, Error::<T>::NotAnOrganization);
@@ -757,10 +761,7 @@ pub mod pallet {
 			new_controller: T::AccountId,
 		) -> DispatchResult {
 			let guardian = Self::ensure_recovery_guardian(origin, &patient)?;
-			ensure!(
-				RecoveryConfigs::<T>::contains_key(patient),
-				Error::<T>::RecoveryNotConfigured
-			);
+			ensure!(RecoveryConfigs::<T>::contains_key(patient), Error::<T>::RecoveryNotConfigured);
 			ensure!(!Recoveries::<T>::contains_key(patient), Error::<T>::RecoveryAlreadyActive);
 			Self::ensure_account_unused(&new_controller)?;
 
@@ -793,7 +794,10 @@ pub mod pallet {
 			let mut recovery = Recoveries::<T>::get(patient).ok_or(Error::<T>::NoActiveRecovery)?;
 			ensure!(!recovery.approvals.contains(&guardian), Error::<T>::AlreadyApproved);
 			// Every approver is a distinct guardian, so this holds while MaxGuardians bounds them.
-			recovery.approvals.try_push(guardian).map_err(|_| Error::<T>::TooManyGuardians)?;
+			recovery
+				.approvals
+				.try_push(guardian)
+				.map_err(|_| Error::<T>::TooManyGuardians)?;
 			let approvals = recovery.approvals.len() as u32;
 			Recoveries::<T>::insert(patient, recovery);
 			Self::audit(&patient, guardian, AuditAction::Update);
@@ -887,7 +891,9 @@ pub mod pallet {
 
 impl<T: Config> Pallet<T> {
 	/// The active subject `who` controls, with its record.
-	pub fn subject_controlled_by(who: &T::AccountId) -> Result<(SubjectId, SubjectOf<T>), Error<T>> {
+	pub fn subject_controlled_by(
+		who: &T::AccountId,
+	) -> Result<(SubjectId, SubjectOf<T>), Error<T>> {
 		let id = Controllers::<T>::get(who).ok_or(Error::<T>::NotRegistered)?;
 		let subject = Subjects::<T>::get(id).ok_or(Error::<T>::SubjectNotFound)?;
 		if !subject.is_active() {
@@ -943,9 +949,9 @@ impl<T: Config> Pallet<T> {
 				live: Self::attestation_live(&organization, &a, now),
 			})
 			.collect();
-		let is_practitioner = record.is_active() &&
-			record.kind == SubjectKind::Practitioner &&
-			attestations.iter().any(|a| a.live);
+		let is_practitioner = record.is_active()
+			&& record.kind == SubjectKind::Practitioner
+			&& attestations.iter().any(|a| a.live);
 		Some(IdentityDocument {
 			id: *subject,
 			kind: record.kind,
@@ -979,8 +985,8 @@ impl<T: Config> Pallet<T> {
 		attestation: &AttestationOf<T>,
 		now: Moment,
 	) -> bool {
-		now < attestation.expires_at &&
-			Subjects::<T>::get(organization)
+		now < attestation.expires_at
+			&& Subjects::<T>::get(organization)
 				.is_some_and(|o| o.is_active() && o.kind == SubjectKind::Organization)
 	}
 
@@ -1013,11 +1019,7 @@ impl<T: Config> Pallet<T> {
 		id
 	}
 
-	fn rebind_controller(
-		id: SubjectId,
-		mut subject: SubjectOf<T>,
-		new_controller: T::AccountId,
-	) {
+	fn rebind_controller(id: SubjectId, mut subject: SubjectOf<T>, new_controller: T::AccountId) {
 		Controllers::<T>::remove(&subject.controller);
 		RetiredAccounts::<T>::insert(&subject.controller, id);
 		Controllers::<T>::insert(&new_controller, id);
@@ -1026,10 +1028,7 @@ impl<T: Config> Pallet<T> {
 		Subjects::<T>::insert(id, subject);
 	}
 
-	fn tombstone(
-		id: SubjectId,
-		mut subject: SubjectOf<T>,
-	) {
+	fn tombstone(id: SubjectId, mut subject: SubjectOf<T>) {
 		subject.status =
 			SubjectStatus::Deactivated(frame_system::Pallet::<T>::block_number().saturated_into());
 		Subjects::<T>::insert(id, subject);
@@ -1043,9 +1042,7 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	fn active_subject(
-		id: &SubjectId,
-	) -> Result<SubjectOf<T>, Error<T>> {
+	fn active_subject(id: &SubjectId) -> Result<SubjectOf<T>, Error<T>> {
 		let subject = Subjects::<T>::get(id).ok_or(Error::<T>::SubjectNotFound)?;
 		if !subject.is_active() {
 			return Err(Error::<T>::SubjectDeactivated);
@@ -1083,7 +1080,10 @@ impl<T: Config> Pallet<T> {
 		Ok(guardian)
 	}
 
-	fn ensure_threshold_reachable(patient: &SubjectId, recovery_guardians: u32) -> Result<(), Error<T>> {
+	fn ensure_threshold_reachable(
+		patient: &SubjectId,
+		recovery_guardians: u32,
+	) -> Result<(), Error<T>> {
 		if RecoveryConfigs::<T>::get(patient).is_some_and(|c| c.threshold > recovery_guardians) {
 			return Err(Error::<T>::ThresholdUnreachable);
 		}
@@ -1115,27 +1115,28 @@ impl<T: Config> SubjectRegistry<T::AccountId> for Pallet<T> {
 	}
 
 	fn is_practitioner(practitioner: &SubjectId, now: Moment) -> bool {
-		Self::active_kind(practitioner) == Some(SubjectKind::Practitioner) &&
-			Attestations::<T>::iter_prefix(practitioner)
+		Self::active_kind(practitioner) == Some(SubjectKind::Practitioner)
+			&& Attestations::<T>::iter_prefix(practitioner)
 				.any(|(organization, a)| Self::attestation_live(&organization, &a, now))
 	}
 
 	fn is_attested_by(practitioner: &SubjectId, organization: &SubjectId, now: Moment) -> bool {
-		Self::active_kind(practitioner) == Some(SubjectKind::Practitioner) &&
-			Attestations::<T>::get(practitioner, organization)
+		Self::active_kind(practitioner) == Some(SubjectKind::Practitioner)
+			&& Attestations::<T>::get(practitioner, organization)
 				.is_some_and(|a| Self::attestation_live(organization, &a, now))
 	}
 
 	fn is_delegate(patient: &SubjectId, guardian: &SubjectId) -> bool {
-		Self::active_kind(guardian).is_some() &&
-			Guardians::<T>::get(patient, guardian).is_some_and(|r| r.delegate)
+		Self::active_kind(guardian).is_some()
+			&& Guardians::<T>::get(patient, guardian).is_some_and(|r| r.delegate)
 	}
 
 	fn gateway_organization(gateway: &SubjectId) -> Option<SubjectId> {
 		let record = Subjects::<T>::get(gateway)
 			.filter(|s| s.is_active() && s.kind == SubjectKind::Gateway)?;
 		let organization = record.organization?;
-		(Self::active_kind(&organization) == Some(SubjectKind::Organization)).then_some(organization)
+		(Self::active_kind(&organization) == Some(SubjectKind::Organization))
+			.then_some(organization)
 	}
 }
 
@@ -1162,7 +1163,9 @@ impl<T: Config> EnsureOrigin<T::RuntimeOrigin> for EnsureSubject<T> {
 pub struct Sr25519BenchmarkHelper;
 
 #[cfg(feature = "runtime-benchmarks")]
-impl BenchmarkHelper<sp_runtime::MultiSigner, sp_runtime::MultiSignature> for Sr25519BenchmarkHelper {
+impl BenchmarkHelper<sp_runtime::MultiSigner, sp_runtime::MultiSignature>
+	for Sr25519BenchmarkHelper
+{
 	fn new_key() -> sp_runtime::MultiSigner {
 		sp_io::crypto::sr25519_generate(BENCHMARK_KEY_TYPE, None).into()
 	}

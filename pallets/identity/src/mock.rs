@@ -4,9 +4,7 @@ use frame_support::{derive_impl, traits::ConstU32, traits::ConstU64};
 use frame_system::EnsureRoot;
 use sp_core::{sr25519, Pair};
 use sp_keystore::{testing::MemoryKeystore, KeystoreExt};
-use sp_runtime::{
-	traits::IdentityLookup, AccountId32, BuildStorage, MultiSignature, MultiSigner,
-};
+use sp_runtime::{traits::IdentityLookup, AccountId32, BuildStorage, MultiSignature, MultiSigner};
 
 use crate as pallet_patient_identity;
 

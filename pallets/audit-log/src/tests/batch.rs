@@ -41,7 +41,10 @@ fn unregistered_writers_are_refused() {
 	ExtBuilder::default().build_and_execute(|| {
 		let w = world();
 		assert_noop!(
-			AuditLog::submit_batch(signed("stranger"), vec![event(w.patient, read_by(w.doctor, NOW))]),
+			AuditLog::submit_batch(
+				signed("stranger"),
+				vec![event(w.patient, read_by(w.doctor, NOW))]
+			),
 			Error::<Test>::UnregisteredWriter
 		);
 	});
@@ -53,7 +56,10 @@ fn only_gateways_write() {
 		let w = world();
 		for writer in ["patient", "doctor", "hospital"] {
 			assert_noop!(
-				AuditLog::submit_batch(signed(writer), vec![event(w.patient, read_by(w.doctor, NOW))]),
+				AuditLog::submit_batch(
+					signed(writer),
+					vec![event(w.patient, read_by(w.doctor, NOW))]
+				),
 				Error::<Test>::NotAGateway
 			);
 		}
@@ -107,7 +113,13 @@ fn one_bad_event_fails_the_whole_batch_and_names_its_index() {
 			(event(w.doctor, read_by(w.doctor, NOW)), Error::<Test>::UnknownPatient { index: 2 }),
 			(event(w.patient, read_by(stranger, NOW)), Error::<Test>::UnknownActor { index: 2 }),
 			(
-				event(w.patient, AuditRecord { event_type: AuditEventType::ConsentGranted, ..read_by(w.doctor, NOW) }),
+				event(
+					w.patient,
+					AuditRecord {
+						event_type: AuditEventType::ConsentGranted,
+						..read_by(w.doctor, NOW)
+					},
+				),
 				Error::<Test>::EventTypeNotAllowed { index: 2 },
 			),
 			(
@@ -137,6 +149,9 @@ fn one_bad_event_fails_the_whole_batch_and_names_its_index() {
 fn clock_skew_within_the_limit_is_accepted() {
 	ExtBuilder::default().build_and_execute(|| {
 		let w = world();
-		assert_ok!(AuditLog::submit_batch(signed("gw"), vec![event(w.patient, read_by(w.doctor, NOW + 60_000))]));
+		assert_ok!(AuditLog::submit_batch(
+			signed("gw"),
+			vec![event(w.patient, read_by(w.doctor, NOW + 60_000))]
+		));
 	});
 }

@@ -38,12 +38,18 @@ fn entries_come_newest_first_in_pages() {
 fn out_of_range_paging_is_an_error() {
 	ExtBuilder::default().build_and_execute(|| {
 		ten_entries();
-		assert_eq!(AuditLog::entries(&PATIENT, Some(11), 4), Err(AuditQueryError::OutOfRange { count: 10 }));
+		assert_eq!(
+			AuditLog::entries(&PATIENT, Some(11), 4),
+			Err(AuditQueryError::OutOfRange { count: 10 })
+		);
 		assert_eq!(
 			AuditLog::entries(&PATIENT, None, MAX_AUDIT_PAGE + 1),
 			Err(AuditQueryError::PageTooLarge { max: MAX_AUDIT_PAGE })
 		);
-		assert_eq!(AuditLog::entries_by_actor(&DOCTOR, Some(6), 4), Err(AuditQueryError::OutOfRange { count: 5 }));
+		assert_eq!(
+			AuditLog::entries_by_actor(&DOCTOR, Some(6), 4),
+			Err(AuditQueryError::OutOfRange { count: 5 })
+		);
 		assert!(AuditLog::entries(&SubjectId([8; 32]), None, 10).unwrap().is_empty());
 	});
 }
@@ -53,11 +59,15 @@ fn entries_by_time_range() {
 	ExtBuilder::default().build_and_execute(|| {
 		ten_entries();
 		// Entries 3..=6 were recorded at NOW+6s..=NOW+12s.
-		let page = AuditLog::entries_in_time(&PATIENT, NOW + 6_000, NOW + 12_000, None, 100).unwrap();
+		let page =
+			AuditLog::entries_in_time(&PATIENT, NOW + 6_000, NOW + 12_000, None, 100).unwrap();
 		assert_eq!(seqs(&page), vec![6, 5, 4, 3]);
-		let paged = AuditLog::entries_in_time(&PATIENT, NOW + 6_000, NOW + 12_000, Some(5), 1).unwrap();
+		let paged =
+			AuditLog::entries_in_time(&PATIENT, NOW + 6_000, NOW + 12_000, Some(5), 1).unwrap();
 		assert_eq!(seqs(&paged), vec![4]);
-		assert!(AuditLog::entries_in_time(&PATIENT, NOW + 100_000, NOW + 200_000, None, 10).unwrap().is_empty());
+		assert!(AuditLog::entries_in_time(&PATIENT, NOW + 100_000, NOW + 200_000, None, 10)
+			.unwrap()
+			.is_empty());
 		assert_eq!(
 			AuditLog::entries_in_time(&PATIENT, NOW + 1, NOW, None, 10),
 			Err(AuditQueryError::BadTimeRange)

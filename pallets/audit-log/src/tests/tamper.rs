@@ -26,7 +26,9 @@ fn an_untouched_trail_verifies() {
 fn an_altered_entry_is_detected() {
 	ExtBuilder::default().build().execute_with(|| {
 		five_entries();
-		Entries::<Test>::mutate(PATIENT, 2, |e| e.as_mut().unwrap().record.outcome = AuditOutcome::MajorFailure);
+		Entries::<Test>::mutate(PATIENT, 2, |e| {
+			e.as_mut().unwrap().record.outcome = AuditOutcome::MajorFailure
+		});
 		assert_eq!(AuditLog::verify(&PATIENT).first_bad, Some(2));
 		assert!(crate::try_state::do_try_state::<Test>().is_err());
 	});

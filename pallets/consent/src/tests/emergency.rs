@@ -22,11 +22,22 @@ fn break_glass_permits_emergency_reads_only_until_it_expires() {
 			}
 			.into(),
 		);
-		let etreat = |class| check(patient, doctor, ConsentAction::Read, class, PurposeOfUse::EmergencyTreat);
-		assert_eq!(etreat(DataClass::MentalHealth), AccessDecision::Permit(PermitBasis::Emergency(id)));
+		let etreat = |class| {
+			check(patient, doctor, ConsentAction::Read, class, PurposeOfUse::EmergencyTreat)
+		};
+		assert_eq!(
+			etreat(DataClass::MentalHealth),
+			AccessDecision::Permit(PermitBasis::Emergency(id))
+		);
 		assert_eq!(read_labs(patient, doctor), AccessDecision::Deny(DenyReason::NoConsent));
 		assert_eq!(
-			check(patient, doctor, ConsentAction::Create, DataClass::Labs, PurposeOfUse::EmergencyTreat),
+			check(
+				patient,
+				doctor,
+				ConsentAction::Create,
+				DataClass::Labs,
+				PurposeOfUse::EmergencyTreat
+			),
 			AccessDecision::Deny(DenyReason::NoConsent)
 		);
 
@@ -94,7 +105,12 @@ fn break_glass_duration_is_bounded_by_governance() {
 		);
 		assert_ok!(Consent::set_max_emergency_duration(RuntimeOrigin::root(), 8 * HOUR));
 		System::assert_last_event(Event::MaxEmergencyDurationSet { duration: 8 * HOUR }.into());
-		assert_ok!(Consent::open_emergency_access(signed("doctor"), patient, 8 * HOUR, JUSTIFICATION));
+		assert_ok!(Consent::open_emergency_access(
+			signed("doctor"),
+			patient,
+			8 * HOUR,
+			JUSTIFICATION
+		));
 	});
 }
 
@@ -119,15 +135,30 @@ fn the_patient_ends_an_emergency_early() {
 		assert_ok!(Consent::open_emergency_access(signed("doctor"), patient, HOUR, JUSTIFICATION));
 		let id = EmergencyId(0);
 		let outsider = practitioner("outsider", "hospital");
-		assert_noop!(Consent::end_emergency_access(signed("outsider"), id), Error::<Test>::NotAuthorizedToEnd);
+		assert_noop!(
+			Consent::end_emergency_access(signed("outsider"), id),
+			Error::<Test>::NotAuthorizedToEnd
+		);
 		assert_ok!(Consent::end_emergency_access(signed("patient"), id));
 		System::assert_last_event(Event::EmergencyAccessEnded { id, by: patient }.into());
 		assert_eq!(
-			check(patient, doctor, ConsentAction::Read, DataClass::Labs, PurposeOfUse::EmergencyTreat),
+			check(
+				patient,
+				doctor,
+				ConsentAction::Read,
+				DataClass::Labs,
+				PurposeOfUse::EmergencyTreat
+			),
 			AccessDecision::Deny(DenyReason::EmergencyExpired)
 		);
-		assert_noop!(Consent::end_emergency_access(signed("doctor"), id), Error::<Test>::EmergencyEnded);
-		assert_noop!(Consent::end_emergency_access(signed("doctor"), EmergencyId(7)), Error::<Test>::EmergencyNotFound);
+		assert_noop!(
+			Consent::end_emergency_access(signed("doctor"), id),
+			Error::<Test>::EmergencyEnded
+		);
+		assert_noop!(
+			Consent::end_emergency_access(signed("doctor"), EmergencyId(7)),
+			Error::<Test>::EmergencyNotFound
+		);
 		let _ = outsider;
 	});
 }

@@ -9,7 +9,13 @@ fn patient_grants_a_practitioner_and_it_is_audited() {
 		let (patient, doctor) = patient_and_doctor();
 		let id = grant(treat_terms(Grantee::Practitioner(doctor)));
 		System::assert_last_event(
-			Event::ConsentGranted { id, patient, grantor: patient, grantee: Grantee::Practitioner(doctor) }.into(),
+			Event::ConsentGranted {
+				id,
+				patient,
+				grantor: patient,
+				grantee: Grantee::Practitioner(doctor),
+			}
+			.into(),
 		);
 		let record = Consent::consent(id).unwrap();
 		assert_eq!(record.status, ConsentStatus::Active);
@@ -29,7 +35,11 @@ fn a_delegate_guardian_grants_for_the_patient() {
 		let (patient, doctor) = patient_and_doctor();
 		let parent = register("parent", SubjectKind::Patient);
 		assert_ok!(Identity::add_guardian(signed("patient"), parent, DELEGATE));
-		assert_ok!(Consent::grant(signed("parent"), patient, treat_terms(Grantee::Practitioner(doctor))));
+		assert_ok!(Consent::grant(
+			signed("parent"),
+			patient,
+			treat_terms(Grantee::Practitioner(doctor))
+		));
 		let id = ConsentId(0);
 		assert_eq!(Consent::consent(id).unwrap().grantor, parent);
 		assert_eq!(trail(patient).pop().unwrap().record.actor, parent);
@@ -55,7 +65,11 @@ fn a_recovery_only_guardian_cannot_grant() {
 	ExtBuilder::default().build_and_execute(|| {
 		let (patient, doctor) = patient_and_doctor();
 		let friend = register("friend", SubjectKind::Patient);
-		assert_ok!(Identity::add_guardian(signed("patient"), friend, GuardianRights { delegate: false, recovery: true }));
+		assert_ok!(Identity::add_guardian(
+			signed("patient"),
+			friend,
+			GuardianRights { delegate: false, recovery: true }
+		));
 		assert_noop!(
 			Consent::grant(signed("friend"), patient, treat_terms(Grantee::Practitioner(doctor))),
 			Error::<Test>::NotAuthorizedGrantor
@@ -89,21 +103,46 @@ fn terms_are_validated() {
 		let org = organization("hospital");
 		let base = treat_terms(Grantee::Practitioner(doctor));
 		let cases: Vec<(ConsentTermsOf<Test>, Error<Test>)> = vec![
-			(ConsentTerms { grantee: Grantee::Practitioner(org), ..base.clone() }, Error::<Test>::InvalidGrantee),
-			(ConsentTerms { grantee: Grantee::Organization(doctor), ..base.clone() }, Error::<Test>::InvalidGrantee),
-			(ConsentTerms { grantee: Grantee::Practitioner(SubjectId([9; 32])), ..base.clone() }, Error::<Test>::InvalidGrantee),
+			(
+				ConsentTerms { grantee: Grantee::Practitioner(org), ..base.clone() },
+				Error::<Test>::InvalidGrantee,
+			),
+			(
+				ConsentTerms { grantee: Grantee::Organization(doctor), ..base.clone() },
+				Error::<Test>::InvalidGrantee,
+			),
+			(
+				ConsentTerms { grantee: Grantee::Practitioner(SubjectId([9; 32])), ..base.clone() },
+				Error::<Test>::InvalidGrantee,
+			),
 			(ConsentTerms { actions: ActionSet::EMPTY, ..base.clone() }, Error::<Test>::NoActions),
-			(ConsentTerms { purposes: PurposeSet::EMPTY, ..base.clone() }, Error::<Test>::NoPurposes),
-			(ConsentTerms { classes: DataClassSet::EMPTY, ..base.clone() }, Error::<Test>::NothingCovered),
-			(ConsentTerms { classes: DataClassSet(1 << 20), ..base.clone() }, Error::<Test>::UnknownCode),
-			(ConsentTerms { purposes: PurposeSet(1 << 7), ..base.clone() }, Error::<Test>::UnknownCode),
+			(
+				ConsentTerms { purposes: PurposeSet::EMPTY, ..base.clone() },
+				Error::<Test>::NoPurposes,
+			),
+			(
+				ConsentTerms { classes: DataClassSet::EMPTY, ..base.clone() },
+				Error::<Test>::NothingCovered,
+			),
+			(
+				ConsentTerms { classes: DataClassSet(1 << 20), ..base.clone() },
+				Error::<Test>::UnknownCode,
+			),
+			(
+				ConsentTerms { purposes: PurposeSet(1 << 7), ..base.clone() },
+				Error::<Test>::UnknownCode,
+			),
 			(
 				ConsentTerms { excluded: DataClassSet::of(&[DataClass::Labs]), ..base.clone() },
 				Error::<Test>::ClassBothCoveredAndExcluded,
 			),
 			(ConsentTerms { valid_until: Some(NOW), ..base.clone() }, Error::<Test>::InvalidPeriod),
 			(
-				ConsentTerms { valid_from: NOW - 2 * DAY, valid_until: Some(NOW - DAY), ..base.clone() },
+				ConsentTerms {
+					valid_from: NOW - 2 * DAY,
+					valid_until: Some(NOW - DAY),
+					..base.clone()
+				},
 				Error::<Test>::PeriodInPast,
 			),
 		];
@@ -125,12 +164,26 @@ fn a_consent_may_name_records_only() {
 		});
 		let target = AccessTarget::Record(record, DataClass::Imaging);
 		assert_eq!(
-			Consent::check_access(&patient, &doctor, ConsentAction::Read, &target, PurposeOfUse::Treat, None),
+			Consent::check_access(
+				&patient,
+				&doctor,
+				ConsentAction::Read,
+				&target,
+				PurposeOfUse::Treat,
+				None
+			),
 			AccessDecision::Permit(PermitBasis::Consent(id))
 		);
 		let other = AccessTarget::Record(RecordId([6; 32]), DataClass::Imaging);
 		assert_eq!(
-			Consent::check_access(&patient, &doctor, ConsentAction::Read, &other, PurposeOfUse::Treat, None),
+			Consent::check_access(
+				&patient,
+				&doctor,
+				ConsentAction::Read,
+				&other,
+				PurposeOfUse::Treat,
+				None
+			),
 			AccessDecision::Deny(DenyReason::NotCovered)
 		);
 	});
@@ -183,7 +236,10 @@ fn identity_changes_of_a_patient_are_audited() {
 		let parent = register("parent", SubjectKind::Patient);
 		assert_ok!(Identity::add_guardian(signed("patient"), parent, DELEGATE));
 		let entries = trail(patient);
-		let kinds: Vec<_> = entries.iter().map(|e| (e.record.event_type, e.record.action, e.record.actor)).collect();
+		let kinds: Vec<_> = entries
+			.iter()
+			.map(|e| (e.record.event_type, e.record.action, e.record.actor))
+			.collect();
 		assert_eq!(
 			kinds,
 			vec![

@@ -36,7 +36,13 @@ pub fn grant(terms: ConsentTermsOf<Test>) -> ConsentId {
 	ConsentId(NextConsentId::<Test>::get() - 1)
 }
 
-pub fn check(patient: SubjectId, accessor: SubjectId, action: ConsentAction, class: DataClass, purpose: PurposeOfUse) -> AccessDecision {
+pub fn check(
+	patient: SubjectId,
+	accessor: SubjectId,
+	action: ConsentAction,
+	class: DataClass,
+	purpose: PurposeOfUse,
+) -> AccessDecision {
 	Consent::check_access(&patient, &accessor, action, &AccessTarget::Class(class), purpose, None)
 }
 

@@ -39,7 +39,10 @@ fn revocation_rules() {
 		let (_, doctor) = patient_and_doctor();
 		let id = grant(treat_terms(Grantee::Practitioner(doctor)));
 		assert_noop!(Consent::revoke(signed("doctor"), id), Error::<Test>::NotAuthorizedGrantor);
-		assert_noop!(Consent::revoke(signed("patient"), ConsentId(99)), Error::<Test>::ConsentNotFound);
+		assert_noop!(
+			Consent::revoke(signed("patient"), ConsentId(99)),
+			Error::<Test>::ConsentNotFound
+		);
 		assert_ok!(Consent::revoke(signed("patient"), id));
 		assert_noop!(Consent::revoke(signed("patient"), id), Error::<Test>::AlreadyRevoked);
 	});
@@ -52,6 +55,9 @@ fn revoking_one_of_overlapping_consents_leaves_the_other() {
 		let first = grant(treat_terms(Grantee::Practitioner(doctor)));
 		let second = grant(treat_terms(Grantee::Practitioner(doctor)));
 		assert_ok!(Consent::revoke(signed("patient"), first));
-		assert_eq!(read_labs(patient, doctor), AccessDecision::Permit(PermitBasis::Consent(second)));
+		assert_eq!(
+			read_labs(patient, doctor),
+			AccessDecision::Permit(PermitBasis::Consent(second))
+		);
 	});
 }

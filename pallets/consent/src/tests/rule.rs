@@ -35,7 +35,10 @@ fn unknown_and_deactivated_subjects_are_denied() {
 		assert_eq!(read_labs(doctor, patient), AccessDecision::Deny(DenyReason::UnknownPatient));
 		assert_eq!(read_labs(patient, nobody), AccessDecision::Deny(DenyReason::UnknownAccessor));
 		assert_ok!(Identity::deactivate(signed("patient")));
-		assert_eq!(read_labs(patient, doctor), AccessDecision::Deny(DenyReason::PatientDeactivated));
+		assert_eq!(
+			read_labs(patient, doctor),
+			AccessDecision::Deny(DenyReason::PatientDeactivated)
+		);
 	});
 }
 
@@ -45,9 +48,15 @@ fn an_unattested_practitioner_is_denied_even_with_consent() {
 		let (patient, doctor) = patient_and_doctor();
 		grant(treat_terms(Grantee::Practitioner(doctor)));
 		assert_ok!(Identity::revoke_attestation(signed("hospital"), doctor));
-		assert_eq!(read_labs(patient, doctor), AccessDecision::Deny(DenyReason::NotAnAttestedPractitioner));
+		assert_eq!(
+			read_labs(patient, doctor),
+			AccessDecision::Deny(DenyReason::NotAnAttestedPractitioner)
+		);
 		let freelancer = register("freelancer", SubjectKind::Practitioner);
-		assert_eq!(read_labs(patient, freelancer), AccessDecision::Deny(DenyReason::NotAnAttestedPractitioner));
+		assert_eq!(
+			read_labs(patient, freelancer),
+			AccessDecision::Deny(DenyReason::NotAnAttestedPractitioner)
+		);
 	});
 }
 
@@ -61,7 +70,16 @@ fn validity_is_half_open_on_the_chain_clock() {
 			valid_until: Some(until),
 			..treat_terms(Grantee::Practitioner(doctor))
 		});
-		let at = |t| Consent::check_access(&patient, &doctor, ConsentAction::Read, &AccessTarget::Class(DataClass::Labs), PurposeOfUse::Treat, Some(t));
+		let at = |t| {
+			Consent::check_access(
+				&patient,
+				&doctor,
+				ConsentAction::Read,
+				&AccessTarget::Class(DataClass::Labs),
+				PurposeOfUse::Treat,
+				Some(t),
+			)
+		};
 		assert_eq!(at(from - 1), AccessDecision::Deny(DenyReason::NotYetValid));
 		assert_eq!(at(from), AccessDecision::Permit(PermitBasis::Consent(id)));
 		assert_eq!(at(until - 1), AccessDecision::Permit(PermitBasis::Consent(id)));
@@ -97,7 +115,10 @@ fn the_deny_exception_excludes_a_class() {
 	ExtBuilder::default().build_and_execute(|| {
 		let (patient, doctor) = patient_and_doctor();
 		let everything_but_mental_health = DataClassSet::of(
-			&DataClass::ALL.into_iter().filter(|c| *c != DataClass::MentalHealth).collect::<Vec<_>>(),
+			&DataClass::ALL
+				.into_iter()
+				.filter(|c| *c != DataClass::MentalHealth)
+				.collect::<Vec<_>>(),
 		);
 		let record = RecordId([3; 32]);
 		let id = grant(ConsentTerms {
@@ -111,13 +132,26 @@ fn the_deny_exception_excludes_a_class() {
 			AccessDecision::Permit(PermitBasis::Consent(id))
 		);
 		assert_eq!(
-			check(patient, doctor, ConsentAction::Read, DataClass::MentalHealth, PurposeOfUse::Treat),
+			check(
+				patient,
+				doctor,
+				ConsentAction::Read,
+				DataClass::MentalHealth,
+				PurposeOfUse::Treat
+			),
 			AccessDecision::Deny(DenyReason::ClassExcluded)
 		);
 		// Naming a record does not override the exclusion of its class.
 		let target = AccessTarget::Record(record, DataClass::MentalHealth);
 		assert_eq!(
-			Consent::check_access(&patient, &doctor, ConsentAction::Read, &target, PurposeOfUse::Treat, None),
+			Consent::check_access(
+				&patient,
+				&doctor,
+				ConsentAction::Read,
+				&target,
+				PurposeOfUse::Treat,
+				None
+			),
 			AccessDecision::Deny(DenyReason::ClassExcluded)
 		);
 	});
@@ -127,7 +161,10 @@ fn the_deny_exception_excludes_a_class() {
 fn overlapping_grants_permit_if_any_does_and_report_the_closest_miss() {
 	ExtBuilder::default().build_and_execute(|| {
 		let (patient, doctor) = patient_and_doctor();
-		grant(ConsentTerms { valid_until: Some(NOW + HOUR), ..treat_terms(Grantee::Practitioner(doctor)) });
+		grant(ConsentTerms {
+			valid_until: Some(NOW + HOUR),
+			..treat_terms(Grantee::Practitioner(doctor))
+		});
 		let research = grant(ConsentTerms {
 			purposes: PurposeSet::of(&[PurposeOfUse::Research]),
 			..treat_terms(Grantee::Practitioner(doctor))

@@ -11,7 +11,10 @@ fn patient_names_a_delegate_guardian() {
 		let child = register("child", SubjectKind::Patient);
 		let parent = register("parent", SubjectKind::Patient);
 		assert_ok!(Identity::add_guardian(signed("child"), parent, DELEGATE));
-		assert_eq!(last_event(), Event::GuardianSet { patient: child, guardian: parent, rights: DELEGATE });
+		assert_eq!(
+			last_event(),
+			Event::GuardianSet { patient: child, guardian: parent, rights: DELEGATE }
+		);
 		assert!(Identity::is_delegate(&child, &parent));
 		assert!(!Identity::is_delegate(&parent, &child));
 	});
@@ -38,7 +41,10 @@ fn removed_guardian_can_no_longer_act() {
 		assert_ok!(Identity::remove_guardian(signed("patient"), carer));
 		assert_eq!(last_event(), Event::GuardianRemoved { patient, guardian: carer });
 		assert!(!Identity::is_delegate(&patient, &carer));
-		assert_noop!(Identity::remove_guardian(signed("patient"), carer), Error::<Test>::NotAGuardian);
+		assert_noop!(
+			Identity::remove_guardian(signed("patient"), carer),
+			Error::<Test>::NotAGuardian
+		);
 	});
 }
 
@@ -58,7 +64,10 @@ fn only_patients_name_guardians() {
 	ExtBuilder::default().build_and_execute(|| {
 		register("doctor", SubjectKind::Practitioner);
 		let other = register("other", SubjectKind::Patient);
-		assert_noop!(Identity::add_guardian(signed("doctor"), other, DELEGATE), Error::<Test>::NotAPatient);
+		assert_noop!(
+			Identity::add_guardian(signed("doctor"), other, DELEGATE),
+			Error::<Test>::NotAPatient
+		);
 	});
 }
 
@@ -72,8 +81,14 @@ fn guardian_rules_are_enforced() {
 			Identity::add_guardian(signed("patient"), friend, GuardianRights::default()),
 			Error::<Test>::NoGuardianRights
 		);
-		assert_noop!(Identity::add_guardian(signed("patient"), patient, DELEGATE), Error::<Test>::CannotGuardSelf);
-		assert_noop!(Identity::add_guardian(signed("patient"), org, DELEGATE), Error::<Test>::GuardianNotEligible);
+		assert_noop!(
+			Identity::add_guardian(signed("patient"), patient, DELEGATE),
+			Error::<Test>::CannotGuardSelf
+		);
+		assert_noop!(
+			Identity::add_guardian(signed("patient"), org, DELEGATE),
+			Error::<Test>::GuardianNotEligible
+		);
 		assert_noop!(
 			Identity::add_guardian(signed("patient"), SubjectId([7; 32]), DELEGATE),
 			Error::<Test>::SubjectNotFound
@@ -90,7 +105,10 @@ fn guardians_are_bounded() {
 			assert_ok!(Identity::add_guardian(signed("patient"), id, DELEGATE));
 		}
 		let fifth = register("g5", SubjectKind::Patient);
-		assert_noop!(Identity::add_guardian(signed("patient"), fifth, DELEGATE), Error::<Test>::TooManyGuardians);
+		assert_noop!(
+			Identity::add_guardian(signed("patient"), fifth, DELEGATE),
+			Error::<Test>::TooManyGuardians
+		);
 		// Changing an existing guardian's rights is not a new guardian.
 		let g1 = Controllers::<Test>::get(account("g1")).unwrap();
 		assert_ok!(Identity::add_guardian(signed("patient"), g1, RECOVERY));

@@ -68,11 +68,23 @@ fn unauthorized_attestation_is_refused() {
 		let doctor = register("doctor", SubjectKind::Practitioner);
 		register("patient", SubjectKind::Patient);
 		assert_noop!(
-			Identity::attest_practitioner(signed("patient"), doctor, PractitionerRole::Physician, LICENSE, NOW + DAY),
+			Identity::attest_practitioner(
+				signed("patient"),
+				doctor,
+				PractitionerRole::Physician,
+				LICENSE,
+				NOW + DAY
+			),
 			Error::<Test>::NotAnOrganization
 		);
 		assert_noop!(
-			Identity::attest_practitioner(signed("stranger"), doctor, PractitionerRole::Physician, LICENSE, NOW + DAY),
+			Identity::attest_practitioner(
+				signed("stranger"),
+				doctor,
+				PractitionerRole::Physician,
+				LICENSE,
+				NOW + DAY
+			),
 			Error::<Test>::NotRegistered
 		);
 	});
@@ -84,11 +96,23 @@ fn only_practitioners_can_be_attested() {
 		admit("hospital");
 		let patient = register("patient", SubjectKind::Patient);
 		assert_noop!(
-			Identity::attest_practitioner(signed("hospital"), patient, PractitionerRole::Physician, LICENSE, NOW + DAY),
+			Identity::attest_practitioner(
+				signed("hospital"),
+				patient,
+				PractitionerRole::Physician,
+				LICENSE,
+				NOW + DAY
+			),
 			Error::<Test>::NotAPractitioner
 		);
 		assert_noop!(
-			Identity::attest_practitioner(signed("hospital"), SubjectId([9; 32]), PractitionerRole::Physician, LICENSE, NOW + DAY),
+			Identity::attest_practitioner(
+				signed("hospital"),
+				SubjectId([9; 32]),
+				PractitionerRole::Physician,
+				LICENSE,
+				NOW + DAY
+			),
 			Error::<Test>::SubjectNotFound
 		);
 	});
@@ -100,7 +124,13 @@ fn attestation_must_expire_in_the_future() {
 		admit("hospital");
 		let doctor = register("doctor", SubjectKind::Practitioner);
 		assert_noop!(
-			Identity::attest_practitioner(signed("hospital"), doctor, PractitionerRole::Physician, LICENSE, NOW),
+			Identity::attest_practitioner(
+				signed("hospital"),
+				doctor,
+				PractitionerRole::Physician,
+				LICENSE,
+				NOW
+			),
 			Error::<Test>::ExpiryInPast
 		);
 	});
@@ -129,7 +159,10 @@ fn renewal_replaces_the_attestation_without_counting_twice() {
 			NOW + 90 * DAY,
 		));
 		assert_eq!(AttestationCount::<Test>::get(doctor), 1);
-		assert_eq!(Attestations::<Test>::get(doctor, org).unwrap().role, PractitionerRole::Emergency);
+		assert_eq!(
+			Attestations::<Test>::get(doctor, org).unwrap().role,
+			PractitionerRole::Emergency
+		);
 	});
 }
 
@@ -139,11 +172,23 @@ fn attestations_per_practitioner_are_bounded() {
 		let doctor = register("doctor", SubjectKind::Practitioner);
 		for org in ["h1", "h2", "h3"] {
 			admit(org);
-			assert_ok!(Identity::attest_practitioner(signed(org), doctor, PractitionerRole::Physician, LICENSE, NOW + DAY));
+			assert_ok!(Identity::attest_practitioner(
+				signed(org),
+				doctor,
+				PractitionerRole::Physician,
+				LICENSE,
+				NOW + DAY
+			));
 		}
 		admit("h4");
 		assert_noop!(
-			Identity::attest_practitioner(signed("h4"), doctor, PractitionerRole::Physician, LICENSE, NOW + DAY),
+			Identity::attest_practitioner(
+				signed("h4"),
+				doctor,
+				PractitionerRole::Physician,
+				LICENSE,
+				NOW + DAY
+			),
 			Error::<Test>::TooManyAttestations
 		);
 	});
@@ -154,7 +199,10 @@ fn revoked_attestation_ends_practitioner_rights() {
 	ExtBuilder::default().build_and_execute(|| {
 		let (doctor, org) = attested_practitioner("doctor", "hospital");
 		assert_ok!(Identity::revoke_attestation(signed("hospital"), doctor));
-		assert_eq!(last_event(), Event::AttestationRevoked { practitioner: doctor, organization: org });
+		assert_eq!(
+			last_event(),
+			Event::AttestationRevoked { practitioner: doctor, organization: org }
+		);
 		assert!(!Identity::is_practitioner(&doctor, NOW));
 		assert_eq!(AttestationCount::<Test>::get(doctor), 0);
 		assert_noop!(
@@ -189,7 +237,13 @@ fn removing_an_organization_ends_its_attestations_and_gateways() {
 		assert!(!Identity::is_practitioner(&doctor, NOW));
 		assert_eq!(Identity::gateway_organization(&gateway), None);
 		assert_noop!(
-			Identity::attest_practitioner(signed("hospital"), doctor, PractitionerRole::Physician, LICENSE, NOW + DAY),
+			Identity::attest_practitioner(
+				signed("hospital"),
+				doctor,
+				PractitionerRole::Physician,
+				LICENSE,
+				NOW + DAY
+			),
 			Error::<Test>::SubjectDeactivated
 		);
 		assert_noop!(
@@ -235,7 +289,10 @@ fn an_organization_cannot_remove_another_organizations_gateway() {
 		admit("clinic");
 		assert_ok!(Identity::register_gateway(signed("hospital"), account("gw"), KEY_A, PROFILE));
 		let gateway = Controllers::<Test>::get(account("gw")).unwrap();
-		assert_noop!(Identity::remove_gateway(signed("clinic"), gateway), Error::<Test>::NotOwnGateway);
+		assert_noop!(
+			Identity::remove_gateway(signed("clinic"), gateway),
+			Error::<Test>::NotOwnGateway
+		);
 	});
 }
 

@@ -23,7 +23,11 @@ fn guardians_recover_a_lost_key_after_the_delay() {
 		assert_ok!(Identity::initiate_recovery(signed("g1"), patient, account("patient-new")));
 		assert_eq!(
 			last_event(),
-			Event::RecoveryInitiated { patient, guardian: g1, new_controller: account("patient-new") }
+			Event::RecoveryInitiated {
+				patient,
+				guardian: g1,
+				new_controller: account("patient-new")
+			}
 		);
 		assert_ok!(Identity::approve_recovery(signed("g2"), patient));
 		assert_eq!(last_event(), Event::RecoveryApproved { patient, guardian: g2, approvals: 2 });
@@ -32,7 +36,11 @@ fn guardians_recover_a_lost_key_after_the_delay() {
 		assert_ok!(Identity::complete_recovery(signed("anyone"), patient));
 		assert_eq!(
 			last_event(),
-			Event::RecoveryCompleted { patient, old: account("patient"), new: account("patient-new") }
+			Event::RecoveryCompleted {
+				patient,
+				old: account("patient"),
+				new: account("patient-new")
+			}
 		);
 		assert_eq!(Identity::subject_of(&account("patient-new")), Some(patient));
 		assert_eq!(Identity::subject_of(&account("patient")), None);
@@ -46,7 +54,10 @@ fn recovery_without_enough_guardians_is_refused() {
 		let (patient, _) = patient_with_recovery();
 		assert_ok!(Identity::initiate_recovery(signed("g1"), patient, account("patient-new")));
 		System::set_block_number(100);
-		assert_noop!(Identity::complete_recovery(signed("g1"), patient), Error::<Test>::NotEnoughApprovals);
+		assert_noop!(
+			Identity::complete_recovery(signed("g1"), patient),
+			Error::<Test>::NotEnoughApprovals
+		);
 	});
 }
 
@@ -72,7 +83,10 @@ fn patient_cancels_a_recovery_with_the_old_key() {
 		assert_ok!(Identity::cancel_recovery(signed("patient")));
 		assert_eq!(last_event(), Event::RecoveryCancelled { patient });
 		System::set_block_number(100);
-		assert_noop!(Identity::complete_recovery(signed("g1"), patient), Error::<Test>::NoActiveRecovery);
+		assert_noop!(
+			Identity::complete_recovery(signed("g1"), patient),
+			Error::<Test>::NoActiveRecovery
+		);
 		assert_noop!(Identity::cancel_recovery(signed("patient")), Error::<Test>::NoActiveRecovery);
 	});
 }
@@ -85,7 +99,10 @@ fn approvals_of_removed_guardians_do_not_count() {
 		assert_ok!(Identity::approve_recovery(signed("g2"), patient));
 		assert_ok!(Identity::remove_guardian(signed("patient"), g2));
 		System::set_block_number(100);
-		assert_noop!(Identity::complete_recovery(signed("g1"), patient), Error::<Test>::NotEnoughApprovals);
+		assert_noop!(
+			Identity::complete_recovery(signed("g1"), patient),
+			Error::<Test>::NotEnoughApprovals
+		);
 	});
 }
 
@@ -104,8 +121,14 @@ fn only_recovery_guardians_take_part() {
 			Error::<Test>::NotARecoveryGuardian
 		);
 		assert_ok!(Identity::initiate_recovery(signed("g1"), patient, account("patient-new")));
-		assert_noop!(Identity::approve_recovery(signed("delegate"), patient), Error::<Test>::NotARecoveryGuardian);
-		assert_noop!(Identity::approve_recovery(signed("g1"), patient), Error::<Test>::AlreadyApproved);
+		assert_noop!(
+			Identity::approve_recovery(signed("delegate"), patient),
+			Error::<Test>::NotARecoveryGuardian
+		);
+		assert_noop!(
+			Identity::approve_recovery(signed("g1"), patient),
+			Error::<Test>::AlreadyApproved
+		);
 		assert_noop!(
 			Identity::initiate_recovery(signed("g2"), patient, account("other-new")),
 			Error::<Test>::RecoveryAlreadyActive
@@ -136,14 +159,30 @@ fn recovery_settings_are_validated() {
 	ExtBuilder::default().build_and_execute(|| {
 		let (patient, [g1, _, _]) = patient_with_recovery();
 		assert_eq!(last_event(), Event::RecoveryConfigured { patient, threshold: 2, delay: 10 });
-		assert_noop!(Identity::set_recovery(signed("patient"), 0, 10), Error::<Test>::ZeroThreshold);
-		assert_noop!(Identity::set_recovery(signed("patient"), 4, 10), Error::<Test>::ThresholdUnreachable);
-		assert_noop!(Identity::set_recovery(signed("patient"), 2, 9), Error::<Test>::RecoveryDelayTooShort);
+		assert_noop!(
+			Identity::set_recovery(signed("patient"), 0, 10),
+			Error::<Test>::ZeroThreshold
+		);
+		assert_noop!(
+			Identity::set_recovery(signed("patient"), 4, 10),
+			Error::<Test>::ThresholdUnreachable
+		);
+		assert_noop!(
+			Identity::set_recovery(signed("patient"), 2, 9),
+			Error::<Test>::RecoveryDelayTooShort
+		);
 		// Removing a guardian must not leave the threshold unreachable.
 		assert_ok!(Identity::set_recovery(signed("patient"), 3, 10));
-		assert_noop!(Identity::remove_guardian(signed("patient"), g1), Error::<Test>::ThresholdUnreachable);
 		assert_noop!(
-			Identity::add_guardian(signed("patient"), g1, GuardianRights { delegate: true, recovery: false }),
+			Identity::remove_guardian(signed("patient"), g1),
+			Error::<Test>::ThresholdUnreachable
+		);
+		assert_noop!(
+			Identity::add_guardian(
+				signed("patient"),
+				g1,
+				GuardianRights { delegate: true, recovery: false }
+			),
 			Error::<Test>::ThresholdUnreachable
 		);
 	});
@@ -155,7 +194,13 @@ fn a_deactivated_patient_cannot_be_recovered() {
 		let (patient, _) = patient_with_recovery();
 		assert_ok!(Identity::initiate_recovery(signed("g1"), patient, account("patient-new")));
 		assert_ok!(Identity::deactivate(signed("patient")));
-		assert_noop!(Identity::approve_recovery(signed("g2"), patient), Error::<Test>::SubjectDeactivated);
-		assert_noop!(Identity::complete_recovery(signed("g2"), patient), Error::<Test>::NoActiveRecovery);
+		assert_noop!(
+			Identity::approve_recovery(signed("g2"), patient),
+			Error::<Test>::SubjectDeactivated
+		);
+		assert_noop!(
+			Identity::complete_recovery(signed("g2"), patient),
+			Error::<Test>::NoActiveRecovery
+		);
 	});
 }

@@ -15,7 +15,11 @@ fn patient_registers_with_a_stable_identifier() {
 		assert_eq!(subject.profile_hash, PROFILE);
 		assert_eq!(
 			last_event(),
-			Event::Registered { subject: id, kind: SubjectKind::Patient, controller: account("patient") }
+			Event::Registered {
+				subject: id,
+				kind: SubjectKind::Patient,
+				controller: account("patient")
+			}
 		);
 	});
 }

@@ -25,7 +25,10 @@ fn the_identity_document_shows_keys_attestations_and_guardians() {
 		));
 		let doc = Identity::identity(&patient).unwrap();
 		assert!(!doc.is_practitioner);
-		assert_eq!(doc.guardians, vec![(doctor, GuardianRights { delegate: true, recovery: false })]);
+		assert_eq!(
+			doc.guardians,
+			vec![(doctor, GuardianRights { delegate: true, recovery: false })]
+		);
 	});
 }
 

@@ -11,7 +11,11 @@ fn rotating_the_controller_keeps_the_identifier() {
 
 		assert_eq!(
 			last_event(),
-			Event::ControllerRotated { subject: id, old: account("patient"), new: account("patient-new") }
+			Event::ControllerRotated {
+				subject: id,
+				old: account("patient"),
+				new: account("patient-new")
+			}
 		);
 		assert_eq!(Identity::subject_of(&account("patient-new")), Some(id));
 		assert_eq!(Subjects::<Test>::get(id).unwrap().controller, account("patient-new"));
@@ -25,7 +29,10 @@ fn the_old_account_stops_working_after_rotation() {
 		let proof = rotation_proof(&id, "patient-new");
 		assert_ok!(Identity::rotate_controller(signed("patient"), account("patient-new"), proof));
 
-		assert_noop!(Identity::rotate_key_agreement(signed("patient"), KEY_B), Error::<Test>::NotRegistered);
+		assert_noop!(
+			Identity::rotate_key_agreement(signed("patient"), KEY_B),
+			Error::<Test>::NotRegistered
+		);
 		assert_noop!(
 			Identity::register(signed("patient"), SubjectKind::Patient, KEY_A, PROFILE),
 			Error::<Test>::AccountRetired
