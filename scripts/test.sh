@@ -5,9 +5,12 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(dirname "$here")"
 "$here/setup.sh"
+cd "$root"
+echo "== Formatting (cargo fmt --check, .rustfmt.toml)"
+cargo fmt --all --check
+echo "== Build, with clippy's lints on the workspace's crates (scripts/env.sh)"
 "$here/build.sh"
 source "$here/env.sh"
-cd "$root"
 
 echo "== Rust tests (unit, runtime, node CLI)"
 cargo test --locked --workspace

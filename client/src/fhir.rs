@@ -15,24 +15,59 @@ use serde_json::{json, Value};
 
 /// The identifier system of MedChain subjects.
 pub const DID_SYSTEM: &str = "urn:medchain:did";
-/// The code system of MedChain data classes.
-pub const DATA_CLASS_SYSTEM: &str = "urn:medchain:fhir:data-class";
 /// The identifier system of record ids.
 pub const RECORD_SYSTEM: &str = "urn:medchain:record";
+/// The code system of MedChain data classes.
+pub const DATA_CLASS_SYSTEM: &str = "urn:medchain:fhir:data-class";
 /// The code system of audit event subtypes.
 pub const AUDIT_SUBTYPE_SYSTEM: &str = "urn:medchain:fhir:audit-event-subtype";
 /// The code system of access-denial reasons.
 pub const DENY_REASON_SYSTEM: &str = "urn:medchain:fhir:deny-reason";
-const ACT_REASON_SYSTEM: &str = "http://terminology.hl7.org/CodeSystem/v3-ActReason";
-const CONSENT_ACTION_SYSTEM: &str = "http://terminology.hl7.org/CodeSystem/consentaction";
-const CONSENT_SCOPE_SYSTEM: &str = "http://terminology.hl7.org/CodeSystem/consentscope";
-const AUDIT_TYPE_SYSTEM: &str = "http://terminology.hl7.org/CodeSystem/audit-event-type";
-const LOINC: &str = "http://loinc.org";
+/// HL7 v3 ActReason: purposes of use.
+pub const ACT_REASON_SYSTEM: &str = "http://terminology.hl7.org/CodeSystem/v3-ActReason";
+/// HL7 v3 ActCode: the consent's policy rule.
+pub const ACT_CODE_SYSTEM: &str = "http://terminology.hl7.org/CodeSystem/v3-ActCode";
+/// HL7 v3 ParticipationType: the grantee's role in a consent.
+pub const PARTICIPATION_TYPE_SYSTEM: &str =
+	"http://terminology.hl7.org/CodeSystem/v3-ParticipationType";
+/// FHIR consent actions.
+pub const CONSENT_ACTION_SYSTEM: &str = "http://terminology.hl7.org/CodeSystem/consentaction";
+/// FHIR consent scopes.
+pub const CONSENT_SCOPE_SYSTEM: &str = "http://terminology.hl7.org/CodeSystem/consentscope";
+/// FHIR audit event types.
+pub const AUDIT_TYPE_SYSTEM: &str = "http://terminology.hl7.org/CodeSystem/audit-event-type";
+/// FHIR audit entity types.
+pub const AUDIT_ENTITY_TYPE_SYSTEM: &str =
+	"http://terminology.hl7.org/CodeSystem/audit-entity-type";
+/// FHIR object roles.
+pub const OBJECT_ROLE_SYSTEM: &str = "http://terminology.hl7.org/CodeSystem/object-role";
+/// FHIR security source types.
+pub const SECURITY_SOURCE_TYPE_SYSTEM: &str =
+	"http://terminology.hl7.org/CodeSystem/security-source-type";
+/// LOINC.
+pub const LOINC_SYSTEM: &str = "http://loinc.org";
 
-/// An instant as FHIR writes it (`2026-01-01T00:00:00.000Z`).
+/// A FHIR `Coding`; `display` only where there is one to show.
+pub fn coding(system: &str, code: &str, display: Option<&str>) -> Value {
+	let mut coding = json!({ "system": system, "code": code });
+	if let Some(display) = display {
+		coding["display"] = json!(display);
+	}
+	coding
+}
+
+/// A FHIR `CodeableConcept` of one coding.
+fn concept(system: &str, code: &str) -> Value {
+	json!({ "coding": [coding(system, code, None)] })
+}
+
+/// An instant as FHIR writes it (`2026-01-01T00:00:00.000Z`); instants past what FHIR can write
+/// (after year 262143) are written as the latest it can.
 pub fn instant(ms: Moment) -> String {
-	DateTime::from_timestamp_millis(ms as i64)
-		.unwrap_or_default()
+	i64::try_from(ms)
+		.ok()
+		.and_then(DateTime::from_timestamp_millis)
+		.unwrap_or(DateTime::<chrono::Utc>::MAX_UTC)
 		.to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
@@ -41,12 +76,13 @@ pub fn subject_reference(subject: &SubjectId) -> Value {
 	json!({ "identifier": { "system": DID_SYSTEM, "value": subject.to_did() } })
 }
 
-fn hex(bytes: &[u8]) -> String {
-	bytes.iter().map(|b| format!("{b:02x}")).collect()
+/// A record identifier (`urn:medchain:record`, hex).
+fn record_identifier(record: &[u8; 32]) -> Value {
+	json!({ "system": RECORD_SYSTEM, "value": hex::encode(record) })
 }
 
 fn class_coding(class: DataClass) -> Value {
-	json!({ "system": DATA_CLASS_SYSTEM, "code": class.code() })
+	coding(DATA_CLASS_SYSTEM, class.code(), None)
 }
 
 /// A consent as a FHIR R4 `Consent` resource.
@@ -59,24 +95,21 @@ pub fn consent(c: &ConsentRecord) -> Value {
 	if let Some(until) = c.valid_until {
 		period["end"] = json!(instant(until));
 	}
-	let (actor_ref, actor_type) = match c.grantee {
-		Grantee::Practitioner(s) => (subject_reference(&s), "Practitioner"),
-		Grantee::Organization(s) => (subject_reference(&s), "Organization"),
+	let (grantee, grantee_type) = match c.grantee {
+		Grantee::Practitioner(s) => (s, "Practitioner"),
+		Grantee::Organization(s) => (s, "Organization"),
 	};
-	let mut actor_ref = actor_ref;
-	actor_ref["type"] = json!(actor_type);
+	let mut actor_ref = subject_reference(&grantee);
+	actor_ref["type"] = json!(grantee_type);
 	let mut provision = json!({
 		"type": "permit",
 		"period": period,
 		"actor": [{
-			"role": { "coding": [{
-				"system": "http://terminology.hl7.org/CodeSystem/v3-ParticipationType",
-				"code": "IRCP"
-			}] },
+			"role": concept(PARTICIPATION_TYPE_SYSTEM, "IRCP"),
 			"reference": actor_ref
 		}],
-		"action": c.actions.iter().map(|a| json!({ "coding": [{ "system": CONSENT_ACTION_SYSTEM, "code": a.code() }] })).collect::<Vec<_>>(),
-		"purpose": c.purposes.iter().map(|p| json!({ "system": ACT_REASON_SYSTEM, "code": p.code() })).collect::<Vec<_>>(),
+		"action": c.actions.iter().map(|a| concept(CONSENT_ACTION_SYSTEM, a.code())).collect::<Vec<_>>(),
+		"purpose": c.purposes.iter().map(|p| coding(ACT_REASON_SYSTEM, p.code(), None)).collect::<Vec<_>>(),
 	});
 	if !c.classes.is_empty() {
 		provision["class"] = json!(c.classes.iter().map(class_coding).collect::<Vec<_>>());
@@ -85,7 +118,10 @@ pub fn consent(c: &ConsentRecord) -> Value {
 		provision["data"] = json!(c
 			.records
 			.iter()
-			.map(|r| json!({ "meaning": "instance", "reference": { "identifier": { "system": RECORD_SYSTEM, "value": hex(&r.0) } } }))
+			.map(|r| json!({
+				"meaning": "instance",
+				"reference": { "identifier": record_identifier(&r.0) }
+			}))
 			.collect::<Vec<_>>());
 	}
 	if !c.excluded.is_empty() {
@@ -98,12 +134,12 @@ pub fn consent(c: &ConsentRecord) -> Value {
 		"resourceType": "Consent",
 		"id": format!("medchain-consent-{}", c.id.0),
 		"status": status,
-		"scope": { "coding": [{ "system": CONSENT_SCOPE_SYSTEM, "code": "patient-privacy" }] },
-		"category": [{ "coding": [{ "system": LOINC, "code": "59284-0", "display": "Patient Consent" }] }],
+		"scope": concept(CONSENT_SCOPE_SYSTEM, "patient-privacy"),
+		"category": [{ "coding": [coding(LOINC_SYSTEM, "59284-0", Some("Patient Consent"))] }],
 		"patient": subject_reference(&c.patient),
 		"dateTime": instant(c.granted_at),
 		"performer": [subject_reference(&c.grantor)],
-		"policyRule": { "coding": [{ "system": "http://terminology.hl7.org/CodeSystem/v3-ActCode", "code": "OPTIN" }] },
+		"policyRule": concept(ACT_CODE_SYSTEM, "OPTIN"),
 		"provision": provision,
 	})
 }
@@ -128,36 +164,34 @@ pub fn audit_event(patient: &SubjectId, e: &AuditEntry) -> Value {
 	};
 	let mut entities = vec![json!({
 		"what": subject_reference(patient),
-		"type": { "system": "http://terminology.hl7.org/CodeSystem/audit-entity-type", "code": "1", "display": "Person" },
-		"role": { "system": "http://terminology.hl7.org/CodeSystem/object-role", "code": "1", "display": "Patient" }
+		"type": coding(AUDIT_ENTITY_TYPE_SYSTEM, "1", Some("Person")),
+		"role": coding(OBJECT_ROLE_SYSTEM, "1", Some("Patient")),
 	})];
 	if let Some(entity) = r.entity {
-		let mut what =
-			json!({ "identifier": { "system": RECORD_SYSTEM, "value": hex(&entity.record.0) } });
-		what["display"] = json!(entity
-			.hash
-			.map(|h| format!("blake2-256:{}", hex(h.as_bytes())))
-			.unwrap_or_default());
+		let mut what = json!({ "identifier": record_identifier(&entity.record.0) });
+		if let Some(hash) = entity.hash {
+			what["display"] = json!(format!("blake2-256:{}", hex::encode(hash.as_bytes())));
+		}
 		entities.push(json!({
 			"what": what,
-			"type": { "system": "http://terminology.hl7.org/CodeSystem/audit-entity-type", "code": "2", "display": "System Object" }
+			"type": coding(AUDIT_ENTITY_TYPE_SYSTEM, "2", Some("System Object")),
 		}));
 	}
 	entities.push(json!({
-		"type": { "system": "http://terminology.hl7.org/CodeSystem/audit-entity-type", "code": "4", "display": "Other" },
+		"type": coding(AUDIT_ENTITY_TYPE_SYSTEM, "4", Some("Other")),
 		"description": "MedChain audit chain link",
 		"detail": [
 			{ "type": "seq", "valueString": e.seq.to_string() },
 			{ "type": "block", "valueString": e.block.to_string() },
-			{ "type": "prev-hash", "valueString": format!("0x{}", hex(e.prev_hash.as_bytes())) },
-			{ "type": "hash", "valueString": format!("0x{}", hex(e.hash.as_bytes())) }
+			{ "type": "prev-hash", "valueString": format!("0x{}", hex::encode(e.prev_hash.as_bytes())) },
+			{ "type": "hash", "valueString": format!("0x{}", hex::encode(e.hash.as_bytes())) }
 		]
 	}));
 	let mut event = json!({
 		"resourceType": "AuditEvent",
-		"id": format!("medchain-audit-{}-{}", hex(&patient.0[..8]), e.seq),
-		"type": { "system": AUDIT_TYPE_SYSTEM, "code": "rest", "display": "RESTful Operation" },
-		"subtype": [{ "system": AUDIT_SUBTYPE_SYSTEM, "code": r.event_type.code() }],
+		"id": format!("medchain-audit-{}-{}", hex::encode(&patient.0[..8]), e.seq),
+		"type": coding(AUDIT_TYPE_SYSTEM, "rest", Some("RESTful Operation")),
+		"subtype": [coding(AUDIT_SUBTYPE_SYSTEM, r.event_type.code(), None)],
 		"action": r.action.code(),
 		"period": { "start": instant(r.occurred), "end": instant(r.occurred) },
 		"recorded": instant(e.recorded),
@@ -166,16 +200,16 @@ pub fn audit_event(patient: &SubjectId, e: &AuditEntry) -> Value {
 		"source": {
 			"site": "MedChain",
 			"observer": observer,
-			"type": [{ "system": "http://terminology.hl7.org/CodeSystem/security-source-type", "code": "4", "display": "Application Server" }]
+			"type": [coding(SECURITY_SOURCE_TYPE_SYSTEM, "4", Some("Application Server"))]
 		},
 		"entity": entities,
 	});
 	if let Some(reason) = r.deny_reason {
-		event["outcomeDesc"] = json!(format!("{reason:?}"));
+		// FHIR R4 `outcomeDesc` is a string: the reason's code in DENY_REASON_SYSTEM.
+		event["outcomeDesc"] = json!(reason.code());
 	}
 	if let Some(purpose) = r.purpose {
-		event["purposeOfEvent"] =
-			json!([{ "coding": [{ "system": ACT_REASON_SYSTEM, "code": purpose.code() }] }]);
+		event["purposeOfEvent"] = json!([concept(ACT_REASON_SYSTEM, purpose.code())]);
 	}
 	event
 }
@@ -192,7 +226,6 @@ pub fn bundle(resources: Vec<Value>) -> Value {
 			.collect::<Vec<_>>(),
 	})
 }
-
 #[cfg(test)]
 mod tests {
 	use super::*;
@@ -231,6 +264,21 @@ mod tests {
 	}
 
 	#[test]
+	fn instants_beyond_i64_do_not_wrap_to_before_the_epoch() {
+		assert!(!instant(u64::MAX).starts_with('-'));
+		assert!(!instant(u64::MAX).starts_with("1970"));
+	}
+
+	#[test]
+	fn an_entity_without_a_hash_has_no_empty_display() {
+		let mut entry = denial();
+		entry.record.entity =
+			Some(medchain_primitives::audit::AuditEntity { record: RecordId([9; 32]), hash: None });
+		let v = audit_event(&P, &entry);
+		assert!(v["entity"][1]["what"].get("display").is_none());
+	}
+
+	#[test]
 	fn consent_maps_provision_fields() {
 		let v = consent(&record());
 		assert_eq!(v["resourceType"], "Consent");
@@ -259,9 +307,8 @@ mod tests {
 		assert!(v["provision"]["period"].get("end").is_none());
 	}
 
-	#[test]
-	fn audit_event_maps_agent_outcome_and_chain_link() {
-		let entry = AuditEntry {
+	fn denial() -> AuditEntry {
+		AuditEntry {
 			seq: 3,
 			record: AuditRecord {
 				event_type: AuditEventType::AccessDenied,
@@ -280,12 +327,16 @@ mod tests {
 			block: 9,
 			prev_hash: Default::default(),
 			hash: sp_hash(),
-		};
-		let v = audit_event(&P, &entry);
+		}
+	}
+
+	#[test]
+	fn audit_event_maps_agent_outcome_and_chain_link() {
+		let v = audit_event(&P, &denial());
 		assert_eq!(v["resourceType"], "AuditEvent");
 		assert_eq!(v["action"], "R");
 		assert_eq!(v["outcome"], "4");
-		assert_eq!(v["outcomeDesc"], "NoConsent");
+		assert_eq!(v["outcomeDesc"], "no-consent");
 		assert_eq!(v["subtype"][0]["code"], "access-denied");
 		assert_eq!(v["recorded"], "2026-01-01T00:00:02.000Z");
 		assert_eq!(v["agent"][0]["who"]["identifier"]["value"], D.to_did());

@@ -44,6 +44,7 @@ pub fn local_testnet_config() -> Result<ChainSpec, String> {
 }
 
 /// The development chain with 1,000,000 audit entries at genesis, for scripts/bench-audit.sh.
+#[cfg(feature = "load-bench")]
 pub fn audit_bench_config() -> Result<ChainSpec, String> {
 	Ok(ChainSpec::builder(wasm()?, None)
 		.with_name("MedChain Audit Benchmark")

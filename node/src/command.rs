@@ -37,6 +37,7 @@ impl SubstrateCli for Cli {
 	fn load_spec(&self, id: &str) -> Result<Box<dyn sc_service::ChainSpec>, String> {
 		Ok(match id {
 			"dev" => Box::new(chain_spec::development_config()?),
+			#[cfg(feature = "load-bench")]
 			"audit-bench" => Box::new(chain_spec::audit_bench_config()?),
 			"" | "local" => Box::new(chain_spec::local_testnet_config()?),
 			path => {

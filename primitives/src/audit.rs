@@ -42,6 +42,8 @@ pub enum AuditEventType {
 	AccessDenied,
 	/// The patient's identity changed (keys, guardians, recovery).
 	IdentityChanged,
+	/// Emergency (break-glass) access was ended before its time.
+	EmergencyEnded,
 }
 
 impl AuditEventType {
@@ -56,6 +58,7 @@ impl AuditEventType {
 			Self::RecordErased => "record-erased",
 			Self::AccessDenied => "access-denied",
 			Self::IdentityChanged => "identity-changed",
+			Self::EmergencyEnded => "emergency-ended",
 		}
 	}
 }
@@ -280,9 +283,16 @@ pub struct AuditEntry {
 	pub hash: H256,
 }
 
-/// The bytes an entry's hash covers: the patient, then every field of the entry but the hash,
-/// SCALE-encoded in declaration order.
+/// The domain tag an entry's hash preimage starts with: no other MedChain hash can collide with an
+/// audit entry's.
+pub const ENTRY_DOMAIN: &[u8] = b"medchain:audit-entry:v1";
+
+/// The bytes an entry's hash covers: the domain tag [`ENTRY_DOMAIN`], the chain's genesis hash (an
+/// entry cannot be replayed as another chain's), the patient, then every field of the entry but the
+/// hash, SCALE-encoded in declaration order.
+#[allow(clippy::too_many_arguments)] // the entry's fields, in the order they are hashed
 pub fn entry_preimage(
+	genesis: &H256,
 	patient: &SubjectId,
 	seq: u64,
 	record: &AuditRecord,
@@ -291,12 +301,15 @@ pub fn entry_preimage(
 	block: u32,
 	prev_hash: &H256,
 ) -> Vec<u8> {
-	(patient, seq, record, source, recorded, block, prev_hash).encode()
+	let mut preimage = ENTRY_DOMAIN.to_vec();
+	(genesis, patient, seq, record, source, recorded, block, prev_hash).encode_to(&mut preimage);
+	preimage
 }
 
-/// The hash an entry must carry.
-pub fn entry_hash(patient: &SubjectId, entry: &AuditEntry) -> H256 {
+/// The hash an entry of `patient`'s trail on the chain with `genesis` must carry.
+pub fn entry_hash(genesis: &H256, patient: &SubjectId, entry: &AuditEntry) -> H256 {
 	H256(sp_crypto_hashing::blake2_256(&entry_preimage(
+		genesis,
 		patient,
 		entry.seq,
 		&entry.record,
@@ -328,55 +341,28 @@ pub struct TrailHead {
 	pub hash: H256,
 }
 
-/// Where the runtime's own pallets append audit entries.
-pub trait AuditSink {
-	/// Appends `record` to `patient`'s trail as written by the runtime; returns its sequence number.
-	fn append(patient: &SubjectId, record: AuditRecord) -> u64;
-}
-
-/// No audit trail: for test runtimes of pallets that write to one.
-impl AuditSink for () {
-	fn append(_patient: &SubjectId, _record: AuditRecord) -> u64 {
-		0
-	}
-}
-
 /// The result of re-hashing one patient's trail.
 #[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, TypeInfo)]
 pub struct ChainVerification {
-	/// Entries checked.
+	/// Entries checked by this call.
 	pub checked: u64,
 	/// The first entry whose hash or link does not match, if any.
 	pub first_bad: Option<u64>,
+	/// Where the next page starts, if the trail goes on past this one (and nothing was bad).
+	pub next: Option<u64>,
 }
 
 /// Why an audit query was refused.
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, TypeInfo)]
 pub enum AuditQueryError {
-	/// A page may hold at most this many entries.
-	PageTooLarge { max: u32 },
 	/// The starting sequence number is past the end of the trail.
 	OutOfRange { count: u64 },
 	/// The time range ends before it starts.
 	BadTimeRange,
 }
 
-/// Largest page an audit query returns.
+/// Largest page an audit query returns; larger `limit`s are clamped to it.
 pub const MAX_AUDIT_PAGE: u32 = 1000;
 
-sp_api::decl_runtime_apis! {
-	/// Read a patient's audit trail.
-	pub trait AuditApi {
-		/// The head of `patient`'s trail.
-		fn head(patient: SubjectId) -> TrailHead;
-		/// Up to `limit` entries, newest first, starting at `before` (exclusive; default: the end).
-		fn entries(patient: SubjectId, before: Option<u64>, limit: u32) -> Result<Vec<AuditEntry>, AuditQueryError>;
-		/// Up to `limit` entries recorded in `[from, to]` (ms), newest first, before `before`.
-		fn entries_in_time(patient: SubjectId, from: Moment, to: Moment, before: Option<u64>, limit: u32) -> Result<Vec<AuditEntry>, AuditQueryError>;
-		/// Up to `limit` entries naming `actor`, newest first, as (patient, entry); `before` is
-		/// the actor's own index (exclusive; default: the end).
-		fn entries_by_actor(actor: SubjectId, before: Option<u64>, limit: u32) -> Result<Vec<(SubjectId, AuditEntry)>, AuditQueryError>;
-		/// Re-hashes `patient`'s whole trail and reports the first bad link.
-		fn verify(patient: SubjectId) -> ChainVerification;
-	}
-}
+/// Most entries one `verify` call re-hashes; a longer trail is verified page by page.
+pub const MAX_VERIFY_PAGE: u32 = 10_000;

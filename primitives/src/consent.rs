@@ -8,47 +8,6 @@ use sp_core::H256;
 
 use crate::{identity::SubjectId, Moment};
 
-macro_rules! code_set {
-	($(#[$meta:meta])* $set:ident of $code:ident as $repr:ty) => {
-		$(#[$meta])*
-		#[derive(
-			Clone, Copy, PartialEq, Eq, Default, Debug, Encode, Decode, DecodeWithMemTracking,
-			MaxEncodedLen, TypeInfo,
-		)]
-		pub struct $set(pub $repr);
-
-		impl $set {
-			/// The empty set.
-			pub const EMPTY: Self = Self(0);
-
-			/// A set of the given codes.
-			pub fn of(codes: &[$code]) -> Self {
-				Self(codes.iter().fold(0, |bits, c| bits | (1 << (*c as u8))))
-			}
-
-			/// Whether `code` is in the set.
-			pub fn contains(&self, code: $code) -> bool {
-				self.0 & (1 << (code as u8)) != 0
-			}
-
-			/// Whether the set is empty.
-			pub fn is_empty(&self) -> bool {
-				self.0 == 0
-			}
-
-			/// Whether the set holds only known codes.
-			pub fn is_valid(&self) -> bool {
-				self.0 & !((1 << $code::ALL.len()) - 1) == 0
-			}
-
-			/// The codes in the set, in vocabulary order.
-			pub fn iter(&self) -> impl Iterator<Item = $code> + '_ {
-				$code::ALL.iter().copied().filter(move |c| self.contains(*c))
-			}
-		}
-	};
-}
-
 /// A class of health data, from a fixed vocabulary. FHIR `Consent.provision.class`
 /// (codes of MedChain's `data-class` CodeSystem, aligned with US Core / IPS sections).
 #[derive(
@@ -416,6 +375,30 @@ pub enum DenyReason {
 	NotCovered,
 	/// The emergency access has ended.
 	EmergencyExpired,
+	/// Break-glass access never opens this class: the patient (or the default) closed it.
+	ClassClosedToEmergency,
+}
+
+impl DenyReason {
+	/// The code in MedChain's `deny-reason` CodeSystem.
+	pub fn code(&self) -> &'static str {
+		match self {
+			Self::UnknownPatient => "unknown-patient",
+			Self::PatientDeactivated => "patient-deactivated",
+			Self::UnknownAccessor => "unknown-accessor",
+			Self::NotAnAttestedPractitioner => "not-an-attested-practitioner",
+			Self::NoConsent => "no-consent",
+			Self::Revoked => "revoked",
+			Self::NotYetValid => "not-yet-valid",
+			Self::Expired => "expired",
+			Self::ActionNotAllowed => "action-not-allowed",
+			Self::PurposeNotAllowed => "purpose-not-allowed",
+			Self::ClassExcluded => "class-excluded",
+			Self::NotCovered => "not-covered",
+			Self::EmergencyExpired => "emergency-expired",
+			Self::ClassClosedToEmergency => "class-closed-to-emergency",
+		}
+	}
 }
 
 /// The answer of the access rule.
@@ -444,9 +427,6 @@ impl AccessDecision {
 		matches!(self, Self::Permit(_))
 	}
 }
-
-/// The chain clock's notion of "now" for a decision.
-pub type DecisionTime = Moment;
 
 /// Whether a consent still counts. FHIR `Consent.status` (`active` / `inactive`).
 #[derive(
@@ -529,29 +509,4 @@ pub struct EmergencyGrant {
 	pub expires_at: Moment,
 	/// blake2-256 of the off-chain justification text.
 	pub justification: H256,
-}
-
-sp_api::decl_runtime_apis! {
-	/// The one access rule of MedChain, and the consents behind it.
-	pub trait ConsentApi {
-		/// May `accessor` do `action` on `target` of `patient` for `purpose` at `at` (ms; default:
-		/// the block's time)? Permit names the consent or emergency grant; Deny names the reason.
-		fn check_access(
-			patient: SubjectId,
-			accessor: SubjectId,
-			action: ConsentAction,
-			target: AccessTarget,
-			purpose: PurposeOfUse,
-			at: Option<Moment>,
-		) -> AccessDecision;
-		/// One consent.
-		fn consent(id: ConsentId) -> Option<ConsentRecord>;
-		/// A patient's consents, active and past, newest first; `before` is an index into the
-		/// patient's list (exclusive; default: the end).
-		fn consents_of_patient(patient: SubjectId, before: Option<u32>, limit: u32) -> Vec<ConsentRecord>;
-		/// Consents naming `grantee` (a practitioner or organization), newest first.
-		fn consents_of_grantee(grantee: SubjectId, before: Option<u32>, limit: u32) -> Vec<ConsentRecord>;
-		/// One emergency grant.
-		fn emergency(id: EmergencyId) -> Option<EmergencyGrant>;
-	}
 }

@@ -45,11 +45,34 @@ impl SubjectId {
 		let hex = did
 			.strip_prefix(Self::DID_PREFIX)
 			.ok_or_else(|| format!("`{did}` is not a did:medchain identifier"))?;
-		let bytes = sp_core::bytes::from_hex(hex).map_err(|e| format!("`{did}`: {e}"))?;
+		Self::from_hex(did, hex)
+	}
+
+	/// Parses the 64 hex digits of `hex` (with or without `0x`); `input` names it in errors.
+	#[cfg(feature = "std")]
+	fn from_hex(input: &str, hex: &str) -> Result<Self, String> {
+		let bytes = sp_core::bytes::from_hex(hex).map_err(|e| format!("`{input}`: {e}"))?;
 		let array: [u8; 32] = bytes
 			.try_into()
-			.map_err(|_| format!("`{did}`: the identifier must be 32 bytes"))?;
+			.map_err(|_| format!("`{input}`: the identifier must be 32 bytes"))?;
 		Ok(Self(array))
+	}
+}
+
+/// Parses a subject as a DID (`did:medchain:<64 hex digits>`) or as 32 bytes of `0x` hex, the two
+/// ways clients write one.
+#[cfg(feature = "std")]
+impl core::str::FromStr for SubjectId {
+	type Err = String;
+
+	fn from_str(s: &str) -> Result<Self, String> {
+		if s.starts_with(Self::DID_PREFIX) {
+			return Self::from_did(s);
+		}
+		if !s.starts_with("0x") {
+			return Err(format!("`{s}` is neither a did:medchain identifier nor 0x-hex"));
+		}
+		Self::from_hex(s, s)
 	}
 }
 
@@ -132,22 +155,41 @@ pub enum SubjectStatus {
 )]
 pub enum PractitionerRole {
 	/// A licensed physician (doctor).
-	Physician,
+	Physician = 0,
 	/// A registered nurse.
-	Nurse,
+	Nurse = 1,
 	/// A pharmacist.
-	Pharmacist,
+	Pharmacist = 2,
 	/// Laboratory staff.
-	Lab,
+	Lab = 3,
 	/// A radiologist or imaging technician.
-	Imaging,
+	Imaging = 4,
 	/// A mental-health professional (psychiatrist, psychologist, therapist).
-	MentalHealth,
+	MentalHealth = 5,
 	/// Emergency medical staff (paramedic, emergency physician).
-	Emergency,
+	Emergency = 6,
 	/// Administrative staff of the organization (registration, billing).
-	Administrative,
+	Administrative = 7,
 }
+
+impl PractitionerRole {
+	/// Every role, in code order.
+	pub const ALL: [PractitionerRole; 8] = [
+		Self::Physician,
+		Self::Nurse,
+		Self::Pharmacist,
+		Self::Lab,
+		Self::Imaging,
+		Self::MentalHealth,
+		Self::Emergency,
+		Self::Administrative,
+	];
+}
+
+code_set!(
+	/// A set of practitioner roles, such as the roles that may break the glass.
+	RoleSet of PractitionerRole as u8
+);
 
 /// What a guardian may do for a patient.
 #[derive(
@@ -223,36 +265,26 @@ pub struct RotationPayload {
 	pub payload: Vec<u8>,
 }
 
-/// What other pallets ask of identity. Implemented by `pallet-patient-identity`.
-pub trait SubjectRegistry<AccountId> {
-	/// The active subject `account` controls now, if any.
-	fn subject_of(account: &AccountId) -> Option<SubjectId>;
-	/// The kind of an active subject; `None` for unknown or deactivated subjects.
-	fn active_kind(subject: &SubjectId) -> Option<SubjectKind>;
-	/// Whether `subject` was ever registered (tombstones included).
-	fn exists(subject: &SubjectId) -> bool;
-	/// The organizations whose attestation of `practitioner` is live at `now`.
-	fn organizations_of(practitioner: &SubjectId, now: Moment) -> Vec<SubjectId>;
-	/// Whether `practitioner` holds at least one live attestation at `now`.
-	fn is_practitioner(practitioner: &SubjectId, now: Moment) -> bool;
-	/// Whether `organization` attests `practitioner` with a live attestation at `now`.
-	fn is_attested_by(practitioner: &SubjectId, organization: &SubjectId, now: Moment) -> bool;
-	/// Whether `guardian` may act (grant/revoke consent) for `patient`.
-	fn is_delegate(patient: &SubjectId, guardian: &SubjectId) -> bool;
-	/// For an active gateway of an active organization: that organization.
-	fn gateway_organization(gateway: &SubjectId) -> Option<SubjectId>;
-}
+#[cfg(test)]
+mod tests {
+	use super::*;
 
-sp_api::decl_runtime_apis! {
-	/// Resolve who is asking and which key to wrap for.
-	pub trait IdentityApi<AccountId> where AccountId: codec::Codec {
-		/// The subject an account controls now (active or tombstoned), if any.
-		fn subject_of(account: AccountId) -> Option<SubjectId>;
-		/// The identity document of a subject.
-		fn identity(subject: SubjectId) -> Option<IdentityDocument<AccountId>>;
-		/// The identity document of the subject an account controls.
-		fn identity_of_account(account: AccountId) -> Option<IdentityDocument<AccountId>>;
-		/// The exact bytes `new_controller` must sign to take over `subject` by `rotate_controller`.
-		fn rotation_payload(subject: SubjectId, new_controller: AccountId) -> Option<RotationPayload>;
+	#[test]
+	fn a_subject_parses_from_its_did_or_hex_and_prints_back() {
+		let id = SubjectId([0xab; 32]);
+		assert_eq!(id.to_did().parse::<SubjectId>(), Ok(id));
+		assert_eq!(format!("0x{}", "ab".repeat(32)).parse::<SubjectId>(), Ok(id));
+		assert!("did:medchain:zz".parse::<SubjectId>().unwrap_err().contains("did:medchain:zz"));
+		assert!("0xabcd".parse::<SubjectId>().unwrap_err().contains("32 bytes"));
+		assert!("ab".repeat(32).parse::<SubjectId>().unwrap_err().contains("neither"));
+	}
+
+	#[test]
+	fn a_role_set_holds_every_role_of_its_byte() {
+		let all = RoleSet::of(&PractitionerRole::ALL);
+		assert_eq!(all.0, u8::MAX);
+		assert!(all.is_valid());
+		assert!(all.contains(PractitionerRole::Administrative));
+		assert_eq!(all.iter().count(), PractitionerRole::ALL.len());
 	}
 }

@@ -1,8 +1,9 @@
 //! # MedChain primitives
 //!
 //! The vocabulary every MedChain component shares: the chain's basic types (accounts, balances,
-//! block numbers) and, as the domain pallets arrive, their identifiers, codes and the runtime-API
-//! declarations that the node, the gateway and clients call.
+//! block numbers), each domain's identifiers and codes ([`identity`], [`consent`], [`audit`]), the
+//! traits the pallets are written against ([`traits`]) and the runtime-API declarations that the
+//! node, the gateway and clients call ([`runtime_api`]).
 //!
 //! Everything here is `no_std` and SCALE-encodable so the runtime and off-chain code agree on
 //! bytes, not just on names.
@@ -11,9 +12,56 @@
 
 extern crate alloc;
 
+/// A set of codes from one fixed vocabulary, as a bit set (bit `n` = the code with discriminant
+/// `n`): compact on chain, and checkable against the vocabulary with `is_valid`.
+macro_rules! code_set {
+	($(#[$meta:meta])* $set:ident of $code:ident as $repr:ty) => {
+		$(#[$meta])*
+		#[derive(
+			Clone, Copy, PartialEq, Eq, Default, Debug, Encode, Decode, DecodeWithMemTracking,
+			MaxEncodedLen, TypeInfo,
+		)]
+		pub struct $set(pub $repr);
+
+		impl $set {
+			/// The empty set.
+			pub const EMPTY: Self = Self(0);
+
+			/// A set of the given codes.
+			pub fn of(codes: &[$code]) -> Self {
+				Self(codes.iter().fold(0, |bits, c| bits | (1 << (*c as u8))))
+			}
+
+			/// Whether `code` is in the set.
+			pub fn contains(&self, code: $code) -> bool {
+				self.0 & (1 << (code as u8)) != 0
+			}
+
+			/// Whether the set is empty.
+			pub fn is_empty(&self) -> bool {
+				self.0 == 0
+			}
+
+			/// Whether the set holds only known codes.
+			pub fn is_valid(&self) -> bool {
+				// In u64, so that a vocabulary filling every bit of the set (roles: 8 in a u8)
+				// does not shift past the representation.
+				u64::from(self.0) >> $code::ALL.len() == 0
+			}
+
+			/// The codes in the set, in vocabulary order.
+			pub fn iter(&self) -> impl Iterator<Item = $code> + '_ {
+				$code::ALL.iter().copied().filter(move |c| self.contains(*c))
+			}
+		}
+	};
+}
+
 pub mod audit;
 pub mod consent;
 pub mod identity;
+pub mod runtime_api;
+pub mod traits;
 
 use sp_runtime::{
 	traits::{IdentifyAccount, Verify},

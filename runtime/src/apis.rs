@@ -211,9 +211,9 @@ impl_runtime_apis! {
 		}
 	}
 
-	impl medchain_primitives::identity::IdentityApi<Block, AccountId> for Runtime {
+	impl medchain_primitives::runtime_api::IdentityApi<Block, AccountId> for Runtime {
 		fn subject_of(account: AccountId) -> Option<SubjectId> {
-			pallet_patient_identity::Controllers::<Runtime>::get(account)
+			Identity::subject_of_account(&account)
 		}
 
 		fn identity(subject: SubjectId) -> Option<IdentityDocument<AccountId>> {
@@ -221,18 +221,17 @@ impl_runtime_apis! {
 		}
 
 		fn identity_of_account(account: AccountId) -> Option<IdentityDocument<AccountId>> {
-			pallet_patient_identity::Controllers::<Runtime>::get(account)
-				.and_then(|subject| Identity::identity(&subject))
+			Identity::identity_of_account(&account)
 		}
 
 		fn rotation_payload(subject: SubjectId, new_controller: AccountId) -> Option<RotationPayload> {
-			Identity::rotation_payload(&subject, &new_controller).map(|payload| RotationPayload { payload })
+			Identity::rotation_payload(&subject, &new_controller)
 		}
 	}
 
-	impl medchain_primitives::audit::AuditApi<Block> for Runtime {
+	impl medchain_primitives::runtime_api::AuditApi<Block> for Runtime {
 		fn head(patient: SubjectId) -> TrailHead {
-			pallet_audit_log::Heads::<Runtime>::get(patient)
+			AuditLog::head(&patient)
 		}
 
 		fn entries(patient: SubjectId, before: Option<u64>, limit: u32) -> Result<Vec<AuditEntry>, AuditQueryError> {
@@ -257,21 +256,20 @@ impl_runtime_apis! {
 			AuditLog::entries_by_actor(&actor, before, limit)
 		}
 
-		fn verify(patient: SubjectId) -> ChainVerification {
-			AuditLog::verify(&patient)
+		fn verify(patient: SubjectId, from: u64, limit: u32) -> ChainVerification {
+			AuditLog::verify(&patient, from, limit)
 		}
 	}
 
-	impl medchain_primitives::consent::ConsentApi<Block> for Runtime {
+	impl medchain_primitives::runtime_api::ConsentApi<Block> for Runtime {
 		fn check_access(
 			patient: SubjectId,
 			accessor: SubjectId,
 			action: ConsentAction,
 			target: AccessTarget,
 			purpose: PurposeOfUse,
-			at: Option<Moment>,
 		) -> AccessDecision {
-			Consent::check_access(&patient, &accessor, action, &target, purpose, at)
+			Consent::check_access(&patient, &accessor, action, &target, purpose)
 		}
 
 		fn consent(id: ConsentId) -> Option<ConsentRecord> {
@@ -287,7 +285,7 @@ impl_runtime_apis! {
 		}
 
 		fn emergency(id: EmergencyId) -> Option<EmergencyGrant> {
-			pallet_consent::Emergencies::<Runtime>::get(id)
+			Consent::emergency(id)
 		}
 	}
 

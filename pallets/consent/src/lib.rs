@@ -63,12 +63,16 @@ extern crate alloc;
 
 mod access;
 #[cfg(feature = "runtime-benchmarks")]
+#[allow(clippy::arithmetic_side_effects)] // test and benchmark set-up, not dispatch
 mod benchmarking;
 #[cfg(test)]
+#[allow(clippy::arithmetic_side_effects)] // test and benchmark set-up, not dispatch
 mod mock;
 #[cfg(test)]
+#[allow(clippy::arithmetic_side_effects)] // test and benchmark set-up, not dispatch
 mod tests;
 #[cfg(any(feature = "try-runtime", test))]
+#[allow(clippy::arithmetic_side_effects)] // invariant checks count what exists, off dispatch
 mod try_state;
 pub mod types;
 pub mod weights;
@@ -80,25 +84,20 @@ pub use weights::WeightInfo;
 use alloc::vec::Vec;
 use frame_support::traits::{EnsureOrigin, Get, Time};
 use medchain_primitives::{
-	audit::{AuditAction, AuditEventType, AuditPolicy, AuditRecord, AuditSink},
-	identity::{SubjectKind, SubjectRegistry},
+	audit::{AuditAction, AuditEventType, AuditPolicy, AuditRecord},
+	identity::{PractitionerRole, RoleSet, SubjectKind},
+	traits::{AuditSink, SubjectRegistry},
 };
 use sp_core::H256;
 
-/// Consent terms as this runtime bounds them.
-pub type ConsentTermsOf<T> = ConsentTerms<<T as Config>::MaxRecordsPerConsent>;
+/// Largest page the consent listings return; larger `limit`s are clamped to it.
+pub const MAX_LISTING_PAGE: u32 = 1000;
+
+/// Consent terms as this runtime stores them, bounded.
+pub type ConsentTermsOf<T> =
+	ConsentTerms<frame_support::BoundedVec<RecordId, <T as Config>::MaxRecordsPerConsent>>;
 /// A stored consent as this runtime bounds it.
 pub type ConsentOf<T> = StoredConsent<<T as Config>::MaxRecordsPerConsent>;
-
-/// Makes subjects for the benchmarks.
-#[cfg(feature = "runtime-benchmarks")]
-pub trait BenchmarkHelper<AccountId> {
-	/// An active patient controlled by `who`.
-	fn patient(who: &AccountId) -> SubjectId;
-	/// An active practitioner controlled by `who`, attested by a fresh active organization;
-	/// returns (practitioner, organization).
-	fn attested_practitioner(who: &AccountId) -> (SubjectId, SubjectId);
-}
 
 #[frame_support::pallet]
 pub mod pallet {
@@ -112,18 +111,26 @@ pub mod pallet {
 	#[pallet::storage_version(STORAGE_VERSION)]
 	pub struct Pallet<T>(_);
 
-	#[pallet::config]
+	#[pallet::config(with_default)]
 	pub trait Config: frame_system::Config<RuntimeEvent: From<Event<Self>>> {
 		/// Who is who: patients, guardians, practitioners and their attestations.
+		#[pallet::no_default]
 		type Identity: SubjectRegistry<Self::AccountId>;
 
+		/// Turns a signed origin into the subject it controls (identity's `EnsureSubject`).
+		#[pallet::no_default]
+		type SubjectOrigin: EnsureOrigin<Self::RuntimeOrigin, Success = SubjectId>;
+
 		/// Where grants, revocations and emergency access are audited.
+		#[pallet::no_default]
 		type Audit: AuditSink;
 
 		/// The chain clock, milliseconds since the Unix epoch.
+		#[pallet::no_default]
 		type Time: Time<Moment = Moment>;
 
 		/// Sets parameters such as the longest emergency access (Root until the council lands).
+		#[pallet::no_default]
 		type GovernanceOrigin: EnsureOrigin<Self::RuntimeOrigin>;
 
 		/// Most records one consent may name.
@@ -138,12 +145,36 @@ pub mod pallet {
 		#[pallet::constant]
 		type DefaultMaxEmergencyDuration: Get<Moment>;
 
+		/// How long after an emergency access ends before the same practitioner may open another
+		/// for the same patient, ms: break-glass is for an emergency, not a standing door.
+		#[pallet::constant]
+		type EmergencyCooldown: Get<Moment>;
+
 		/// Weights of this pallet's calls, from its benchmarks.
 		type WeightInfo: WeightInfo;
+	}
 
-		/// Makes subjects for the benchmarks.
-		#[cfg(feature = "runtime-benchmarks")]
-		type BenchmarkHelper: BenchmarkHelper<Self::AccountId>;
+	/// Default implementations of [`DefaultConfig`], which can be used to implement [`Config`].
+	pub mod config_preludes {
+		use super::*;
+		use frame_support::{derive_impl, traits::ConstU64};
+
+		/// The test runtimes' consent configuration: bounds small enough for tests to reach.
+		pub struct TestDefaultConfig;
+
+		#[derive_impl(frame_system::config_preludes::TestDefaultConfig, no_aggregated_types)]
+		impl frame_system::DefaultConfig for TestDefaultConfig {}
+
+		#[frame_support::register_default_impl(TestDefaultConfig)]
+		impl DefaultConfig for TestDefaultConfig {
+			type MaxRecordsPerConsent = ConstU32<4>;
+			type MaxConsentsPerPair = ConstU32<3>;
+			/// Four hours.
+			type DefaultMaxEmergencyDuration = ConstU64<14_400_000>;
+			/// One hour.
+			type EmergencyCooldown = ConstU64<3_600_000>;
+			type WeightInfo = ();
+		}
 	}
 
 	/// The next consent identifier.
@@ -222,6 +253,38 @@ pub mod pallet {
 	pub type MaxEmergencyDuration<T: Config> =
 		StorageValue<_, Moment, ValueQuery, DefaultMaxEmergency<T>>;
 
+	#[pallet::type_value]
+	pub fn DefaultBreakGlassRoles() -> RoleSet {
+		RoleSet::of(&[
+			PractitionerRole::Physician,
+			PractitionerRole::Nurse,
+			PractitionerRole::Emergency,
+		])
+	}
+
+	/// The practitioner roles that may break the glass: clinicians who treat emergencies. Default
+	/// physicians, nurses and emergency staff; governance may change it.
+	#[pallet::storage]
+	pub type BreakGlassRoles<T: Config> =
+		StorageValue<_, RoleSet, ValueQuery, DefaultBreakGlassRoles>;
+
+	#[pallet::type_value]
+	pub fn DefaultClosedToEmergency() -> DataClassSet {
+		DataClassSet::of(&[DataClass::Genomics])
+	}
+
+	/// The classes break-glass access never opens, per patient. Default: genomic data only (no
+	/// emergency needs it); a patient may close more classes, or open every one.
+	#[pallet::storage]
+	pub type ClosedToEmergency<T: Config> = StorageMap<
+		_,
+		Blake2_128Concat,
+		SubjectId,
+		DataClassSet,
+		ValueQuery,
+		DefaultClosedToEmergency,
+	>;
+
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
 	pub enum Event<T: Config> {
@@ -241,6 +304,10 @@ pub mod pallet {
 		EmergencyAccessEnded { id: EmergencyId, by: SubjectId },
 		/// Governance set the longest emergency access.
 		MaxEmergencyDurationSet { duration: Moment },
+		/// Governance set the roles that may break the glass.
+		BreakGlassRolesSet { roles: RoleSet },
+		/// A patient (or delegate) set the classes break-glass access never opens.
+		ClosedToEmergencySet { patient: SubjectId, classes: DataClassSet },
 	}
 
 	#[pallet::error]
@@ -287,6 +354,18 @@ pub mod pallet {
 		EmergencyEnded,
 		/// Only the patient, a delegate guardian or the practitioner may end emergency access.
 		NotAuthorizedToEnd,
+		/// A consent may name at most `MaxRecordsPerConsent` records; name a data class instead.
+		TooManyRecords,
+		/// None of the practitioner's live roles may break the glass (see `BreakGlassRoles`).
+		RoleMayNotBreakGlass,
+		/// Emergency access needs the hash of a written justification; this one is all zeroes.
+		EmptyJustification,
+		/// This practitioner's last emergency access to this patient ended too recently.
+		EmergencyCooldown,
+		/// Break-glass must be open to at least one clinical role.
+		NoBreakGlassRoles,
+		/// The chain has issued the most identifiers it can.
+		IdentifiersExhausted,
 	}
 
 	#[pallet::hooks]
@@ -309,17 +388,22 @@ pub mod pallet {
 		///   validity period.
 		///
 		/// Emits `ConsentGranted`; appends a `consent-granted` audit entry. Errors:
-		/// `NotRegistered`, `NotAPatient`, `NotAuthorizedGrantor`, `InvalidGrantee`, `NoActions`,
-		/// `NoPurposes`, `NothingCovered`, `UnknownCode`, `ClassBothCoveredAndExcluded`,
-		/// `InvalidPeriod`, `PeriodInPast`, `TooManyConsents`.
+		/// `NotRegistered`, `NotAPatient`, `NotAuthorizedGrantor`, `TooManyRecords`,
+		/// `InvalidGrantee`, `NoActions`, `NoPurposes`, `NothingCovered`, `UnknownCode`,
+		/// `ClassBothCoveredAndExcluded`, `InvalidPeriod`, `PeriodInPast`, `TooManyConsents`.
 		#[pallet::call_index(0)]
-		#[pallet::weight(T::WeightInfo::grant(terms.records.len() as u32))]
+		#[pallet::weight(T::WeightInfo::grant(
+			u32::try_from(terms.records.len())
+				.unwrap_or(u32::MAX)
+				.min(T::MaxRecordsPerConsent::get())
+		))]
 		pub fn grant(
 			origin: OriginFor<T>,
 			patient: SubjectId,
-			terms: ConsentTermsOf<T>,
+			terms: GrantTerms,
 		) -> DispatchResult {
 			let grantor = Self::ensure_grantor(origin, &patient)?;
+			let terms = Self::bound_terms(terms)?;
 			Self::validate_terms(&terms)?;
 			let grantee = terms.grantee.subject();
 			let pair = (patient, grantee);
@@ -328,34 +412,9 @@ pub mod pallet {
 				Error::<T>::TooManyConsents
 			);
 
-			let id = ConsentId(NextConsentId::<T>::mutate(|n| {
-				*n += 1;
-				*n - 1
-			}));
 			let now = T::Time::now();
 			let grantee_ref = terms.grantee;
-			Consents::<T>::insert(
-				id,
-				StoredConsent {
-					patient,
-					grantor,
-					terms,
-					status: ConsentStatus::Active,
-					granted_at: now,
-				},
-			);
-			let index = PatientConsentCount::<T>::mutate(patient, |n| {
-				*n += 1;
-				*n - 1
-			});
-			PatientConsents::<T>::insert(patient, index, id);
-			let index = GranteeConsentCount::<T>::mutate(grantee, |n| {
-				*n += 1;
-				*n - 1
-			});
-			GranteeConsents::<T>::insert(grantee, index, id);
-			ActiveConsents::<T>::insert(pair, id, ());
-			ActiveConsentCount::<T>::mutate(pair, |n| *n += 1);
+			let id = Self::insert_consent(patient, grantor, terms, now)?;
 
 			Self::audit(
 				&patient,
@@ -418,18 +477,23 @@ pub mod pallet {
 		}
 
 		/// Open emergency ("break-glass") read access to a patient without consent, for purpose
-		/// ETREAT only. It ends by itself after `duration`.
+		/// ETREAT only. It ends by itself after `duration`, and never opens the classes the
+		/// patient closed to it ([`ClosedToEmergency`]).
 		///
 		/// The dispatch origin for this call must be _Signed_ by a practitioner with a live
-		/// attestation.
+		/// attestation in one of the [`BreakGlassRoles`].
 		///
 		/// - `patient`: the patient.
 		/// - `duration`: how long, ms; at most [`MaxEmergencyDuration`].
-		/// - `justification`: blake2-256 of the off-chain justification text.
+		/// - `justification`: a salted commitment (blake2-256) to the off-chain justification.
+		///
+		/// One emergency access per practitioner and patient is open at a time, and a new one
+		/// may open only [`Config::EmergencyCooldown`] after the last one ended.
 		///
 		/// Emits `EmergencyAccessOpened` (an alert for the patient's tools); appends an
 		/// `emergency-access` audit entry. Errors: `NotRegistered`, `NotAnAttestedPractitioner`,
-		/// `NotAPatient`, `ZeroDuration`, `EmergencyTooLong`, `EmergencyAlreadyOpen`.
+		/// `RoleMayNotBreakGlass`, `NotAPatient`, `ZeroDuration`, `EmergencyTooLong`,
+		/// `EmptyJustification`, `EmergencyAlreadyOpen`, `EmergencyCooldown`.
 		#[pallet::call_index(2)]
 		#[pallet::weight(T::WeightInfo::open_emergency_access())]
 		pub fn open_emergency_access(
@@ -438,29 +502,32 @@ pub mod pallet {
 			duration: Moment,
 			justification: H256,
 		) -> DispatchResult {
-			let who = ensure_signed(origin)?;
-			let practitioner = T::Identity::subject_of(&who).ok_or(Error::<T>::NotRegistered)?;
+			let practitioner = Self::ensure_subject(origin)?;
 			let now = T::Time::now();
 			ensure!(
 				T::Identity::is_practitioner(&practitioner, now),
 				Error::<T>::NotAnAttestedPractitioner
 			);
+			let roles = T::Identity::live_roles(&practitioner, now);
+			ensure!(roles.0 & BreakGlassRoles::<T>::get().0 != 0, Error::<T>::RoleMayNotBreakGlass);
 			ensure!(
 				T::Identity::active_kind(&patient) == Some(SubjectKind::Patient),
 				Error::<T>::NotAPatient
 			);
 			ensure!(duration > 0, Error::<T>::ZeroDuration);
 			ensure!(duration <= MaxEmergencyDuration::<T>::get(), Error::<T>::EmergencyTooLong);
+			ensure!(!justification.is_zero(), Error::<T>::EmptyJustification);
 			let pair = (patient, practitioner);
-			let open = LatestEmergency::<T>::get(pair)
-				.and_then(Emergencies::<T>::get)
-				.is_some_and(|e| now < e.expires_at);
-			ensure!(!open, Error::<T>::EmergencyAlreadyOpen);
+			if let Some(last) = LatestEmergency::<T>::get(pair).and_then(Emergencies::<T>::get) {
+				ensure!(now >= last.expires_at, Error::<T>::EmergencyAlreadyOpen);
+				ensure!(
+					now >= last.expires_at.saturating_add(T::EmergencyCooldown::get()),
+					Error::<T>::EmergencyCooldown
+				);
+			}
 
-			let id = EmergencyId(NextEmergencyId::<T>::mutate(|n| {
-				*n += 1;
-				*n - 1
-			}));
+			let id = EmergencyId(Self::next_id(NextEmergencyId::<T>::get())?);
+			NextEmergencyId::<T>::put(id.0.saturating_add(1));
 			let expires_at = now.saturating_add(duration);
 			Emergencies::<T>::insert(
 				id,
@@ -494,14 +561,13 @@ pub mod pallet {
 		///
 		/// - `id`: the emergency grant.
 		///
-		/// Emits `EmergencyAccessEnded`. Errors: `EmergencyNotFound`, `NotRegistered`,
-		/// `EmergencyEnded`, `NotAuthorizedToEnd`.
+		/// Emits `EmergencyAccessEnded`; appends an `emergency-ended` audit entry. Errors:
+		/// `EmergencyNotFound`, `NotRegistered`, `EmergencyEnded`, `NotAuthorizedToEnd`.
 		#[pallet::call_index(3)]
 		#[pallet::weight(T::WeightInfo::end_emergency_access())]
 		pub fn end_emergency_access(origin: OriginFor<T>, id: EmergencyId) -> DispatchResult {
 			let mut grant = Emergencies::<T>::get(id).ok_or(Error::<T>::EmergencyNotFound)?;
-			let who = ensure_signed(origin)?;
-			let by = T::Identity::subject_of(&who).ok_or(Error::<T>::NotRegistered)?;
+			let by = Self::ensure_subject(origin)?;
 			let now = T::Time::now();
 			ensure!(now < grant.expires_at, Error::<T>::EmergencyEnded);
 			ensure!(
@@ -511,7 +577,17 @@ pub mod pallet {
 				Error::<T>::NotAuthorizedToEnd
 			);
 			grant.expires_at = now;
+			let patient = grant.patient;
 			Emergencies::<T>::insert(id, grant);
+			Self::audit(
+				&patient,
+				AuditEventType::EmergencyEnded,
+				AuditAction::Update,
+				by,
+				Some(AuditPolicy::Emergency(id)),
+				Some(PurposeOfUse::EmergencyTreat),
+				now,
+			);
 			Self::deposit_event(Event::EmergencyAccessEnded { id, by });
 			Ok(())
 		}
@@ -535,17 +611,75 @@ pub mod pallet {
 			Self::deposit_event(Event::MaxEmergencyDurationSet { duration });
 			Ok(())
 		}
+
+		/// Set the practitioner roles that may break the glass.
+		///
+		/// The dispatch origin for this call must be [`Config::GovernanceOrigin`].
+		///
+		/// - `roles`: a non-empty set of roles.
+		///
+		/// Emits `BreakGlassRolesSet`. Errors: `NoBreakGlassRoles`.
+		#[pallet::call_index(5)]
+		#[pallet::weight(T::WeightInfo::set_break_glass_roles())]
+		pub fn set_break_glass_roles(origin: OriginFor<T>, roles: RoleSet) -> DispatchResult {
+			T::GovernanceOrigin::ensure_origin(origin)?;
+			ensure!(!roles.is_empty(), Error::<T>::NoBreakGlassRoles);
+			BreakGlassRoles::<T>::put(roles);
+			Self::deposit_event(Event::BreakGlassRolesSet { roles });
+			Ok(())
+		}
+
+		/// Set the data classes break-glass access never opens for `patient` (replacing the
+		/// default, genomic data only). An empty set lets emergencies open every class.
+		///
+		/// The dispatch origin for this call must be _Signed_ by the patient or by one of their
+		/// guardians with the delegate right.
+		///
+		/// - `patient`: the patient.
+		/// - `classes`: the classes to close to break-glass access.
+		///
+		/// Emits `ClosedToEmergencySet`; appends a `consent-granted` audit entry (the patient's
+		/// standing instruction). Errors: `NotRegistered`, `NotAPatient`, `NotAuthorizedGrantor`,
+		/// `UnknownCode`.
+		#[pallet::call_index(6)]
+		#[pallet::weight(T::WeightInfo::set_closed_to_emergency())]
+		pub fn set_closed_to_emergency(
+			origin: OriginFor<T>,
+			patient: SubjectId,
+			classes: DataClassSet,
+		) -> DispatchResult {
+			let by = Self::ensure_grantor(origin, &patient)?;
+			ensure!(classes.is_valid(), Error::<T>::UnknownCode);
+			ClosedToEmergency::<T>::insert(patient, classes);
+			Self::audit(
+				&patient,
+				AuditEventType::ConsentGranted,
+				AuditAction::Update,
+				by,
+				None,
+				Some(PurposeOfUse::EmergencyTreat),
+				T::Time::now(),
+			);
+			Self::deposit_event(Event::ClosedToEmergencySet { patient, classes });
+			Ok(())
+		}
 	}
 }
 
 impl<T: Config> Pallet<T> {
-	/// The signed origin's subject, which must be `patient` or one of their delegate guardians.
+	/// The subject the origin's account controls, through [`Config::SubjectOrigin`].
+	fn ensure_subject(
+		origin: frame_system::pallet_prelude::OriginFor<T>,
+	) -> Result<SubjectId, Error<T>> {
+		T::SubjectOrigin::try_origin(origin).map_err(|_| Error::<T>::NotRegistered)
+	}
+
+	/// The origin's subject, which must be `patient` or one of their delegate guardians.
 	fn ensure_grantor(
 		origin: frame_system::pallet_prelude::OriginFor<T>,
 		patient: &SubjectId,
 	) -> Result<SubjectId, sp_runtime::DispatchError> {
-		let who = frame_system::ensure_signed(origin)?;
-		let grantor = T::Identity::subject_of(&who).ok_or(Error::<T>::NotRegistered)?;
+		let grantor = Self::ensure_subject(origin)?;
 		if T::Identity::active_kind(patient) != Some(SubjectKind::Patient) {
 			return Err(Error::<T>::NotAPatient.into());
 		}
@@ -553,6 +687,68 @@ impl<T: Config> Pallet<T> {
 			return Err(Error::<T>::NotAuthorizedGrantor.into());
 		}
 		Ok(grantor)
+	}
+
+	/// The next identifier from `counter`, refusing (never wrapping) at the end of the range.
+	fn next_id(counter: u64) -> Result<u64, Error<T>> {
+		counter.checked_add(1).map(|_| counter).ok_or(Error::<T>::IdentifiersExhausted)
+	}
+
+	/// Stores a new active consent and indexes it for the patient, the grantee and the rule.
+	pub(crate) fn insert_consent(
+		patient: SubjectId,
+		grantor: SubjectId,
+		terms: ConsentTermsOf<T>,
+		now: Moment,
+	) -> Result<ConsentId, Error<T>> {
+		let id = ConsentId(Self::next_id(NextConsentId::<T>::get())?);
+		let grantee = terms.grantee.subject();
+		let pair = (patient, grantee);
+		Consents::<T>::insert(
+			id,
+			StoredConsent {
+				patient,
+				grantor,
+				terms,
+				status: ConsentStatus::Active,
+				granted_at: now,
+			},
+		);
+		NextConsentId::<T>::put(id.0.saturating_add(1));
+		let index = PatientConsentCount::<T>::get(patient);
+		PatientConsents::<T>::insert(patient, index, id);
+		PatientConsentCount::<T>::insert(patient, index.saturating_add(1));
+		let index = GranteeConsentCount::<T>::get(grantee);
+		GranteeConsents::<T>::insert(grantee, index, id);
+		GranteeConsentCount::<T>::insert(grantee, index.saturating_add(1));
+		ActiveConsents::<T>::insert(pair, id, ());
+		ActiveConsentCount::<T>::mutate(pair, |n| *n = n.saturating_add(1));
+		Ok(id)
+	}
+
+	/// The call's terms with their record list bounded as storage keeps it.
+	fn bound_terms(terms: GrantTerms) -> Result<ConsentTermsOf<T>, Error<T>> {
+		let ConsentTerms {
+			grantee,
+			actions,
+			classes,
+			records,
+			excluded,
+			purposes,
+			valid_from,
+			valid_until,
+		} = terms;
+		let records = records.try_into().map_err(|_| Error::<T>::TooManyRecords)?;
+		Ok(ConsentTerms {
+			grantee,
+			actions,
+			classes,
+			records,
+			excluded,
+			purposes,
+			valid_from,
+			valid_until,
+		})
 	}
 
 	fn validate_terms(terms: &ConsentTermsOf<T>) -> Result<(), Error<T>> {
@@ -596,12 +792,18 @@ impl<T: Config> Pallet<T> {
 		);
 	}
 
+	/// One emergency grant.
+	pub fn emergency(id: EmergencyId) -> Option<EmergencyGrant> {
+		Emergencies::<T>::get(id)
+	}
+
 	/// One consent as the runtime API shows it.
 	pub fn consent(id: ConsentId) -> Option<ConsentRecord> {
 		Consents::<T>::get(id).map(|c| c.to_record(id))
 	}
 
-	/// `patient`'s consents, newest first, before index `before` (exclusive), at most `limit`.
+	/// `patient`'s consents, newest first, before index `before` (exclusive), at most `limit`
+	/// (and at most [`MAX_LISTING_PAGE`]).
 	pub fn consents_of_patient(
 		patient: &SubjectId,
 		before: Option<u32>,
@@ -610,13 +812,14 @@ impl<T: Config> Pallet<T> {
 		let end = before.unwrap_or(u32::MAX).min(PatientConsentCount::<T>::get(patient));
 		(0..end)
 			.rev()
-			.take(limit as usize)
+			.take(usize::try_from(limit.min(MAX_LISTING_PAGE)).unwrap_or(usize::MAX))
 			.filter_map(|i| PatientConsents::<T>::get(patient, i))
 			.filter_map(Self::consent)
 			.collect()
 	}
 
-	/// Consents naming `grantee`, newest first, before index `before` (exclusive), at most `limit`.
+	/// Consents naming `grantee`, newest first, before index `before` (exclusive), at most
+	/// `limit` (and at most [`MAX_LISTING_PAGE`]).
 	pub fn consents_of_grantee(
 		grantee: &SubjectId,
 		before: Option<u32>,
@@ -625,7 +828,7 @@ impl<T: Config> Pallet<T> {
 		let end = before.unwrap_or(u32::MAX).min(GranteeConsentCount::<T>::get(grantee));
 		(0..end)
 			.rev()
-			.take(limit as usize)
+			.take(usize::try_from(limit.min(MAX_LISTING_PAGE)).unwrap_or(usize::MAX))
 			.filter_map(|i| GranteeConsents::<T>::get(grantee, i))
 			.filter_map(Self::consent)
 			.collect()

@@ -17,19 +17,13 @@ pub use medchain_primitives::{
 };
 
 /// What a grantor allows: the `provision` of a FHIR Consent.
+///
+/// Generic over the list of records: a `grant` call takes a plain `Vec` (so an oversize list is
+/// a `TooManyRecords` error, not a failure to decode), storage keeps a `BoundedVec`.
 #[derive(
-	CloneNoBound,
-	PartialEqNoBound,
-	EqNoBound,
-	DebugNoBound,
-	Encode,
-	Decode,
-	DecodeWithMemTracking,
-	MaxEncodedLen,
-	TypeInfo,
+	Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
 )]
-#[scale_info(skip_type_params(MaxRecords))]
-pub struct ConsentTerms<MaxRecords: Get<u32>> {
+pub struct ConsentTerms<Records> {
 	/// Who may access: a practitioner, or an organization's attested practitioners.
 	pub grantee: Grantee,
 	/// Allowed actions (read, create/append, share onward).
@@ -37,7 +31,7 @@ pub struct ConsentTerms<MaxRecords: Get<u32>> {
 	/// Data classes covered.
 	pub classes: DataClassSet,
 	/// Records covered by name, whatever their class.
-	pub records: BoundedVec<RecordId, MaxRecords>,
+	pub records: Records,
 	/// Classes excluded even where `classes` or `records` would cover them: the deny exception.
 	pub excluded: DataClassSet,
 	/// Allowed purposes of use.
@@ -47,6 +41,9 @@ pub struct ConsentTerms<MaxRecords: Get<u32>> {
 	/// End of validity (exclusive), ms; `None` until revoked.
 	pub valid_until: Option<Moment>,
 }
+
+/// Consent terms as a `grant` call carries them.
+pub type GrantTerms = ConsentTerms<alloc::vec::Vec<RecordId>>;
 
 /// A consent as stored.
 #[derive(
@@ -59,7 +56,7 @@ pub struct StoredConsent<MaxRecords: Get<u32>> {
 	/// The patient or the guardian who granted it.
 	pub grantor: SubjectId,
 	/// What it allows.
-	pub terms: ConsentTerms<MaxRecords>,
+	pub terms: ConsentTerms<BoundedVec<RecordId, MaxRecords>>,
 	/// Active or revoked.
 	pub status: ConsentStatus,
 	/// Chain time of the grant, ms.

@@ -48,6 +48,8 @@ pub trait WeightInfo {
 	fn open_emergency_access() -> Weight;
 	fn end_emergency_access() -> Weight;
 	fn set_max_emergency_duration() -> Weight;
+	fn set_break_glass_roles() -> Weight;
+	fn set_closed_to_emergency() -> Weight;
 }
 
 /// Weights for `pallet_consent` measured on this machine, with the runtime's database weights.
@@ -191,6 +193,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(Weight::from_parts(0, 0))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
+	fn set_break_glass_roles() -> Weight {
+		Weight::from_parts(82_164_000, 0)
+			.saturating_add(Weight::from_parts(0, 0))
+			.saturating_add(T::DbWeight::get().writes(1))
+	}
+	fn set_closed_to_emergency() -> Weight {
+		Weight::from_parts(250_000_000, 0)
+			.saturating_add(Weight::from_parts(0, 3600))
+			.saturating_add(T::DbWeight::get().reads(6))
+			.saturating_add(T::DbWeight::get().writes(5))
+	}
 }
 
 // For tests: the same figures with the reference database weights.
@@ -332,5 +345,16 @@ impl WeightInfo for () {
 		Weight::from_parts(82_164_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 			.saturating_add(RocksDbWeight::get().writes(1))
+	}
+	fn set_break_glass_roles() -> Weight {
+		Weight::from_parts(82_164_000, 0)
+			.saturating_add(Weight::from_parts(0, 0))
+			.saturating_add(RocksDbWeight::get().writes(1))
+	}
+	fn set_closed_to_emergency() -> Weight {
+		Weight::from_parts(250_000_000, 0)
+			.saturating_add(Weight::from_parts(0, 3600))
+			.saturating_add(RocksDbWeight::get().reads(6))
+			.saturating_add(RocksDbWeight::get().writes(5))
 	}
 }

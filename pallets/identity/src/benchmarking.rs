@@ -155,7 +155,7 @@ mod benchmarks {
 		let (who, id) = subject::<T>("patient", 0, SubjectKind::Patient);
 		let public = T::BenchmarkHelper::new_key();
 		let new_controller = public.clone().into_account();
-		let payload = Pallet::<T>::rotation_payload(&id, &new_controller).unwrap();
+		let payload = Pallet::<T>::rotation_payload(&id, &new_controller).unwrap().payload;
 		let proof = T::BenchmarkHelper::sign(&public, &payload);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(who), new_controller.clone(), proof);
@@ -285,7 +285,7 @@ mod benchmarks {
 
 	impl_benchmark_test_suite!(
 		Pallet,
-		crate::mock::ExtBuilder::default().build(),
-		crate::mock::Test
+		crate::mock::runtime::ExtBuilder.build(),
+		crate::mock::runtime::Test
 	);
 }

@@ -7,7 +7,8 @@
 //! A subject has a stable identifier (`did:medchain:<hex>`) that outlives key changes. One signing
 //! account controls it at a time, and [`Controllers`] maps that account back to the subject, so
 //! every other pallet turns a signed origin into a subject ([`EnsureSubject`], and the
-//! [`SubjectRegistry`] trait they are written against). Each subject also registers an X25519
+//! [`SubjectRegistry`](medchain_primitives::traits::SubjectRegistry) trait they are written
+//! against). Each subject also registers an X25519
 //! key-agreement key that record keys are wrapped for off chain; both keys rotate.
 //!
 //! Patients and practitioners register themselves. Organizations are admitted by governance;
@@ -57,42 +58,52 @@
 extern crate alloc;
 
 #[cfg(feature = "runtime-benchmarks")]
+#[allow(clippy::arithmetic_side_effects)] // test and benchmark set-up, not dispatch
 mod benchmarking;
+mod did;
+mod functions;
+#[cfg(any(test, feature = "mock"))]
+#[allow(clippy::arithmetic_side_effects)] // test and benchmark set-up, not dispatch
+pub mod mock;
+mod registry;
 #[cfg(test)]
-mod mock;
-#[cfg(test)]
+#[allow(clippy::arithmetic_side_effects)] // test and benchmark set-up, not dispatch
 mod tests;
-#[cfg(any(feature = "try-runtime", test))]
-mod try_state;
+#[cfg(any(feature = "try-runtime", feature = "mock", test))]
+#[allow(clippy::arithmetic_side_effects)] // invariant checks count what exists, off dispatch
+pub mod try_state;
 pub mod types;
 pub mod weights;
 
+#[cfg(feature = "runtime-benchmarks")]
+pub use did::Sr25519BenchmarkHelper;
+pub use did::ROTATION_CONTEXT;
 pub use pallet::*;
+pub use registry::EnsureSubject;
 pub use types::*;
 pub use weights::WeightInfo;
 
-use alloc::vec::Vec;
-use codec::Encode;
 use frame_support::traits::{EnsureOrigin, Get, Time};
-use medchain_primitives::{
-	audit::{AuditAction, AuditEventType, AuditRecord, AuditSink},
-	identity::SubjectRegistry,
-};
+use medchain_primitives::audit::AuditAction;
 use sp_core::H256;
-use sp_runtime::traits::{IdentifyAccount, SaturatedConversion, Verify};
+use sp_runtime::{
+	traits::{IdentifyAccount, Verify},
+	Saturating,
+};
 
 /// A subject record as this runtime stores it.
 pub type SubjectOf<T> = Subject<
 	<T as frame_system::Config>::AccountId,
 	frame_system::pallet_prelude::BlockNumberFor<T>,
 >;
+/// A recovery under way as this runtime stores it.
+pub type ActiveRecoveryOf<T> = ActiveRecovery<
+	<T as frame_system::Config>::AccountId,
+	frame_system::pallet_prelude::BlockNumberFor<T>,
+	<T as Config>::MaxGuardians,
+>;
 /// An attestation as this runtime stores it.
 pub type AttestationOf<T> = Attestation<frame_system::pallet_prelude::BlockNumberFor<T>>;
-
-/// Domain separator of the identifier derivation.
-const DID_CONTEXT: &[u8] = b"medchain:did";
-/// Domain separator of the controller-rotation payload.
-pub const ROTATION_CONTEXT: &[u8] = b"medchain:rotate-controller";
 
 /// Helps the benchmarks make keys and signatures the runtime's signature scheme accepts.
 #[cfg(feature = "runtime-benchmarks")]
@@ -108,6 +119,7 @@ pub mod pallet {
 	use super::*;
 	use frame_support::pallet_prelude::*;
 	use frame_system::pallet_prelude::*;
+	use medchain_primitives::traits::AuditSink;
 
 	/// The in-code storage version.
 	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
@@ -116,18 +128,22 @@ pub mod pallet {
 	#[pallet::storage_version(STORAGE_VERSION)]
 	pub struct Pallet<T>(_);
 
-	#[pallet::config]
+	#[pallet::config(with_default)]
 	pub trait Config: frame_system::Config<RuntimeEvent: From<Event<Self>>> {
 		/// Admits and removes organizations: the consortium council (Root until it lands).
+		#[pallet::no_default]
 		type GovernanceOrigin: EnsureOrigin<Self::RuntimeOrigin>;
 
 		/// The chain clock, milliseconds since the Unix epoch.
+		#[pallet::no_default]
 		type Time: Time<Moment = Moment>;
 
 		/// Signature by which a new controller proves it holds its key.
+		#[pallet::no_default_bounds]
 		type OffchainSignature: Verify<Signer = Self::SigningPublicKey> + Parameter;
 
 		/// The public key behind [`Config::OffchainSignature`]; it names an account.
+		#[pallet::no_default_bounds]
 		type SigningPublicKey: IdentifyAccount<AccountId = Self::AccountId> + Clone;
 
 		/// Most organizations that may attest one practitioner at once.
@@ -140,9 +156,27 @@ pub mod pallet {
 
 		/// Shortest recovery delay a patient may choose, in blocks: time to notice and cancel.
 		#[pallet::constant]
+		#[pallet::no_default_bounds]
 		type MinRecoveryDelay: Get<BlockNumberFor<Self>>;
 
+		/// Longest recovery delay a patient may choose, in blocks: a recovery must be able to
+		/// complete in the chain's lifetime, and block arithmetic must never overflow.
+		#[pallet::constant]
+		#[pallet::no_default_bounds]
+		type MaxRecoveryDelay: Get<BlockNumberFor<Self>>;
+
+		/// Blocks after which a recovery under way lapses and the recovery guardians may start
+		/// another: a recovery started with a bogus key cannot block the honest ones for ever.
+		#[pallet::constant]
+		#[pallet::no_default_bounds]
+		type RecoveryExpiry: Get<BlockNumberFor<Self>>;
+
+		/// Most gateways one organization may run (removing the organization removes them all).
+		#[pallet::constant]
+		type MaxGatewaysPerOrganization: Get<u32>;
+
 		/// Where changes to a patient's identity (keys, guardians, recovery) are audited.
+		#[pallet::no_default]
 		type Audit: AuditSink;
 
 		/// Weights of this pallet's calls, from its benchmarks.
@@ -150,7 +184,35 @@ pub mod pallet {
 
 		/// Signs rotation payloads in the benchmarks.
 		#[cfg(feature = "runtime-benchmarks")]
+		#[pallet::no_default]
 		type BenchmarkHelper: BenchmarkHelper<Self::SigningPublicKey, Self::OffchainSignature>;
+	}
+
+	/// Default implementations of [`DefaultConfig`], which can be used to implement [`Config`].
+	pub mod config_preludes {
+		use super::*;
+		use frame_support::{derive_impl, traits::ConstU64};
+
+		/// The test runtimes' identity configuration: small bounds so tests reach them, sr25519
+		/// multi-signatures as on the real chain. Runtimes name `GovernanceOrigin`, `Time` and
+		/// `Audit` themselves, since those are other pallets of theirs.
+		pub struct TestDefaultConfig;
+
+		#[derive_impl(frame_system::config_preludes::TestDefaultConfig, no_aggregated_types)]
+		impl frame_system::DefaultConfig for TestDefaultConfig {}
+
+		#[frame_support::register_default_impl(TestDefaultConfig)]
+		impl DefaultConfig for TestDefaultConfig {
+			type OffchainSignature = sp_runtime::MultiSignature;
+			type SigningPublicKey = sp_runtime::MultiSigner;
+			type MaxAttestations = ConstU32<4>;
+			type MaxGuardians = ConstU32<4>;
+			type MinRecoveryDelay = ConstU64<10>;
+			type MaxRecoveryDelay = ConstU64<1_000>;
+			type RecoveryExpiry = ConstU64<2_000>;
+			type MaxGatewaysPerOrganization = ConstU32<3>;
+			type WeightInfo = ();
+		}
 	}
 
 	/// Every subject ever registered, tombstones included.
@@ -219,6 +281,31 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type RecoveryConfigs<T: Config> =
 		StorageMap<_, Blake2_128Concat, SubjectId, RecoveryConfig<BlockNumberFor<T>>, OptionQuery>;
+
+	/// Accounts proposed as new controllers by a recovery under way: reserved for that patient
+	/// until the recovery completes, is cancelled or lapses, so nobody can take them meanwhile.
+	///
+	/// Blake2_128Concat: accounts are chosen by users.
+	#[pallet::storage]
+	pub type PendingControllers<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, SubjectId, OptionQuery>;
+
+	/// Each organization's gateways: (organization, gateway) → (). Bounded by
+	/// [`Config::MaxGatewaysPerOrganization`] through [`GatewayCount`].
+	#[pallet::storage]
+	pub type OrganizationGateways<T: Config> = StorageDoubleMap<
+		_,
+		Blake2_128Concat,
+		SubjectId,
+		Blake2_128Concat,
+		SubjectId,
+		(),
+		OptionQuery,
+	>;
+
+	/// How many active gateways each organization runs.
+	#[pallet::storage]
+	pub type GatewayCount<T: Config> = StorageMap<_, Blake2_128Concat, SubjectId, u32, ValueQuery>;
 
 	/// Recoveries under way, by patient.
 	#[pallet::storage]
@@ -337,6 +424,16 @@ pub mod pallet {
 		NotEnoughApprovals,
 		/// The recovery delay has not passed yet.
 		RecoveryDelayNotElapsed,
+		/// The recovery delay is longer than the chain allows.
+		RecoveryDelayTooLong,
+		/// The recovery under way proposes a different new controller than the one approved.
+		WrongNewController,
+		/// The recovery under way has lapsed; a recovery guardian may start a new one.
+		RecoveryExpired,
+		/// The organization already runs the most gateways allowed.
+		TooManyGateways,
+		/// The chain has registered the most identities it can.
+		IdentifiersExhausted,
 	}
 
 	#[pallet::hooks]
@@ -359,7 +456,8 @@ pub mod pallet {
 		/// - `profile_hash`: blake2-256 of the off-chain profile document.
 		///
 		/// Emits `Registered`. Errors: `KindNotSelfRegistrable`, `AlreadyRegistered`,
-		/// `AccountRetired`.
+		/// `AccountRetired`, `AccountInUse` (reserved by a recovery under way),
+		/// `IdentifiersExhausted`.
 		#[pallet::call_index(0)]
 		#[pallet::weight(T::WeightInfo::register())]
 		pub fn register(
@@ -375,9 +473,10 @@ pub mod pallet {
 			);
 			ensure!(!Controllers::<T>::contains_key(&who), Error::<T>::AlreadyRegistered);
 			ensure!(!RetiredAccounts::<T>::contains_key(&who), Error::<T>::AccountRetired);
+			ensure!(!PendingControllers::<T>::contains_key(&who), Error::<T>::AccountInUse);
 
 			let subject =
-				Self::create_subject(kind, who.clone(), key_agreement, profile_hash, None);
+				Self::create_subject(kind, who.clone(), key_agreement, profile_hash, None)?;
 			Self::audit(&subject, subject, AuditAction::Create);
 			Self::deposit_event(Event::Registered { subject, kind, controller: who });
 			Ok(())
@@ -409,13 +508,13 @@ pub mod pallet {
 				key_agreement,
 				profile_hash,
 				None,
-			);
+			)?;
 			Self::deposit_event(Event::OrganizationAdmitted { organization, controller });
 			Ok(())
 		}
 
-		/// Remove an organization from the consortium. It becomes a tombstone: its attestations
-		/// and gateways stop counting at once.
+		/// Remove an organization from the consortium. It becomes a tombstone, and so does each of
+		/// its gateways; its attestations stop counting at once.
 		///
 		/// The dispatch origin for this call must be [`Config::GovernanceOrigin`].
 		///
@@ -424,7 +523,10 @@ pub mod pallet {
 		/// Emits `OrganizationRemoved`. Errors: `SubjectNotFound`, `NotAnOrganization`,
 		/// `SubjectDeactivated`.
 		#[pallet::call_index(2)]
-		#[pallet::weight(T::WeightInfo::remove_organization())]
+		#[pallet::weight(T::WeightInfo::remove_organization().saturating_add(
+			T::WeightInfo::remove_gateway()
+				.saturating_mul(u64::from(T::MaxGatewaysPerOrganization::get()))
+		))]
 		pub fn remove_organization(
 			origin: OriginFor<T>,
 			organization: SubjectId,
@@ -435,6 +537,9 @@ pub mod pallet {
 			ensure!(subject.is_active(), Error::<T>::SubjectDeactivated);
 
 			Self::tombstone(organization, subject);
+			for gateway in Self::remove_gateways_of(&organization) {
+				Self::deposit_event(Event::GatewayRemoved { gateway, organization });
+			}
 			Self::deposit_event(Event::OrganizationRemoved { organization });
 			Ok(())
 		}
@@ -466,11 +571,16 @@ pub mod pallet {
 			ensure!(expires_at > T::Time::now(), Error::<T>::ExpiryInPast);
 			let renewal = Attestations::<T>::contains_key(practitioner, organization);
 			if !renewal {
+				if AttestationCount::<T>::get(practitioner) >= T::MaxAttestations::get() {
+					// Expired attestations and those of removed organizations hold no rights;
+					// they give up their slots before a live one is refused.
+					Self::prune_dead_attestations(&practitioner, T::Time::now());
+				}
 				ensure!(
 					AttestationCount::<T>::get(practitioner) < T::MaxAttestations::get(),
 					Error::<T>::TooManyAttestations
 				);
-				AttestationCount::<T>::mutate(practitioner, |n| *n += 1);
+				AttestationCount::<T>::mutate(practitioner, |n| *n = n.saturating_add(1));
 			}
 			Attestations::<T>::insert(
 				practitioner,
@@ -525,7 +635,7 @@ pub mod pallet {
 		/// - `profile_hash`: blake2-256 of the gateway's off-chain description (endpoint etc.).
 		///
 		/// Emits `GatewayRegistered`. Errors: `NotRegistered`, `SubjectDeactivated`,
-		/// `NotAnOrganization`, `AccountInUse`.
+		/// `NotAnOrganization`, `AccountInUse`, `TooManyGateways`, `IdentifiersExhausted`.
 		#[pallet::call_index(5)]
 		#[pallet::weight(T::WeightInfo::register_gateway())]
 		pub fn register_gateway(
@@ -536,6 +646,8 @@ pub mod pallet {
 		) -> DispatchResult {
 			let (organization, _) = Self::ensure_kind(origin, SubjectKind::Organization)?;
 			Self::ensure_account_unused(&controller)?;
+			let gateways = GatewayCount::<T>::get(organization);
+			ensure!(gateways < T::MaxGatewaysPerOrganization::get(), Error::<T>::TooManyGateways);
 
 			let gateway = Self::create_subject(
 				SubjectKind::Gateway,
@@ -543,7 +655,9 @@ pub mod pallet {
 				key_agreement,
 				profile_hash,
 				Some(organization),
-			);
+			)?;
+			OrganizationGateways::<T>::insert(organization, gateway, ());
+			GatewayCount::<T>::insert(organization, gateways.saturating_add(1));
 			Self::deposit_event(Event::GatewayRegistered { gateway, organization, controller });
 			Ok(())
 		}
@@ -566,6 +680,7 @@ pub mod pallet {
 				Error::<T>::NotOwnGateway
 			);
 			Self::tombstone(gateway, subject);
+			Self::forget_gateway(&organization, &gateway);
 			Self::deposit_event(Event::GatewayRemoved { gateway, organization });
 			Ok(())
 		}
@@ -662,14 +777,14 @@ pub mod pallet {
 			let was_recovery = previous.is_some_and(|r| r.recovery);
 			let recovery_count = RecoveryGuardianCount::<T>::get(patient);
 			let new_recovery_count = match (was_recovery, rights.recovery) {
-				(false, true) => recovery_count + 1,
+				(false, true) => recovery_count.saturating_add(1),
 				(true, false) => recovery_count.saturating_sub(1),
 				_ => recovery_count,
 			};
 			Self::ensure_threshold_reachable(&patient, new_recovery_count)?;
 
 			if previous.is_none() {
-				GuardianCount::<T>::mutate(patient, |n| *n += 1);
+				GuardianCount::<T>::mutate(patient, |n| *n = n.saturating_add(1));
 			}
 			RecoveryGuardianCount::<T>::insert(patient, new_recovery_count);
 			Guardians::<T>::insert(patient, guardian, rights);
@@ -735,6 +850,7 @@ pub mod pallet {
 				Error::<T>::ThresholdUnreachable
 			);
 			ensure!(delay >= T::MinRecoveryDelay::get(), Error::<T>::RecoveryDelayTooShort);
+			ensure!(delay <= T::MaxRecoveryDelay::get(), Error::<T>::RecoveryDelayTooLong);
 
 			RecoveryConfigs::<T>::insert(patient, RecoveryConfig { threshold, delay });
 			Self::audit(&patient, patient, AuditAction::Update);
@@ -743,7 +859,9 @@ pub mod pallet {
 		}
 
 		/// Start recovering a patient's lost signing key: propose the account that will control
-		/// the patient. The initiator's approval counts.
+		/// the patient. The initiator's approval counts, and the proposed account is reserved
+		/// (nobody can register with it) until the recovery completes, is cancelled or lapses.
+		/// A recovery that has lapsed ([`Config::RecoveryExpiry`]) is replaced by this one.
 		///
 		/// The dispatch origin for this call must be _Signed_ by a recovery guardian of `patient`.
 		///
@@ -762,10 +880,17 @@ pub mod pallet {
 		) -> DispatchResult {
 			let guardian = Self::ensure_recovery_guardian(origin, &patient)?;
 			ensure!(RecoveryConfigs::<T>::contains_key(patient), Error::<T>::RecoveryNotConfigured);
-			ensure!(!Recoveries::<T>::contains_key(patient), Error::<T>::RecoveryAlreadyActive);
+			let lapsed = Recoveries::<T>::get(patient);
+			if let Some(recovery) = &lapsed {
+				ensure!(Self::recovery_lapsed(recovery), Error::<T>::RecoveryAlreadyActive);
+			}
 			Self::ensure_account_unused(&new_controller)?;
 
+			if let Some(recovery) = lapsed {
+				PendingControllers::<T>::remove(&recovery.new_controller);
+			}
 			let approvals = BoundedVec::truncate_from(alloc::vec![guardian]);
+			PendingControllers::<T>::insert(&new_controller, patient);
 			Recoveries::<T>::insert(
 				patient,
 				ActiveRecovery {
@@ -779,26 +904,35 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// Approve the recovery under way for a patient.
+		/// Approve the recovery under way for a patient, for the account it proposes.
 		///
 		/// The dispatch origin for this call must be _Signed_ by a recovery guardian of `patient`.
 		///
 		/// - `patient`: the patient being recovered.
+		/// - `new_controller`: the account the guardian approves; it must be the one the recovery
+		///   proposes, so an approval never counts for another account.
 		///
 		/// Emits `RecoveryApproved`. Errors: `NotRegistered`, `SubjectDeactivated`,
-		/// `SubjectNotFound`, `NotARecoveryGuardian`, `NoActiveRecovery`, `AlreadyApproved`.
+		/// `SubjectNotFound`, `NotARecoveryGuardian`, `NoActiveRecovery`, `RecoveryExpired`,
+		/// `WrongNewController`, `AlreadyApproved`.
 		#[pallet::call_index(13)]
 		#[pallet::weight(T::WeightInfo::approve_recovery())]
-		pub fn approve_recovery(origin: OriginFor<T>, patient: SubjectId) -> DispatchResult {
+		pub fn approve_recovery(
+			origin: OriginFor<T>,
+			patient: SubjectId,
+			new_controller: T::AccountId,
+		) -> DispatchResult {
 			let guardian = Self::ensure_recovery_guardian(origin, &patient)?;
 			let mut recovery = Recoveries::<T>::get(patient).ok_or(Error::<T>::NoActiveRecovery)?;
+			ensure!(!Self::recovery_lapsed(&recovery), Error::<T>::RecoveryExpired);
+			ensure!(recovery.new_controller == new_controller, Error::<T>::WrongNewController);
 			ensure!(!recovery.approvals.contains(&guardian), Error::<T>::AlreadyApproved);
 			// Every approver is a distinct guardian, so this holds while MaxGuardians bounds them.
 			recovery
 				.approvals
 				.try_push(guardian)
 				.map_err(|_| Error::<T>::TooManyGuardians)?;
-			let approvals = recovery.approvals.len() as u32;
+			let approvals = u32::try_from(recovery.approvals.len()).unwrap_or(u32::MAX);
 			Recoveries::<T>::insert(patient, recovery);
 			Self::audit(&patient, guardian, AuditAction::Update);
 			Self::deposit_event(Event::RecoveryApproved { patient, guardian, approvals });
@@ -806,7 +940,8 @@ pub mod pallet {
 		}
 
 		/// Complete an approved recovery once its delay has passed: the proposed account becomes
-		/// the patient's controller and the lost one is retired.
+		/// the patient's controller and the lost one is retired. Approvals count only from
+		/// guardians who still hold the recovery right and are still active.
 		///
 		/// The dispatch origin for this call must be _Signed_ (by anyone: the rules are checked,
 		/// not the caller).
@@ -814,32 +949,47 @@ pub mod pallet {
 		/// - `patient`: the patient being recovered.
 		///
 		/// Emits `RecoveryCompleted`. Errors: `NoActiveRecovery`, `SubjectNotFound`,
-		/// `SubjectDeactivated`, `RecoveryNotConfigured`, `NotEnoughApprovals`,
-		/// `RecoveryDelayNotElapsed`, `AccountInUse`.
+		/// `SubjectDeactivated`, `RecoveryExpired`, `RecoveryNotConfigured`,
+		/// `NotEnoughApprovals`, `RecoveryDelayNotElapsed`, `AccountInUse`.
 		#[pallet::call_index(14)]
 		#[pallet::weight(T::WeightInfo::complete_recovery(T::MaxGuardians::get()))]
 		pub fn complete_recovery(origin: OriginFor<T>, patient: SubjectId) -> DispatchResult {
 			ensure_signed(origin)?;
 			let recovery = Recoveries::<T>::get(patient).ok_or(Error::<T>::NoActiveRecovery)?;
 			let subject = Self::active_subject(&patient)?;
+			ensure!(!Self::recovery_lapsed(&recovery), Error::<T>::RecoveryExpired);
 			let config =
 				RecoveryConfigs::<T>::get(patient).ok_or(Error::<T>::RecoveryNotConfigured)?;
-			// Approvals from guardians since removed, or who lost the recovery right, do not count.
+			// Approvals from guardians since removed, deactivated, or who lost the recovery right,
+			// do not count.
 			let valid = recovery
 				.approvals
 				.iter()
-				.filter(|g| Guardians::<T>::get(patient, g).is_some_and(|r| r.recovery))
-				.count() as u32;
-			ensure!(valid >= config.threshold, Error::<T>::NotEnoughApprovals);
+				.filter(|g| {
+					Guardians::<T>::get(patient, g).is_some_and(|r| r.recovery)
+						&& Subjects::<T>::get(g).is_some_and(|s| s.is_active())
+				})
+				.count();
 			ensure!(
-				frame_system::Pallet::<T>::block_number() >= recovery.initiated_at + config.delay,
+				u32::try_from(valid).unwrap_or(u32::MAX) >= config.threshold,
+				Error::<T>::NotEnoughApprovals
+			);
+			ensure!(
+				frame_system::Pallet::<T>::block_number()
+					>= recovery.initiated_at.saturating_add(config.delay),
 				Error::<T>::RecoveryDelayNotElapsed
 			);
-			Self::ensure_account_unused(&recovery.new_controller)?;
+			// The proposed account is reserved for this recovery; it must not have been taken
+			// any other way.
+			ensure!(
+				!Controllers::<T>::contains_key(&recovery.new_controller)
+					&& !RetiredAccounts::<T>::contains_key(&recovery.new_controller),
+				Error::<T>::AccountInUse
+			);
 
 			let old = subject.controller.clone();
 			let initiator = recovery.approvals.first().copied().unwrap_or(patient);
-			Recoveries::<T>::remove(patient);
+			Self::end_recovery(&patient);
 			Self::audit(&patient, initiator, AuditAction::Update);
 			Self::rebind_controller(patient, subject, recovery.new_controller.clone());
 			Self::deposit_event(Event::RecoveryCompleted {
@@ -861,355 +1011,49 @@ pub mod pallet {
 		pub fn cancel_recovery(origin: OriginFor<T>) -> DispatchResult {
 			let (patient, _) = Self::ensure_kind(origin, SubjectKind::Patient)?;
 			ensure!(Recoveries::<T>::contains_key(patient), Error::<T>::NoActiveRecovery);
-			Recoveries::<T>::remove(patient);
+			Self::end_recovery(&patient);
 			Self::audit(&patient, patient, AuditAction::Update);
 			Self::deposit_event(Event::RecoveryCancelled { patient });
 			Ok(())
 		}
 
 		/// Deactivate the caller's identity for good. It becomes a tombstone: its identifier and
-		/// account are never reused, and no consent, record or access can name it as acting.
+		/// account are never reused, and no consent, record or access can name it as acting. An
+		/// organization's gateways become tombstones with it.
 		///
 		/// The dispatch origin for this call must be _Signed_ by an active identity's controller.
 		///
-		/// Emits `Deactivated`. Errors: `NotRegistered`, `SubjectDeactivated`.
+		/// Emits `Deactivated` (and `GatewayRemoved` for each gateway of an organization).
+		/// Errors: `NotRegistered`, `SubjectDeactivated`.
 		#[pallet::call_index(16)]
-		#[pallet::weight(T::WeightInfo::deactivate())]
+		#[pallet::weight(T::WeightInfo::deactivate().saturating_add(
+			T::WeightInfo::remove_gateway()
+				.saturating_mul(u64::from(T::MaxGatewaysPerOrganization::get()))
+		))]
 		pub fn deactivate(origin: OriginFor<T>) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let (id, subject) = Self::subject_controlled_by(&who)?;
-			let is_patient = subject.kind == SubjectKind::Patient;
+			let kind = subject.kind;
+			let organization = subject.organization;
 			Self::tombstone(id, subject);
+			match (kind, organization) {
+				// An organization that leaves takes its gateways with it, as when it is removed.
+				(SubjectKind::Organization, _) => {
+					for gateway in Self::remove_gateways_of(&id) {
+						Self::deposit_event(Event::GatewayRemoved { gateway, organization: id });
+					}
+				},
+				(SubjectKind::Gateway, Some(organization)) => {
+					Self::forget_gateway(&organization, &id)
+				},
+				_ => {},
+			}
+			let is_patient = kind == SubjectKind::Patient;
 			if is_patient {
 				Self::audit(&id, id, AuditAction::Delete);
 			}
 			Self::deposit_event(Event::Deactivated { subject: id });
 			Ok(())
 		}
-	}
-}
-
-impl<T: Config> Pallet<T> {
-	/// The active subject `who` controls, with its record.
-	pub fn subject_controlled_by(
-		who: &T::AccountId,
-	) -> Result<(SubjectId, SubjectOf<T>), Error<T>> {
-		let id = Controllers::<T>::get(who).ok_or(Error::<T>::NotRegistered)?;
-		let subject = Subjects::<T>::get(id).ok_or(Error::<T>::SubjectNotFound)?;
-		if !subject.is_active() {
-			return Err(Error::<T>::SubjectDeactivated);
-		}
-		Ok((id, subject))
-	}
-
-	/// Appends an `identity-changed` entry to `patient`'s audit trail, if `patient` is a patient
-	/// (practitioners, organizations and gateways have no trail).
-	fn audit(patient: &SubjectId, actor: SubjectId, action: AuditAction) {
-		if Subjects::<T>::get(patient).is_some_and(|s| s.kind == SubjectKind::Patient) {
-			T::Audit::append(
-				patient,
-				AuditRecord::runtime_change(
-					AuditEventType::IdentityChanged,
-					action,
-					actor,
-					None,
-					None,
-					T::Time::now(),
-				),
-			);
-		}
-	}
-
-	/// The signed origin's active subject.
-	pub fn ensure_subject(
-		origin: frame_system::pallet_prelude::OriginFor<T>,
-	) -> Result<SubjectId, sp_runtime::DispatchError> {
-		let who = frame_system::ensure_signed(origin)?;
-		Ok(Self::subject_controlled_by(&who)?.0)
-	}
-
-	/// The exact bytes `new_controller` signs to take over `subject` with `rotate_controller`:
-	/// a context tag, the genesis hash (no replay on another chain), the subject, the new account
-	/// and the subject's rotation count (no replay after a rotation).
-	pub fn rotation_payload(subject: &SubjectId, new_controller: &T::AccountId) -> Option<Vec<u8>> {
-		let record = Subjects::<T>::get(subject)?;
-		Some(Self::rotation_payload_for(subject, &record, new_controller))
-	}
-
-	/// The identity document of `subject`, as the `IdentityApi` runtime API returns it.
-	pub fn identity(subject: &SubjectId) -> Option<IdentityDocument<T::AccountId>> {
-		let record = Subjects::<T>::get(subject)?;
-		let now = T::Time::now();
-		let attestations: Vec<AttestationView> = Attestations::<T>::iter_prefix(subject)
-			.map(|(organization, a)| AttestationView {
-				organization,
-				role: a.role,
-				license_hash: a.license_hash,
-				expires_at: a.expires_at,
-				live: Self::attestation_live(&organization, &a, now),
-			})
-			.collect();
-		let is_practitioner = record.is_active()
-			&& record.kind == SubjectKind::Practitioner
-			&& attestations.iter().any(|a| a.live);
-		Some(IdentityDocument {
-			id: *subject,
-			kind: record.kind,
-			status: record.status,
-			controller: record.controller,
-			key_agreement: record.key_agreement,
-			profile_hash: record.profile_hash,
-			organization: record.organization,
-			registered_at: record.registered_at.saturated_into(),
-			attestations,
-			is_practitioner,
-			guardians: Guardians::<T>::iter_prefix(subject).collect(),
-		})
-	}
-
-	fn rotation_payload_for(
-		subject: &SubjectId,
-		record: &SubjectOf<T>,
-		new_controller: &T::AccountId,
-	) -> Vec<u8> {
-		let genesis = frame_system::Pallet::<T>::block_hash(
-			frame_system::pallet_prelude::BlockNumberFor::<T>::default(),
-		);
-		let mut payload = ROTATION_CONTEXT.to_vec();
-		(genesis, subject, new_controller, record.rotations).encode_to(&mut payload);
-		payload
-	}
-
-	fn attestation_live(
-		organization: &SubjectId,
-		attestation: &AttestationOf<T>,
-		now: Moment,
-	) -> bool {
-		now < attestation.expires_at
-			&& Subjects::<T>::get(organization)
-				.is_some_and(|o| o.is_active() && o.kind == SubjectKind::Organization)
-	}
-
-	fn create_subject(
-		kind: SubjectKind,
-		controller: T::AccountId,
-		key_agreement: KeyAgreementKey,
-		profile_hash: H256,
-		organization: Option<SubjectId>,
-	) -> SubjectId {
-		let index = SubjectCount::<T>::mutate(|n| {
-			*n += 1;
-			*n
-		});
-		let id = SubjectId(sp_io::hashing::blake2_256(&(DID_CONTEXT, &controller, index).encode()));
-		Subjects::<T>::insert(
-			id,
-			Subject {
-				kind,
-				status: SubjectStatus::Active,
-				controller: controller.clone(),
-				key_agreement,
-				profile_hash,
-				organization,
-				registered_at: frame_system::Pallet::<T>::block_number(),
-				rotations: 0,
-			},
-		);
-		Controllers::<T>::insert(controller, id);
-		id
-	}
-
-	fn rebind_controller(id: SubjectId, mut subject: SubjectOf<T>, new_controller: T::AccountId) {
-		Controllers::<T>::remove(&subject.controller);
-		RetiredAccounts::<T>::insert(&subject.controller, id);
-		Controllers::<T>::insert(&new_controller, id);
-		subject.controller = new_controller;
-		subject.rotations = subject.rotations.saturating_add(1);
-		Subjects::<T>::insert(id, subject);
-	}
-
-	fn tombstone(id: SubjectId, mut subject: SubjectOf<T>) {
-		subject.status =
-			SubjectStatus::Deactivated(frame_system::Pallet::<T>::block_number().saturated_into());
-		Subjects::<T>::insert(id, subject);
-		Recoveries::<T>::remove(id);
-	}
-
-	fn ensure_account_unused(account: &T::AccountId) -> Result<(), Error<T>> {
-		if Controllers::<T>::contains_key(account) || RetiredAccounts::<T>::contains_key(account) {
-			return Err(Error::<T>::AccountInUse);
-		}
-		Ok(())
-	}
-
-	fn active_subject(id: &SubjectId) -> Result<SubjectOf<T>, Error<T>> {
-		let subject = Subjects::<T>::get(id).ok_or(Error::<T>::SubjectNotFound)?;
-		if !subject.is_active() {
-			return Err(Error::<T>::SubjectDeactivated);
-		}
-		Ok(subject)
-	}
-
-	/// The signed origin's active subject, which must be of `kind`.
-	fn ensure_kind(
-		origin: frame_system::pallet_prelude::OriginFor<T>,
-		kind: SubjectKind,
-	) -> Result<(SubjectId, T::AccountId), sp_runtime::DispatchError> {
-		let who = frame_system::ensure_signed(origin)?;
-		let (id, subject) = Self::subject_controlled_by(&who)?;
-		if subject.kind != kind {
-			return Err(match kind {
-				SubjectKind::Organization => Error::<T>::NotAnOrganization,
-				SubjectKind::Practitioner => Error::<T>::NotAPractitioner,
-				_ => Error::<T>::NotAPatient,
-			}
-			.into());
-		}
-		Ok((id, who))
-	}
-
-	fn ensure_recovery_guardian(
-		origin: frame_system::pallet_prelude::OriginFor<T>,
-		patient: &SubjectId,
-	) -> Result<SubjectId, sp_runtime::DispatchError> {
-		let guardian = Self::ensure_subject(origin)?;
-		Self::active_subject(patient)?;
-		if !Guardians::<T>::get(patient, guardian).is_some_and(|r| r.recovery) {
-			return Err(Error::<T>::NotARecoveryGuardian.into());
-		}
-		Ok(guardian)
-	}
-
-	fn ensure_threshold_reachable(
-		patient: &SubjectId,
-		recovery_guardians: u32,
-	) -> Result<(), Error<T>> {
-		if RecoveryConfigs::<T>::get(patient).is_some_and(|c| c.threshold > recovery_guardians) {
-			return Err(Error::<T>::ThresholdUnreachable);
-		}
-		Ok(())
-	}
-}
-
-impl<T: Config> SubjectRegistry<T::AccountId> for Pallet<T> {
-	fn subject_of(account: &T::AccountId) -> Option<SubjectId> {
-		Self::subject_controlled_by(account).ok().map(|(id, _)| id)
-	}
-
-	fn active_kind(subject: &SubjectId) -> Option<SubjectKind> {
-		Subjects::<T>::get(subject).filter(|s| s.is_active()).map(|s| s.kind)
-	}
-
-	fn exists(subject: &SubjectId) -> bool {
-		Subjects::<T>::contains_key(subject)
-	}
-
-	fn organizations_of(practitioner: &SubjectId, now: Moment) -> Vec<SubjectId> {
-		if Self::active_kind(practitioner) != Some(SubjectKind::Practitioner) {
-			return Vec::new();
-		}
-		Attestations::<T>::iter_prefix(practitioner)
-			.filter(|(organization, a)| Self::attestation_live(organization, a, now))
-			.map(|(organization, _)| organization)
-			.collect()
-	}
-
-	fn is_practitioner(practitioner: &SubjectId, now: Moment) -> bool {
-		Self::active_kind(practitioner) == Some(SubjectKind::Practitioner)
-			&& Attestations::<T>::iter_prefix(practitioner)
-				.any(|(organization, a)| Self::attestation_live(&organization, &a, now))
-	}
-
-	fn is_attested_by(practitioner: &SubjectId, organization: &SubjectId, now: Moment) -> bool {
-		Self::active_kind(practitioner) == Some(SubjectKind::Practitioner)
-			&& Attestations::<T>::get(practitioner, organization)
-				.is_some_and(|a| Self::attestation_live(organization, &a, now))
-	}
-
-	fn is_delegate(patient: &SubjectId, guardian: &SubjectId) -> bool {
-		Self::active_kind(guardian).is_some()
-			&& Guardians::<T>::get(patient, guardian).is_some_and(|r| r.delegate)
-	}
-
-	fn gateway_organization(gateway: &SubjectId) -> Option<SubjectId> {
-		let record = Subjects::<T>::get(gateway)
-			.filter(|s| s.is_active() && s.kind == SubjectKind::Gateway)?;
-		let organization = record.organization?;
-		(Self::active_kind(&organization) == Some(SubjectKind::Organization))
-			.then_some(organization)
-	}
-}
-
-/// An origin check for other pallets: a signed origin whose account controls an active subject.
-/// Succeeds with the subject's identifier.
-pub struct EnsureSubject<T>(core::marker::PhantomData<T>);
-
-impl<T: Config> EnsureOrigin<T::RuntimeOrigin> for EnsureSubject<T> {
-	type Success = SubjectId;
-
-	fn try_origin(o: T::RuntimeOrigin) -> Result<Self::Success, T::RuntimeOrigin> {
-		let who = frame_system::EnsureSigned::<T::AccountId>::try_origin(o.clone())?;
-		Pallet::<T>::subject_controlled_by(&who).map(|(id, _)| id).map_err(|_| o)
-	}
-
-	#[cfg(feature = "runtime-benchmarks")]
-	fn try_successful_origin() -> Result<T::RuntimeOrigin, ()> {
-		Err(())
-	}
-}
-
-/// Benchmark signatures from an sr25519 key generated in the benchmark keystore.
-#[cfg(feature = "runtime-benchmarks")]
-pub struct Sr25519BenchmarkHelper;
-
-#[cfg(feature = "runtime-benchmarks")]
-impl BenchmarkHelper<sp_runtime::MultiSigner, sp_runtime::MultiSignature>
-	for Sr25519BenchmarkHelper
-{
-	fn new_key() -> sp_runtime::MultiSigner {
-		sp_io::crypto::sr25519_generate(BENCHMARK_KEY_TYPE, None).into()
-	}
-
-	fn sign(public: &sp_runtime::MultiSigner, message: &[u8]) -> sp_runtime::MultiSignature {
-		let sp_runtime::MultiSigner::Sr25519(public) = public else {
-			panic!("Sr25519BenchmarkHelper only makes sr25519 keys");
-		};
-		sp_io::crypto::sr25519_sign(BENCHMARK_KEY_TYPE, public, message)
-			.expect("the key was generated in this keystore")
-			.into()
-	}
-}
-
-#[cfg(feature = "runtime-benchmarks")]
-const BENCHMARK_KEY_TYPE: sp_core::crypto::KeyTypeId = sp_core::crypto::KeyTypeId(*b"mdid");
-
-/// Subject creation for other pallets' benchmarks, which need patients, practitioners,
-/// organizations and gateways without going through signed calls.
-#[cfg(feature = "runtime-benchmarks")]
-impl<T: Config> Pallet<T> {
-	/// Registers `controller` as an active subject of `kind` (a gateway of `organization`).
-	pub fn benchmark_subject(
-		kind: SubjectKind,
-		controller: T::AccountId,
-		organization: Option<SubjectId>,
-	) -> SubjectId {
-		Self::create_subject(kind, controller, [0; 32], H256::zero(), organization)
-	}
-
-	/// Makes `organization` attest `practitioner` for a day from now.
-	pub fn benchmark_attest(practitioner: SubjectId, organization: SubjectId) {
-		if !Attestations::<T>::contains_key(practitioner, organization) {
-			AttestationCount::<T>::mutate(practitioner, |n| *n += 1);
-		}
-		Attestations::<T>::insert(
-			practitioner,
-			organization,
-			Attestation {
-				role: PractitionerRole::Physician,
-				license_hash: H256::zero(),
-				expires_at: T::Time::now().saturating_add(86_400_000),
-				issued_at: frame_system::Pallet::<T>::block_number(),
-			},
-		);
 	}
 }

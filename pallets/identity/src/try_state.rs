@@ -68,6 +68,41 @@ pub fn do_try_state<T: Config>() -> Result<(), TryRuntimeError> {
 		approvals.sort();
 		approvals.dedup();
 		ensure!(approvals.len() == recovery.approvals.len(), "each guardian approves once");
+		ensure!(
+			PendingControllers::<T>::get(&recovery.new_controller) == Some(patient),
+			"a recovery reserves the account it proposes"
+		);
+	}
+	for (account, patient) in PendingControllers::<T>::iter() {
+		ensure!(
+			Recoveries::<T>::get(patient).is_some_and(|r| r.new_controller == account),
+			"an account is reserved only by the recovery that proposes it"
+		);
+		ensure!(!Controllers::<T>::contains_key(&account), "a reserved account controls nothing");
+	}
+
+	for (organization, count) in GatewayCount::<T>::iter() {
+		let gateways = OrganizationGateways::<T>::iter_prefix(organization).count() as u32;
+		ensure!(gateways == count, "gateway counter matches the gateway index");
+		ensure!(count <= T::MaxGatewaysPerOrganization::get(), "gateways stay within the bound");
+	}
+	for (organization, gateway, ()) in OrganizationGateways::<T>::iter() {
+		let record = Subjects::<T>::get(gateway).ok_or("the index names a missing gateway")?;
+		ensure!(record.is_active(), "only active gateways are indexed");
+		ensure!(record.organization == Some(organization), "a gateway is indexed under its own");
+		ensure!(
+			Subjects::<T>::get(organization).is_some_and(|o| o.is_active()),
+			"a removed organization has no active gateways"
+		);
+	}
+	for (id, subject) in Subjects::<T>::iter() {
+		if subject.kind == SubjectKind::Gateway && subject.is_active() {
+			let organization = subject.organization.ok_or("a gateway names its organization")?;
+			ensure!(
+				OrganizationGateways::<T>::contains_key(organization, id),
+				"every active gateway is indexed"
+			);
+		}
 	}
 	Ok(())
 }

@@ -20,8 +20,8 @@ use sp_runtime::{
 use sp_version::RuntimeVersion;
 
 use super::{
-	AccountId, AuditLog, Aura, Balance, Balances, Block, BlockNumber, Hash, Identity, Nonce,
-	PalletInfo, Runtime, RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason,
+	AccountId, AuditLog, Aura, Balance, Balances, Block, BlockNumber, Consent, Hash, Identity,
+	Nonce, PalletInfo, Runtime, RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason,
 	RuntimeOrigin, RuntimeTask, Signature, System, Timestamp, DAYS, EXISTENTIAL_DEPOSIT,
 	SLOT_DURATION, VERSION,
 };
@@ -140,6 +140,12 @@ impl pallet_patient_identity::Config for Runtime {
 	type MaxGuardians = ConstU32<8>;
 	/// A day to notice a recovery one did not ask for and cancel it.
 	type MinRecoveryDelay = ConstU32<DAYS>;
+	/// A month at most: long enough for any patient's caution, short enough to finish.
+	type MaxRecoveryDelay = ConstU32<{ 30 * DAYS }>;
+	/// A recovery not completed within two months lapses and may be started afresh.
+	type RecoveryExpiry = ConstU32<{ 60 * DAYS }>;
+	/// A hospital runs a gateway or two per site; sixteen covers a multi-site group.
+	type MaxGatewaysPerOrganization = ConstU32<16>;
 	type Audit = AuditLog;
 	type WeightInfo = pallet_patient_identity::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
@@ -148,18 +154,21 @@ impl pallet_patient_identity::Config for Runtime {
 
 impl pallet_audit_log::Config for Runtime {
 	type Identity = Identity;
+	type SubjectOrigin = pallet_patient_identity::EnsureSubject<Runtime>;
+	type Policies = Consent;
 	type Time = Timestamp;
 	/// A gateway flushes its access events every few seconds; 256 covers a busy hospital.
 	type MaxBatch = ConstU32<256>;
 	/// Five minutes of clock skew between a gateway and the chain.
 	type MaxClockSkew = ConstU64<{ 5 * 60 * 1000 }>;
+	/// A day: a gateway offline overnight still flushes its queue; nothing older is accepted.
+	type MaxBacklog = ConstU64<{ 24 * 60 * 60 * 1000 }>;
 	type WeightInfo = pallet_audit_log::weights::SubstrateWeight<Runtime>;
-	#[cfg(feature = "runtime-benchmarks")]
-	type BenchmarkHelper = crate::benchmarks::AuditBenchmarkHelper;
 }
 
 impl pallet_consent::Config for Runtime {
 	type Identity = Identity;
+	type SubjectOrigin = pallet_patient_identity::EnsureSubject<Runtime>;
 	type Audit = AuditLog;
 	type Time = Timestamp;
 	/// Root until the consortium council lands; then a council motion.
@@ -170,7 +179,7 @@ impl pallet_consent::Config for Runtime {
 	type MaxConsentsPerPair = ConstU32<16>;
 	/// Eight hours: a shift. Governance can change it.
 	type DefaultMaxEmergencyDuration = ConstU64<{ 8 * 60 * 60 * 1000 }>;
+	/// An hour between one practitioner's emergency accesses to one patient.
+	type EmergencyCooldown = ConstU64<{ 60 * 60 * 1000 }>;
 	type WeightInfo = pallet_consent::weights::SubstrateWeight<Runtime>;
-	#[cfg(feature = "runtime-benchmarks")]
-	type BenchmarkHelper = crate::benchmarks::ConsentBenchmarkHelper;
 }

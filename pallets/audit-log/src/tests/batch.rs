@@ -1,5 +1,9 @@
 use frame_support::{assert_noop, assert_ok};
-use medchain_primitives::{audit::AuditSource, identity::SubjectKind};
+use medchain_primitives::{
+	audit::{AuditPolicy, AuditSource},
+	consent::ConsentId,
+	identity::SubjectKind,
+};
 
 use super::*;
 use crate::{Entries, Error, Event, Heads};
@@ -12,22 +16,22 @@ struct World {
 }
 
 fn world() -> World {
-	let (org, gateway) = organization_with_gateway("hospital", "gw");
-	let doctor = practitioner("doctor", "hospital");
-	let patient = register("patient", SubjectKind::Patient);
+	let (org, gateway) = Seeds::gateway("hospital", "gw");
+	let doctor = Seeds::practitioner("doctor", "hospital");
+	let patient = Seeds::register("patient", SubjectKind::Patient);
 	World { patient, doctor, gateway, org }
 }
 
 #[test]
 fn a_gateway_appends_a_batch_in_order() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		let w = world();
 		let batch = vec![
 			event(w.patient, read_by(w.doctor, NOW - 2)),
 			event(w.patient, denial_of(w.doctor)),
 			event(w.patient, read_by(w.doctor, NOW - 1)),
 		];
-		assert_ok!(AuditLog::submit_batch(signed("gw"), batch));
+		assert_ok!(AuditLog::submit_batch(Seeds::signed("gw"), batch));
 		System::assert_last_event(Event::BatchAppended { gateway: w.gateway, count: 3 }.into());
 		assert_eq!(Heads::<Test>::get(w.patient).count, 3);
 		let second = Entries::<Test>::get(w.patient, 1).unwrap();
@@ -38,11 +42,11 @@ fn a_gateway_appends_a_batch_in_order() {
 
 #[test]
 fn unregistered_writers_are_refused() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		let w = world();
 		assert_noop!(
 			AuditLog::submit_batch(
-				signed("stranger"),
+				Seeds::signed("stranger"),
 				vec![event(w.patient, read_by(w.doctor, NOW))]
 			),
 			Error::<Test>::UnregisteredWriter
@@ -52,12 +56,12 @@ fn unregistered_writers_are_refused() {
 
 #[test]
 fn only_gateways_write() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		let w = world();
 		for writer in ["patient", "doctor", "hospital"] {
 			assert_noop!(
 				AuditLog::submit_batch(
-					signed(writer),
+					Seeds::signed(writer),
 					vec![event(w.patient, read_by(w.doctor, NOW))]
 				),
 				Error::<Test>::NotAGateway
@@ -68,23 +72,31 @@ fn only_gateways_write() {
 
 #[test]
 fn a_gateway_of_a_removed_organization_is_refused() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		let w = world();
+		// Removing the organization tombstones its gateways too, so the gateway's key no longer
+		// controls an active identity at all.
 		assert_ok!(Identity::remove_organization(RuntimeOrigin::root(), w.org));
 		assert_noop!(
-			AuditLog::submit_batch(signed("gw"), vec![event(w.patient, read_by(w.doctor, NOW))]),
-			Error::<Test>::GatewayInactive
+			AuditLog::submit_batch(
+				Seeds::signed("gw"),
+				vec![event(w.patient, read_by(w.doctor, NOW))]
+			),
+			Error::<Test>::UnregisteredWriter
 		);
 	});
 }
 
 #[test]
 fn a_removed_gateway_is_refused() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		let w = world();
-		assert_ok!(Identity::remove_gateway(signed("hospital"), w.gateway));
+		assert_ok!(Identity::remove_gateway(Seeds::signed("hospital"), w.gateway));
 		assert_noop!(
-			AuditLog::submit_batch(signed("gw"), vec![event(w.patient, read_by(w.doctor, NOW))]),
+			AuditLog::submit_batch(
+				Seeds::signed("gw"),
+				vec![event(w.patient, read_by(w.doctor, NOW))]
+			),
 			Error::<Test>::UnregisteredWriter
 		);
 	});
@@ -92,19 +104,25 @@ fn a_removed_gateway_is_refused() {
 
 #[test]
 fn empty_and_oversized_batches_are_refused() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		let w = world();
-		assert_noop!(AuditLog::submit_batch(signed("gw"), vec![]), Error::<Test>::EmptyBatch);
+		assert_noop!(
+			AuditLog::submit_batch(Seeds::signed("gw"), vec![]),
+			Error::<Test>::EmptyBatch
+		);
 		let oversized = vec![event(w.patient, read_by(w.doctor, NOW)); 9];
-		assert_noop!(AuditLog::submit_batch(signed("gw"), oversized), Error::<Test>::BatchTooLarge);
+		assert_noop!(
+			AuditLog::submit_batch(Seeds::signed("gw"), oversized),
+			Error::<Test>::BatchTooLarge
+		);
 		let full = vec![event(w.patient, read_by(w.doctor, NOW)); 8];
-		assert_ok!(AuditLog::submit_batch(signed("gw"), full));
+		assert_ok!(AuditLog::submit_batch(Seeds::signed("gw"), full));
 	});
 }
 
 #[test]
 fn one_bad_event_fails_the_whole_batch_and_names_its_index() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		let w = world();
 		let stranger = SubjectId([9; 32]);
 		let good = event(w.patient, read_by(w.doctor, NOW));
@@ -134,10 +152,53 @@ fn one_bad_event_fails_the_whole_batch_and_names_its_index() {
 				event(w.patient, read_by(w.doctor, NOW + 60_001)),
 				Error::<Test>::OccurredInFuture { index: 2 },
 			),
+			// Organizations and gateways are not persons and never access records themselves.
+			(event(w.patient, read_by(w.org, NOW)), Error::<Test>::ActorNotAPerson { index: 2 }),
+			(
+				event(w.patient, read_by(w.gateway, NOW)),
+				Error::<Test>::ActorNotAPerson { index: 2 },
+			),
+			// Nothing is back-dated past the backlog window, least of all to 1970.
+			(
+				event(w.patient, read_by(w.doctor, 0)),
+				Error::<Test>::OccurredTooLongAgo { index: 2 },
+			),
+			(
+				event(w.patient, read_by(w.doctor, NOW - 86_400_001)),
+				Error::<Test>::OccurredTooLongAgo { index: 2 },
+			),
+			// A read is justified by a policy that exists and allowed it, not merely claimed.
+			(
+				event(
+					w.patient,
+					AuditRecord {
+						policy: Some(AuditPolicy::Consent(ConsentId(99))),
+						..read_by(w.doctor, NOW)
+					},
+				),
+				Error::<Test>::PolicyNotFound { index: 2 },
+			),
+			(
+				event(
+					w.patient,
+					AuditRecord {
+						policy: Some(AuditPolicy::Consent(REVOKED_CONSENT)),
+						..read_by(w.doctor, NOW)
+					},
+				),
+				Error::<Test>::PolicyNotForThisRead { index: 2 },
+			),
+			(
+				event(
+					w.patient,
+					AuditRecord { policy: Some(AuditPolicy::OwnData), ..read_by(w.doctor, NOW) },
+				),
+				Error::<Test>::PolicyNotForThisRead { index: 2 },
+			),
 		];
 		for (bad, error) in cases {
 			assert_noop!(
-				AuditLog::submit_batch(signed("gw"), vec![good.clone(), good.clone(), bad]),
+				AuditLog::submit_batch(Seeds::signed("gw"), vec![good.clone(), good.clone(), bad]),
 				error
 			);
 		}
@@ -147,10 +208,10 @@ fn one_bad_event_fails_the_whole_batch_and_names_its_index() {
 
 #[test]
 fn clock_skew_within_the_limit_is_accepted() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		let w = world();
 		assert_ok!(AuditLog::submit_batch(
-			signed("gw"),
+			Seeds::signed("gw"),
 			vec![event(w.patient, read_by(w.doctor, NOW + 60_000))]
 		));
 	});

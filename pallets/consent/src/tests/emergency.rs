@@ -8,9 +8,14 @@ const JUSTIFICATION: H256 = H256::repeat_byte(0x5e);
 
 #[test]
 fn break_glass_permits_emergency_reads_only_until_it_expires() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		let (patient, doctor) = patient_and_doctor();
-		assert_ok!(Consent::open_emergency_access(signed("doctor"), patient, HOUR, JUSTIFICATION));
+		assert_ok!(Consent::open_emergency_access(
+			Seeds::signed("doctor"),
+			patient,
+			HOUR,
+			JUSTIFICATION
+		));
 		let id = EmergencyId(0);
 		System::assert_last_event(
 			Event::EmergencyAccessOpened {
@@ -50,9 +55,14 @@ fn break_glass_permits_emergency_reads_only_until_it_expires() {
 
 #[test]
 fn break_glass_is_audited_with_its_grant_as_policy() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		let (patient, doctor) = patient_and_doctor();
-		assert_ok!(Consent::open_emergency_access(signed("doctor"), patient, HOUR, JUSTIFICATION));
+		assert_ok!(Consent::open_emergency_access(
+			Seeds::signed("doctor"),
+			patient,
+			HOUR,
+			JUSTIFICATION
+		));
 		let entry = trail(patient).pop().unwrap();
 		assert_eq!(entry.record.event_type, AuditEventType::EmergencyAccess);
 		assert_eq!(entry.record.actor, doctor);
@@ -63,24 +73,29 @@ fn break_glass_is_audited_with_its_grant_as_policy() {
 
 #[test]
 fn only_attested_practitioners_break_glass() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		let (patient, doctor) = patient_and_doctor();
-		let freelancer = register("freelancer", SubjectKind::Practitioner);
-		let other = register("other", SubjectKind::Patient);
+		let freelancer = Seeds::register("freelancer", SubjectKind::Practitioner);
+		let other = Seeds::register("other", SubjectKind::Patient);
 		assert_noop!(
-			Consent::open_emergency_access(signed("freelancer"), patient, HOUR, JUSTIFICATION),
+			Consent::open_emergency_access(
+				Seeds::signed("freelancer"),
+				patient,
+				HOUR,
+				JUSTIFICATION
+			),
 			Error::<Test>::NotAnAttestedPractitioner
 		);
 		assert_noop!(
-			Consent::open_emergency_access(signed("other"), patient, HOUR, JUSTIFICATION),
+			Consent::open_emergency_access(Seeds::signed("other"), patient, HOUR, JUSTIFICATION),
 			Error::<Test>::NotAnAttestedPractitioner
 		);
 		assert_noop!(
-			Consent::open_emergency_access(signed("nobody"), patient, HOUR, JUSTIFICATION),
+			Consent::open_emergency_access(Seeds::signed("nobody"), patient, HOUR, JUSTIFICATION),
 			Error::<Test>::NotRegistered
 		);
 		assert_noop!(
-			Consent::open_emergency_access(signed("doctor"), doctor, HOUR, JUSTIFICATION),
+			Consent::open_emergency_access(Seeds::signed("doctor"), doctor, HOUR, JUSTIFICATION),
 			Error::<Test>::NotAPatient
 		);
 		let _ = (freelancer, other);
@@ -89,24 +104,29 @@ fn only_attested_practitioners_break_glass() {
 
 #[test]
 fn break_glass_duration_is_bounded_by_governance() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		let (patient, _) = patient_and_doctor();
 		assert_noop!(
-			Consent::open_emergency_access(signed("doctor"), patient, 0, JUSTIFICATION),
+			Consent::open_emergency_access(Seeds::signed("doctor"), patient, 0, JUSTIFICATION),
 			Error::<Test>::ZeroDuration
 		);
 		assert_noop!(
-			Consent::open_emergency_access(signed("doctor"), patient, 4 * HOUR + 1, JUSTIFICATION),
+			Consent::open_emergency_access(
+				Seeds::signed("doctor"),
+				patient,
+				4 * HOUR + 1,
+				JUSTIFICATION
+			),
 			Error::<Test>::EmergencyTooLong
 		);
 		assert_noop!(
-			Consent::set_max_emergency_duration(signed("doctor"), 8 * HOUR),
+			Consent::set_max_emergency_duration(Seeds::signed("doctor"), 8 * HOUR),
 			sp_runtime::DispatchError::BadOrigin
 		);
 		assert_ok!(Consent::set_max_emergency_duration(RuntimeOrigin::root(), 8 * HOUR));
 		System::assert_last_event(Event::MaxEmergencyDurationSet { duration: 8 * HOUR }.into());
 		assert_ok!(Consent::open_emergency_access(
-			signed("doctor"),
+			Seeds::signed("doctor"),
 			patient,
 			8 * HOUR,
 			JUSTIFICATION
@@ -116,30 +136,51 @@ fn break_glass_duration_is_bounded_by_governance() {
 
 #[test]
 fn one_open_emergency_per_patient_and_practitioner() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		let (patient, _) = patient_and_doctor();
-		assert_ok!(Consent::open_emergency_access(signed("doctor"), patient, HOUR, JUSTIFICATION));
+		assert_ok!(Consent::open_emergency_access(
+			Seeds::signed("doctor"),
+			patient,
+			HOUR,
+			JUSTIFICATION
+		));
 		assert_noop!(
-			Consent::open_emergency_access(signed("doctor"), patient, HOUR, JUSTIFICATION),
+			Consent::open_emergency_access(Seeds::signed("doctor"), patient, HOUR, JUSTIFICATION),
 			Error::<Test>::EmergencyAlreadyOpen
 		);
+		// Ended, but the cooldown holds the door shut for another hour.
 		Timestamp::set_timestamp(NOW + HOUR);
-		assert_ok!(Consent::open_emergency_access(signed("doctor"), patient, HOUR, JUSTIFICATION));
+		assert_noop!(
+			Consent::open_emergency_access(Seeds::signed("doctor"), patient, HOUR, JUSTIFICATION),
+			Error::<Test>::EmergencyCooldown
+		);
+		Timestamp::set_timestamp(NOW + 2 * HOUR);
+		assert_ok!(Consent::open_emergency_access(
+			Seeds::signed("doctor"),
+			patient,
+			HOUR,
+			JUSTIFICATION
+		));
 	});
 }
 
 #[test]
 fn the_patient_ends_an_emergency_early() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		let (patient, doctor) = patient_and_doctor();
-		assert_ok!(Consent::open_emergency_access(signed("doctor"), patient, HOUR, JUSTIFICATION));
+		assert_ok!(Consent::open_emergency_access(
+			Seeds::signed("doctor"),
+			patient,
+			HOUR,
+			JUSTIFICATION
+		));
 		let id = EmergencyId(0);
-		let outsider = practitioner("outsider", "hospital");
+		let outsider = Seeds::practitioner("outsider", "hospital");
 		assert_noop!(
-			Consent::end_emergency_access(signed("outsider"), id),
+			Consent::end_emergency_access(Seeds::signed("outsider"), id),
 			Error::<Test>::NotAuthorizedToEnd
 		);
-		assert_ok!(Consent::end_emergency_access(signed("patient"), id));
+		assert_ok!(Consent::end_emergency_access(Seeds::signed("patient"), id));
 		System::assert_last_event(Event::EmergencyAccessEnded { id, by: patient }.into());
 		assert_eq!(
 			check(
@@ -152,11 +193,11 @@ fn the_patient_ends_an_emergency_early() {
 			AccessDecision::Deny(DenyReason::EmergencyExpired)
 		);
 		assert_noop!(
-			Consent::end_emergency_access(signed("doctor"), id),
+			Consent::end_emergency_access(Seeds::signed("doctor"), id),
 			Error::<Test>::EmergencyEnded
 		);
 		assert_noop!(
-			Consent::end_emergency_access(signed("doctor"), EmergencyId(7)),
+			Consent::end_emergency_access(Seeds::signed("doctor"), EmergencyId(7)),
 			Error::<Test>::EmergencyNotFound
 		);
 		let _ = outsider;

@@ -1,11 +1,11 @@
-use frame_support::{assert_noop, assert_ok, BoundedVec};
+use frame_support::{assert_noop, assert_ok};
 use medchain_primitives::audit::{AuditEventType, AuditPolicy};
 
 use super::*;
 
 #[test]
 fn patient_grants_a_practitioner_and_it_is_audited() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		let (patient, doctor) = patient_and_doctor();
 		let id = grant(treat_terms(Grantee::Practitioner(doctor)));
 		System::assert_last_event(
@@ -31,12 +31,12 @@ fn patient_grants_a_practitioner_and_it_is_audited() {
 
 #[test]
 fn a_delegate_guardian_grants_for_the_patient() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		let (patient, doctor) = patient_and_doctor();
-		let parent = register("parent", SubjectKind::Patient);
-		assert_ok!(Identity::add_guardian(signed("patient"), parent, DELEGATE));
+		let parent = Seeds::register("parent", SubjectKind::Patient);
+		assert_ok!(Identity::add_guardian(Seeds::signed("patient"), parent, DELEGATE));
 		assert_ok!(Consent::grant(
-			signed("parent"),
+			Seeds::signed("parent"),
 			patient,
 			treat_terms(Grantee::Practitioner(doctor))
 		));
@@ -48,13 +48,17 @@ fn a_delegate_guardian_grants_for_the_patient() {
 
 #[test]
 fn a_removed_guardian_can_no_longer_grant() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		let (patient, doctor) = patient_and_doctor();
-		let parent = register("parent", SubjectKind::Patient);
-		assert_ok!(Identity::add_guardian(signed("patient"), parent, DELEGATE));
-		assert_ok!(Identity::remove_guardian(signed("patient"), parent));
+		let parent = Seeds::register("parent", SubjectKind::Patient);
+		assert_ok!(Identity::add_guardian(Seeds::signed("patient"), parent, DELEGATE));
+		assert_ok!(Identity::remove_guardian(Seeds::signed("patient"), parent));
 		assert_noop!(
-			Consent::grant(signed("parent"), patient, treat_terms(Grantee::Practitioner(doctor))),
+			Consent::grant(
+				Seeds::signed("parent"),
+				patient,
+				treat_terms(Grantee::Practitioner(doctor))
+			),
 			Error::<Test>::NotAuthorizedGrantor
 		);
 	});
@@ -62,16 +66,20 @@ fn a_removed_guardian_can_no_longer_grant() {
 
 #[test]
 fn a_recovery_only_guardian_cannot_grant() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		let (patient, doctor) = patient_and_doctor();
-		let friend = register("friend", SubjectKind::Patient);
+		let friend = Seeds::register("friend", SubjectKind::Patient);
 		assert_ok!(Identity::add_guardian(
-			signed("patient"),
+			Seeds::signed("patient"),
 			friend,
 			GuardianRights { delegate: false, recovery: true }
 		));
 		assert_noop!(
-			Consent::grant(signed("friend"), patient, treat_terms(Grantee::Practitioner(doctor))),
+			Consent::grant(
+				Seeds::signed("friend"),
+				patient,
+				treat_terms(Grantee::Practitioner(doctor))
+			),
 			Error::<Test>::NotAuthorizedGrantor
 		);
 	});
@@ -79,18 +87,30 @@ fn a_recovery_only_guardian_cannot_grant() {
 
 #[test]
 fn strangers_and_unregistered_accounts_cannot_grant() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		let (patient, doctor) = patient_and_doctor();
 		assert_noop!(
-			Consent::grant(signed("doctor"), patient, treat_terms(Grantee::Practitioner(doctor))),
+			Consent::grant(
+				Seeds::signed("doctor"),
+				patient,
+				treat_terms(Grantee::Practitioner(doctor))
+			),
 			Error::<Test>::NotAuthorizedGrantor
 		);
 		assert_noop!(
-			Consent::grant(signed("nobody"), patient, treat_terms(Grantee::Practitioner(doctor))),
+			Consent::grant(
+				Seeds::signed("nobody"),
+				patient,
+				treat_terms(Grantee::Practitioner(doctor))
+			),
 			Error::<Test>::NotRegistered
 		);
 		assert_noop!(
-			Consent::grant(signed("patient"), doctor, treat_terms(Grantee::Practitioner(doctor))),
+			Consent::grant(
+				Seeds::signed("patient"),
+				doctor,
+				treat_terms(Grantee::Practitioner(doctor))
+			),
 			Error::<Test>::NotAPatient
 		);
 	});
@@ -98,11 +118,11 @@ fn strangers_and_unregistered_accounts_cannot_grant() {
 
 #[test]
 fn terms_are_validated() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		let (patient, doctor) = patient_and_doctor();
-		let org = organization("hospital");
+		let org = Seeds::organization("hospital");
 		let base = treat_terms(Grantee::Practitioner(doctor));
-		let cases: Vec<(ConsentTermsOf<Test>, Error<Test>)> = vec![
+		let cases: Vec<(GrantTerms, Error<Test>)> = vec![
 			(
 				ConsentTerms { grantee: Grantee::Practitioner(org), ..base.clone() },
 				Error::<Test>::InvalidGrantee,
@@ -147,19 +167,19 @@ fn terms_are_validated() {
 			),
 		];
 		for (terms, error) in cases {
-			assert_noop!(Consent::grant(signed("patient"), patient, terms), error);
+			assert_noop!(Consent::grant(Seeds::signed("patient"), patient, terms), error);
 		}
 	});
 }
 
 #[test]
 fn a_consent_may_name_records_only() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		let (patient, doctor) = patient_and_doctor();
 		let record = RecordId([5; 32]);
 		let id = grant(ConsentTerms {
 			classes: DataClassSet::EMPTY,
-			records: BoundedVec::truncate_from(vec![record]),
+			records: vec![record],
 			..treat_terms(Grantee::Practitioner(doctor))
 		});
 		let target = AccessTarget::Record(record, DataClass::Imaging);
@@ -169,8 +189,7 @@ fn a_consent_may_name_records_only() {
 				&doctor,
 				ConsentAction::Read,
 				&target,
-				PurposeOfUse::Treat,
-				None
+				PurposeOfUse::Treat
 			),
 			AccessDecision::Permit(PermitBasis::Consent(id))
 		);
@@ -181,8 +200,7 @@ fn a_consent_may_name_records_only() {
 				&doctor,
 				ConsentAction::Read,
 				&other,
-				PurposeOfUse::Treat,
-				None
+				PurposeOfUse::Treat
 			),
 			AccessDecision::Deny(DenyReason::NotCovered)
 		);
@@ -190,33 +208,37 @@ fn a_consent_may_name_records_only() {
 }
 
 #[test]
-fn active_consents_per_grantee_are_bounded_and_grant_cost_does_not_grow() {
-	ExtBuilder::default().build_and_execute(|| {
+fn active_consents_per_grantee_are_bounded_and_a_revocation_frees_a_slot() {
+	ExtBuilder.build_and_execute(|| {
 		let (patient, doctor) = patient_and_doctor();
 		for _ in 0..3 {
 			grant(treat_terms(Grantee::Practitioner(doctor)));
 		}
 		assert_noop!(
-			Consent::grant(signed("patient"), patient, treat_terms(Grantee::Practitioner(doctor))),
+			Consent::grant(
+				Seeds::signed("patient"),
+				patient,
+				treat_terms(Grantee::Practitioner(doctor))
+			),
 			Error::<Test>::TooManyConsents
 		);
 		// Other grantees are unaffected, and a revoked consent frees its slot.
-		let nurse = practitioner("nurse", "hospital");
+		let nurse = Seeds::practitioner("nurse", "hospital");
 		grant(treat_terms(Grantee::Practitioner(nurse)));
-		assert_ok!(Consent::revoke(signed("patient"), ConsentId(0)));
+		assert_ok!(Consent::revoke(Seeds::signed("patient"), ConsentId(0)));
 		grant(treat_terms(Grantee::Practitioner(doctor)));
 	});
 }
 
 #[test]
 fn listings_are_newest_first_and_paged() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		let (patient, doctor) = patient_and_doctor();
-		let org = organization("hospital");
+		let org = Seeds::organization("hospital");
 		let a = grant(treat_terms(Grantee::Practitioner(doctor)));
 		let b = grant(treat_terms(Grantee::Organization(org)));
 		let c = grant(treat_terms(Grantee::Practitioner(doctor)));
-		assert_ok!(Consent::revoke(signed("patient"), a));
+		assert_ok!(Consent::revoke(Seeds::signed("patient"), a));
 
 		let ids = |v: Vec<ConsentRecord>| v.into_iter().map(|c| c.id).collect::<Vec<_>>();
 		assert_eq!(ids(Consent::consents_of_patient(&patient, None, 10)), vec![c, b, a]);
@@ -231,10 +253,10 @@ fn listings_are_newest_first_and_paged() {
 #[test]
 fn identity_changes_of_a_patient_are_audited() {
 	use medchain_primitives::audit::AuditAction;
-	ExtBuilder::default().build_and_execute(|| {
-		let patient = register("patient", SubjectKind::Patient);
-		let parent = register("parent", SubjectKind::Patient);
-		assert_ok!(Identity::add_guardian(signed("patient"), parent, DELEGATE));
+	ExtBuilder.build_and_execute(|| {
+		let patient = Seeds::register("patient", SubjectKind::Patient);
+		let parent = Seeds::register("parent", SubjectKind::Patient);
+		assert_ok!(Identity::add_guardian(Seeds::signed("patient"), parent, DELEGATE));
 		let entries = trail(patient);
 		let kinds: Vec<_> = entries
 			.iter()
@@ -248,7 +270,7 @@ fn identity_changes_of_a_patient_are_audited() {
 			]
 		);
 		// A practitioner has no trail of their own.
-		let doctor = practitioner("doctor", "hospital");
+		let doctor = Seeds::practitioner("doctor", "hospital");
 		assert!(trail(doctor).is_empty());
 	});
 }

@@ -1,22 +1,24 @@
 //! Tests, one file per call plus the access rule. Each runs inside `ExtBuilder::build_and_execute`.
 
 mod emergency;
+mod fuzz;
 mod grant;
+mod hardening;
 mod revoke;
 mod rule;
 
-use frame_support::{assert_ok, BoundedVec};
+use frame_support::assert_ok;
 use medchain_primitives::identity::{GuardianRights, SubjectKind};
 
 use crate::{mock::*, *};
 
 /// Read access to labs and medications for treatment, open-ended from now.
-pub fn treat_terms(grantee: Grantee) -> ConsentTermsOf<Test> {
+pub fn treat_terms(grantee: Grantee) -> GrantTerms {
 	ConsentTerms {
 		grantee,
 		actions: ActionSet::of(&[ConsentAction::Read]),
 		classes: DataClassSet::of(&[DataClass::Labs, DataClass::Medications]),
-		records: BoundedVec::new(),
+		records: Vec::new(),
 		excluded: DataClassSet::EMPTY,
 		purposes: PurposeSet::of(&[PurposeOfUse::Treat]),
 		valid_from: NOW,
@@ -26,13 +28,13 @@ pub fn treat_terms(grantee: Grantee) -> ConsentTermsOf<Test> {
 
 /// A patient ("patient") and a practitioner ("doctor") of "hospital".
 pub fn patient_and_doctor() -> (SubjectId, SubjectId) {
-	(register("patient", SubjectKind::Patient), practitioner("doctor", "hospital"))
+	(Seeds::register("patient", SubjectKind::Patient), Seeds::practitioner("doctor", "hospital"))
 }
 
 /// Grants `terms` as "patient" and returns the consent's id.
-pub fn grant(terms: ConsentTermsOf<Test>) -> ConsentId {
-	let patient = subject("patient");
-	assert_ok!(Consent::grant(signed("patient"), patient, terms));
+pub fn grant(terms: GrantTerms) -> ConsentId {
+	let patient = Seeds::of("patient");
+	assert_ok!(Consent::grant(Seeds::signed("patient"), patient, terms));
 	ConsentId(NextConsentId::<Test>::get() - 1)
 }
 
@@ -43,7 +45,7 @@ pub fn check(
 	class: DataClass,
 	purpose: PurposeOfUse,
 ) -> AccessDecision {
-	Consent::check_access(&patient, &accessor, action, &AccessTarget::Class(class), purpose, None)
+	Consent::check_access(&patient, &accessor, action, &AccessTarget::Class(class), purpose)
 }
 
 pub fn read_labs(patient: SubjectId, accessor: SubjectId) -> AccessDecision {

@@ -7,10 +7,10 @@ const RECOVERY: GuardianRights = GuardianRights { delegate: false, recovery: tru
 
 #[test]
 fn patient_names_a_delegate_guardian() {
-	ExtBuilder::default().build_and_execute(|| {
-		let child = register("child", SubjectKind::Patient);
-		let parent = register("parent", SubjectKind::Patient);
-		assert_ok!(Identity::add_guardian(signed("child"), parent, DELEGATE));
+	ExtBuilder.build_and_execute(|| {
+		let child = Seeds::register("child", SubjectKind::Patient);
+		let parent = Seeds::register("parent", SubjectKind::Patient);
+		assert_ok!(Identity::add_guardian(Seeds::signed("child"), parent, DELEGATE));
 		assert_eq!(
 			last_event(),
 			Event::GuardianSet { patient: child, guardian: parent, rights: DELEGATE }
@@ -22,11 +22,11 @@ fn patient_names_a_delegate_guardian() {
 
 #[test]
 fn a_recovery_only_guardian_is_not_a_delegate() {
-	ExtBuilder::default().build_and_execute(|| {
-		register("patient", SubjectKind::Patient);
-		let friend = register("friend", SubjectKind::Patient);
+	ExtBuilder.build_and_execute(|| {
+		Seeds::register("patient", SubjectKind::Patient);
+		let friend = Seeds::register("friend", SubjectKind::Patient);
 		let patient = Controllers::<Test>::get(account("patient")).unwrap();
-		assert_ok!(Identity::add_guardian(signed("patient"), friend, RECOVERY));
+		assert_ok!(Identity::add_guardian(Seeds::signed("patient"), friend, RECOVERY));
 		assert!(!Identity::is_delegate(&patient, &friend));
 		assert_eq!(RecoveryGuardianCount::<Test>::get(patient), 1);
 	});
@@ -34,15 +34,15 @@ fn a_recovery_only_guardian_is_not_a_delegate() {
 
 #[test]
 fn removed_guardian_can_no_longer_act() {
-	ExtBuilder::default().build_and_execute(|| {
-		let patient = register("patient", SubjectKind::Patient);
-		let carer = register("carer", SubjectKind::Practitioner);
-		assert_ok!(Identity::add_guardian(signed("patient"), carer, DELEGATE));
-		assert_ok!(Identity::remove_guardian(signed("patient"), carer));
+	ExtBuilder.build_and_execute(|| {
+		let patient = Seeds::register("patient", SubjectKind::Patient);
+		let carer = Seeds::register("carer", SubjectKind::Practitioner);
+		assert_ok!(Identity::add_guardian(Seeds::signed("patient"), carer, DELEGATE));
+		assert_ok!(Identity::remove_guardian(Seeds::signed("patient"), carer));
 		assert_eq!(last_event(), Event::GuardianRemoved { patient, guardian: carer });
 		assert!(!Identity::is_delegate(&patient, &carer));
 		assert_noop!(
-			Identity::remove_guardian(signed("patient"), carer),
+			Identity::remove_guardian(Seeds::signed("patient"), carer),
 			Error::<Test>::NotAGuardian
 		);
 	});
@@ -50,22 +50,22 @@ fn removed_guardian_can_no_longer_act() {
 
 #[test]
 fn a_deactivated_guardian_is_no_delegate() {
-	ExtBuilder::default().build_and_execute(|| {
-		let patient = register("patient", SubjectKind::Patient);
-		let carer = register("carer", SubjectKind::Patient);
-		assert_ok!(Identity::add_guardian(signed("patient"), carer, DELEGATE));
-		assert_ok!(Identity::deactivate(signed("carer")));
+	ExtBuilder.build_and_execute(|| {
+		let patient = Seeds::register("patient", SubjectKind::Patient);
+		let carer = Seeds::register("carer", SubjectKind::Patient);
+		assert_ok!(Identity::add_guardian(Seeds::signed("patient"), carer, DELEGATE));
+		assert_ok!(Identity::deactivate(Seeds::signed("carer")));
 		assert!(!Identity::is_delegate(&patient, &carer));
 	});
 }
 
 #[test]
 fn only_patients_name_guardians() {
-	ExtBuilder::default().build_and_execute(|| {
-		register("doctor", SubjectKind::Practitioner);
-		let other = register("other", SubjectKind::Patient);
+	ExtBuilder.build_and_execute(|| {
+		Seeds::register("doctor", SubjectKind::Practitioner);
+		let other = Seeds::register("other", SubjectKind::Patient);
 		assert_noop!(
-			Identity::add_guardian(signed("doctor"), other, DELEGATE),
+			Identity::add_guardian(Seeds::signed("doctor"), other, DELEGATE),
 			Error::<Test>::NotAPatient
 		);
 	});
@@ -73,24 +73,24 @@ fn only_patients_name_guardians() {
 
 #[test]
 fn guardian_rules_are_enforced() {
-	ExtBuilder::default().build_and_execute(|| {
-		let patient = register("patient", SubjectKind::Patient);
-		let org = admit("hospital");
-		let friend = register("friend", SubjectKind::Patient);
+	ExtBuilder.build_and_execute(|| {
+		let patient = Seeds::register("patient", SubjectKind::Patient);
+		let org = Seeds::organization("hospital");
+		let friend = Seeds::register("friend", SubjectKind::Patient);
 		assert_noop!(
-			Identity::add_guardian(signed("patient"), friend, GuardianRights::default()),
+			Identity::add_guardian(Seeds::signed("patient"), friend, GuardianRights::default()),
 			Error::<Test>::NoGuardianRights
 		);
 		assert_noop!(
-			Identity::add_guardian(signed("patient"), patient, DELEGATE),
+			Identity::add_guardian(Seeds::signed("patient"), patient, DELEGATE),
 			Error::<Test>::CannotGuardSelf
 		);
 		assert_noop!(
-			Identity::add_guardian(signed("patient"), org, DELEGATE),
+			Identity::add_guardian(Seeds::signed("patient"), org, DELEGATE),
 			Error::<Test>::GuardianNotEligible
 		);
 		assert_noop!(
-			Identity::add_guardian(signed("patient"), SubjectId([7; 32]), DELEGATE),
+			Identity::add_guardian(Seeds::signed("patient"), SubjectId([7; 32]), DELEGATE),
 			Error::<Test>::SubjectNotFound
 		);
 	});
@@ -98,19 +98,19 @@ fn guardian_rules_are_enforced() {
 
 #[test]
 fn guardians_are_bounded() {
-	ExtBuilder::default().build_and_execute(|| {
-		register("patient", SubjectKind::Patient);
+	ExtBuilder.build_and_execute(|| {
+		Seeds::register("patient", SubjectKind::Patient);
 		for g in ["g1", "g2", "g3", "g4"] {
-			let id = register(g, SubjectKind::Patient);
-			assert_ok!(Identity::add_guardian(signed("patient"), id, DELEGATE));
+			let id = Seeds::register(g, SubjectKind::Patient);
+			assert_ok!(Identity::add_guardian(Seeds::signed("patient"), id, DELEGATE));
 		}
-		let fifth = register("g5", SubjectKind::Patient);
+		let fifth = Seeds::register("g5", SubjectKind::Patient);
 		assert_noop!(
-			Identity::add_guardian(signed("patient"), fifth, DELEGATE),
+			Identity::add_guardian(Seeds::signed("patient"), fifth, DELEGATE),
 			Error::<Test>::TooManyGuardians
 		);
 		// Changing an existing guardian's rights is not a new guardian.
 		let g1 = Controllers::<Test>::get(account("g1")).unwrap();
-		assert_ok!(Identity::add_guardian(signed("patient"), g1, RECOVERY));
+		assert_ok!(Identity::add_guardian(Seeds::signed("patient"), g1, RECOVERY));
 	});
 }

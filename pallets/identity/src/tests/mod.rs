@@ -2,17 +2,21 @@
 //! pallet's invariants are checked after every one.
 
 mod guardians;
+mod hardening;
 mod organizations;
 mod recovery;
 mod registration;
 mod registry;
 mod rotation;
 
-use frame_support::assert_ok;
+use medchain_primitives::traits::SubjectRegistry;
 use sp_core::{Pair, H256};
 use sp_runtime::MultiSignature;
 
-use crate::{mock::*, *};
+use crate::{
+	mock::{account, pair, runtime::*, DAY, NOW},
+	*,
+};
 
 pub const KEY_A: KeyAgreementKey = [0xaa; 32];
 pub const KEY_B: KeyAgreementKey = [0xbb; 32];
@@ -31,34 +35,16 @@ pub fn last_event() -> Event<Test> {
 		.expect("an identity event")
 }
 
-/// Registers `seed`'s account as a subject of `kind` and returns the new identifier.
-pub fn register(seed: &str, kind: SubjectKind) -> SubjectId {
-	assert_ok!(Identity::register(signed(seed), kind, KEY_A, PROFILE));
-	Controllers::<Test>::get(account(seed)).expect("just registered")
-}
-
-/// Admits `seed`'s account as an organization.
-pub fn admit(seed: &str) -> SubjectId {
-	assert_ok!(Identity::admit_organization(RuntimeOrigin::root(), account(seed), KEY_B, PROFILE));
-	Controllers::<Test>::get(account(seed)).expect("just admitted")
-}
-
-/// A practitioner attested by an organization until `NOW + 30 days`.
+/// A practitioner attested by an organization (admitted if need be) until `NOW + 30 days`;
+/// returns (practitioner, organization).
 pub fn attested_practitioner(seed: &str, org_seed: &str) -> (SubjectId, SubjectId) {
-	let org = Controllers::<Test>::get(account(org_seed)).unwrap_or_else(|| admit(org_seed));
-	let practitioner = register(seed, SubjectKind::Practitioner);
-	assert_ok!(Identity::attest_practitioner(
-		signed(org_seed),
-		practitioner,
-		PractitionerRole::Physician,
-		LICENSE,
-		NOW + 30 * DAY,
-	));
-	(practitioner, org)
+	(Seeds::practitioner(seed, org_seed), Seeds::of(org_seed))
 }
 
 /// `new_seed`'s signature over the rotation payload of `subject`.
 pub fn rotation_proof(subject: &SubjectId, new_seed: &str) -> MultiSignature {
-	let payload = Identity::rotation_payload(subject, &account(new_seed)).expect("subject exists");
+	let payload = Identity::rotation_payload(subject, &account(new_seed))
+		.expect("subject exists")
+		.payload;
 	pair(new_seed).sign(&payload).into()
 }

@@ -5,8 +5,8 @@ use super::*;
 
 #[test]
 fn governance_admits_an_organization() {
-	ExtBuilder::default().build_and_execute(|| {
-		let org = admit("hospital");
+	ExtBuilder.build_and_execute(|| {
+		let org = Seeds::organization("hospital");
 		assert_eq!(Identity::active_kind(&org), Some(SubjectKind::Organization));
 		assert_eq!(
 			last_event(),
@@ -17,9 +17,14 @@ fn governance_admits_an_organization() {
 
 #[test]
 fn only_governance_admits_organizations() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		assert_noop!(
-			Identity::admit_organization(signed("hospital"), account("hospital"), KEY_B, PROFILE),
+			Identity::admit_organization(
+				Seeds::signed("hospital"),
+				account("hospital"),
+				KEY_B,
+				PROFILE
+			),
 			DispatchError::BadOrigin
 		);
 	});
@@ -27,8 +32,8 @@ fn only_governance_admits_organizations() {
 
 #[test]
 fn an_organization_cannot_reuse_a_subjects_account() {
-	ExtBuilder::default().build_and_execute(|| {
-		register("patient", SubjectKind::Patient);
+	ExtBuilder.build_and_execute(|| {
+		Seeds::register("patient", SubjectKind::Patient);
 		assert_noop!(
 			Identity::admit_organization(RuntimeOrigin::root(), account("patient"), KEY_B, PROFILE),
 			Error::<Test>::AccountInUse
@@ -38,11 +43,11 @@ fn an_organization_cannot_reuse_a_subjects_account() {
 
 #[test]
 fn organization_attests_a_practitioner() {
-	ExtBuilder::default().build_and_execute(|| {
-		let org = admit("hospital");
-		let doctor = register("doctor", SubjectKind::Practitioner);
+	ExtBuilder.build_and_execute(|| {
+		let org = Seeds::organization("hospital");
+		let doctor = Seeds::register("doctor", SubjectKind::Practitioner);
 		assert_ok!(Identity::attest_practitioner(
-			signed("hospital"),
+			Seeds::signed("hospital"),
 			doctor,
 			PractitionerRole::Nurse,
 			LICENSE,
@@ -64,12 +69,12 @@ fn organization_attests_a_practitioner() {
 
 #[test]
 fn unauthorized_attestation_is_refused() {
-	ExtBuilder::default().build_and_execute(|| {
-		let doctor = register("doctor", SubjectKind::Practitioner);
-		register("patient", SubjectKind::Patient);
+	ExtBuilder.build_and_execute(|| {
+		let doctor = Seeds::register("doctor", SubjectKind::Practitioner);
+		Seeds::register("patient", SubjectKind::Patient);
 		assert_noop!(
 			Identity::attest_practitioner(
-				signed("patient"),
+				Seeds::signed("patient"),
 				doctor,
 				PractitionerRole::Physician,
 				LICENSE,
@@ -79,7 +84,7 @@ fn unauthorized_attestation_is_refused() {
 		);
 		assert_noop!(
 			Identity::attest_practitioner(
-				signed("stranger"),
+				Seeds::signed("stranger"),
 				doctor,
 				PractitionerRole::Physician,
 				LICENSE,
@@ -92,12 +97,12 @@ fn unauthorized_attestation_is_refused() {
 
 #[test]
 fn only_practitioners_can_be_attested() {
-	ExtBuilder::default().build_and_execute(|| {
-		admit("hospital");
-		let patient = register("patient", SubjectKind::Patient);
+	ExtBuilder.build_and_execute(|| {
+		Seeds::organization("hospital");
+		let patient = Seeds::register("patient", SubjectKind::Patient);
 		assert_noop!(
 			Identity::attest_practitioner(
-				signed("hospital"),
+				Seeds::signed("hospital"),
 				patient,
 				PractitionerRole::Physician,
 				LICENSE,
@@ -107,7 +112,7 @@ fn only_practitioners_can_be_attested() {
 		);
 		assert_noop!(
 			Identity::attest_practitioner(
-				signed("hospital"),
+				Seeds::signed("hospital"),
 				SubjectId([9; 32]),
 				PractitionerRole::Physician,
 				LICENSE,
@@ -120,12 +125,12 @@ fn only_practitioners_can_be_attested() {
 
 #[test]
 fn attestation_must_expire_in_the_future() {
-	ExtBuilder::default().build_and_execute(|| {
-		admit("hospital");
-		let doctor = register("doctor", SubjectKind::Practitioner);
+	ExtBuilder.build_and_execute(|| {
+		Seeds::organization("hospital");
+		let doctor = Seeds::register("doctor", SubjectKind::Practitioner);
 		assert_noop!(
 			Identity::attest_practitioner(
-				signed("hospital"),
+				Seeds::signed("hospital"),
 				doctor,
 				PractitionerRole::Physician,
 				LICENSE,
@@ -138,7 +143,7 @@ fn attestation_must_expire_in_the_future() {
 
 #[test]
 fn an_expired_attestation_no_longer_makes_a_practitioner() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		let (doctor, org) = attested_practitioner("doctor", "hospital");
 		let expiry = NOW + 30 * DAY;
 		assert!(Identity::is_practitioner(&doctor, expiry - 1));
@@ -149,10 +154,10 @@ fn an_expired_attestation_no_longer_makes_a_practitioner() {
 
 #[test]
 fn renewal_replaces_the_attestation_without_counting_twice() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		let (doctor, org) = attested_practitioner("doctor", "hospital");
 		assert_ok!(Identity::attest_practitioner(
-			signed("hospital"),
+			Seeds::signed("hospital"),
 			doctor,
 			PractitionerRole::Emergency,
 			LICENSE,
@@ -168,22 +173,24 @@ fn renewal_replaces_the_attestation_without_counting_twice() {
 
 #[test]
 fn attestations_per_practitioner_are_bounded() {
-	ExtBuilder::default().build_and_execute(|| {
-		let doctor = register("doctor", SubjectKind::Practitioner);
-		for org in ["h1", "h2", "h3"] {
-			admit(org);
+	ExtBuilder.build_and_execute(|| {
+		let doctor = Seeds::register("doctor", SubjectKind::Practitioner);
+		let max: u32 = <Test as Config>::MaxAttestations::get();
+		for i in 0..max {
+			let org = format!("h{i}");
+			Seeds::organization(&org);
 			assert_ok!(Identity::attest_practitioner(
-				signed(org),
+				Seeds::signed(&org),
 				doctor,
 				PractitionerRole::Physician,
 				LICENSE,
 				NOW + DAY
 			));
 		}
-		admit("h4");
+		Seeds::organization("one-more");
 		assert_noop!(
 			Identity::attest_practitioner(
-				signed("h4"),
+				Seeds::signed("one-more"),
 				doctor,
 				PractitionerRole::Physician,
 				LICENSE,
@@ -196,9 +203,9 @@ fn attestations_per_practitioner_are_bounded() {
 
 #[test]
 fn revoked_attestation_ends_practitioner_rights() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		let (doctor, org) = attested_practitioner("doctor", "hospital");
-		assert_ok!(Identity::revoke_attestation(signed("hospital"), doctor));
+		assert_ok!(Identity::revoke_attestation(Seeds::signed("hospital"), doctor));
 		assert_eq!(
 			last_event(),
 			Event::AttestationRevoked { practitioner: doctor, organization: org }
@@ -206,7 +213,7 @@ fn revoked_attestation_ends_practitioner_rights() {
 		assert!(!Identity::is_practitioner(&doctor, NOW));
 		assert_eq!(AttestationCount::<Test>::get(doctor), 0);
 		assert_noop!(
-			Identity::revoke_attestation(signed("hospital"), doctor),
+			Identity::revoke_attestation(Seeds::signed("hospital"), doctor),
 			Error::<Test>::NotAttested
 		);
 	});
@@ -214,11 +221,11 @@ fn revoked_attestation_ends_practitioner_rights() {
 
 #[test]
 fn another_organization_cannot_revoke_an_attestation() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		let (doctor, _) = attested_practitioner("doctor", "hospital");
-		admit("clinic");
+		Seeds::organization("clinic");
 		assert_noop!(
-			Identity::revoke_attestation(signed("clinic"), doctor),
+			Identity::revoke_attestation(Seeds::signed("clinic"), doctor),
 			Error::<Test>::NotAttested
 		);
 	});
@@ -226,9 +233,14 @@ fn another_organization_cannot_revoke_an_attestation() {
 
 #[test]
 fn removing_an_organization_ends_its_attestations_and_gateways() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		let (doctor, org) = attested_practitioner("doctor", "hospital");
-		assert_ok!(Identity::register_gateway(signed("hospital"), account("gw"), KEY_A, PROFILE));
+		assert_ok!(Identity::register_gateway(
+			Seeds::signed("hospital"),
+			account("gw"),
+			KEY_A,
+			PROFILE
+		));
 		let gateway = Controllers::<Test>::get(account("gw")).unwrap();
 		assert_eq!(Identity::gateway_organization(&gateway), Some(org));
 
@@ -238,7 +250,7 @@ fn removing_an_organization_ends_its_attestations_and_gateways() {
 		assert_eq!(Identity::gateway_organization(&gateway), None);
 		assert_noop!(
 			Identity::attest_practitioner(
-				signed("hospital"),
+				Seeds::signed("hospital"),
 				doctor,
 				PractitionerRole::Physician,
 				LICENSE,
@@ -255,8 +267,8 @@ fn removing_an_organization_ends_its_attestations_and_gateways() {
 
 #[test]
 fn remove_organization_refuses_other_kinds() {
-	ExtBuilder::default().build_and_execute(|| {
-		let patient = register("patient", SubjectKind::Patient);
+	ExtBuilder.build_and_execute(|| {
+		let patient = Seeds::register("patient", SubjectKind::Patient);
 		assert_noop!(
 			Identity::remove_organization(RuntimeOrigin::root(), patient),
 			Error::<Test>::NotAnOrganization
@@ -266,9 +278,14 @@ fn remove_organization_refuses_other_kinds() {
 
 #[test]
 fn organization_registers_and_removes_its_gateway() {
-	ExtBuilder::default().build_and_execute(|| {
-		let org = admit("hospital");
-		assert_ok!(Identity::register_gateway(signed("hospital"), account("gw"), KEY_A, PROFILE));
+	ExtBuilder.build_and_execute(|| {
+		let org = Seeds::organization("hospital");
+		assert_ok!(Identity::register_gateway(
+			Seeds::signed("hospital"),
+			account("gw"),
+			KEY_A,
+			PROFILE
+		));
 		let gateway = Controllers::<Test>::get(account("gw")).unwrap();
 		assert_eq!(
 			last_event(),
@@ -276,7 +293,7 @@ fn organization_registers_and_removes_its_gateway() {
 		);
 		assert_eq!(Subjects::<Test>::get(gateway).unwrap().organization, Some(org));
 
-		assert_ok!(Identity::remove_gateway(signed("hospital"), gateway));
+		assert_ok!(Identity::remove_gateway(Seeds::signed("hospital"), gateway));
 		assert_eq!(last_event(), Event::GatewayRemoved { gateway, organization: org });
 		assert_eq!(Identity::gateway_organization(&gateway), None);
 	});
@@ -284,13 +301,18 @@ fn organization_registers_and_removes_its_gateway() {
 
 #[test]
 fn an_organization_cannot_remove_another_organizations_gateway() {
-	ExtBuilder::default().build_and_execute(|| {
-		admit("hospital");
-		admit("clinic");
-		assert_ok!(Identity::register_gateway(signed("hospital"), account("gw"), KEY_A, PROFILE));
+	ExtBuilder.build_and_execute(|| {
+		Seeds::organization("hospital");
+		Seeds::organization("clinic");
+		assert_ok!(Identity::register_gateway(
+			Seeds::signed("hospital"),
+			account("gw"),
+			KEY_A,
+			PROFILE
+		));
 		let gateway = Controllers::<Test>::get(account("gw")).unwrap();
 		assert_noop!(
-			Identity::remove_gateway(signed("clinic"), gateway),
+			Identity::remove_gateway(Seeds::signed("clinic"), gateway),
 			Error::<Test>::NotOwnGateway
 		);
 	});
@@ -298,11 +320,16 @@ fn an_organization_cannot_remove_another_organizations_gateway() {
 
 #[test]
 fn a_gateway_account_must_be_fresh() {
-	ExtBuilder::default().build_and_execute(|| {
-		admit("hospital");
-		register("patient", SubjectKind::Patient);
+	ExtBuilder.build_and_execute(|| {
+		Seeds::organization("hospital");
+		Seeds::register("patient", SubjectKind::Patient);
 		assert_noop!(
-			Identity::register_gateway(signed("hospital"), account("patient"), KEY_A, PROFILE),
+			Identity::register_gateway(
+				Seeds::signed("hospital"),
+				account("patient"),
+				KEY_A,
+				PROFILE
+			),
 			Error::<Test>::AccountInUse
 		);
 	});

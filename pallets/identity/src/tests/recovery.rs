@@ -6,21 +6,25 @@ const RECOVERY: GuardianRights = GuardianRights { delegate: false, recovery: tru
 
 /// A patient with three recovery guardians and a 2-of-3, 10-block recovery.
 fn patient_with_recovery() -> (SubjectId, [SubjectId; 3]) {
-	let patient = register("patient", SubjectKind::Patient);
+	let patient = Seeds::register("patient", SubjectKind::Patient);
 	let guardians = ["g1", "g2", "g3"].map(|g| {
-		let id = register(g, SubjectKind::Patient);
-		assert_ok!(Identity::add_guardian(signed("patient"), id, RECOVERY));
+		let id = Seeds::register(g, SubjectKind::Patient);
+		assert_ok!(Identity::add_guardian(Seeds::signed("patient"), id, RECOVERY));
 		id
 	});
-	assert_ok!(Identity::set_recovery(signed("patient"), 2, 10));
+	assert_ok!(Identity::set_recovery(Seeds::signed("patient"), 2, 10));
 	(patient, guardians)
 }
 
 #[test]
 fn guardians_recover_a_lost_key_after_the_delay() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		let (patient, [g1, g2, _]) = patient_with_recovery();
-		assert_ok!(Identity::initiate_recovery(signed("g1"), patient, account("patient-new")));
+		assert_ok!(Identity::initiate_recovery(
+			Seeds::signed("g1"),
+			patient,
+			account("patient-new")
+		));
 		assert_eq!(
 			last_event(),
 			Event::RecoveryInitiated {
@@ -29,11 +33,15 @@ fn guardians_recover_a_lost_key_after_the_delay() {
 				new_controller: account("patient-new")
 			}
 		);
-		assert_ok!(Identity::approve_recovery(signed("g2"), patient));
+		assert_ok!(Identity::approve_recovery(
+			Seeds::signed("g2"),
+			patient,
+			account("patient-new")
+		));
 		assert_eq!(last_event(), Event::RecoveryApproved { patient, guardian: g2, approvals: 2 });
 
 		System::set_block_number(11);
-		assert_ok!(Identity::complete_recovery(signed("anyone"), patient));
+		assert_ok!(Identity::complete_recovery(Seeds::signed("anyone"), patient));
 		assert_eq!(
 			last_event(),
 			Event::RecoveryCompleted {
@@ -50,12 +58,16 @@ fn guardians_recover_a_lost_key_after_the_delay() {
 
 #[test]
 fn recovery_without_enough_guardians_is_refused() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		let (patient, _) = patient_with_recovery();
-		assert_ok!(Identity::initiate_recovery(signed("g1"), patient, account("patient-new")));
+		assert_ok!(Identity::initiate_recovery(
+			Seeds::signed("g1"),
+			patient,
+			account("patient-new")
+		));
 		System::set_block_number(100);
 		assert_noop!(
-			Identity::complete_recovery(signed("g1"), patient),
+			Identity::complete_recovery(Seeds::signed("g1"), patient),
 			Error::<Test>::NotEnoughApprovals
 		);
 	});
@@ -63,13 +75,21 @@ fn recovery_without_enough_guardians_is_refused() {
 
 #[test]
 fn recovery_waits_for_the_delay() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		let (patient, _) = patient_with_recovery();
-		assert_ok!(Identity::initiate_recovery(signed("g1"), patient, account("patient-new")));
-		assert_ok!(Identity::approve_recovery(signed("g2"), patient));
+		assert_ok!(Identity::initiate_recovery(
+			Seeds::signed("g1"),
+			patient,
+			account("patient-new")
+		));
+		assert_ok!(Identity::approve_recovery(
+			Seeds::signed("g2"),
+			patient,
+			account("patient-new")
+		));
 		System::set_block_number(10);
 		assert_noop!(
-			Identity::complete_recovery(signed("g1"), patient),
+			Identity::complete_recovery(Seeds::signed("g1"), patient),
 			Error::<Test>::RecoveryDelayNotElapsed
 		);
 	});
@@ -77,30 +97,45 @@ fn recovery_waits_for_the_delay() {
 
 #[test]
 fn patient_cancels_a_recovery_with_the_old_key() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		let (patient, _) = patient_with_recovery();
-		assert_ok!(Identity::initiate_recovery(signed("g1"), patient, account("patient-new")));
-		assert_ok!(Identity::cancel_recovery(signed("patient")));
+		assert_ok!(Identity::initiate_recovery(
+			Seeds::signed("g1"),
+			patient,
+			account("patient-new")
+		));
+		assert_ok!(Identity::cancel_recovery(Seeds::signed("patient")));
 		assert_eq!(last_event(), Event::RecoveryCancelled { patient });
 		System::set_block_number(100);
 		assert_noop!(
-			Identity::complete_recovery(signed("g1"), patient),
+			Identity::complete_recovery(Seeds::signed("g1"), patient),
 			Error::<Test>::NoActiveRecovery
 		);
-		assert_noop!(Identity::cancel_recovery(signed("patient")), Error::<Test>::NoActiveRecovery);
+		assert_noop!(
+			Identity::cancel_recovery(Seeds::signed("patient")),
+			Error::<Test>::NoActiveRecovery
+		);
 	});
 }
 
 #[test]
 fn approvals_of_removed_guardians_do_not_count() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		let (patient, [_, g2, _]) = patient_with_recovery();
-		assert_ok!(Identity::initiate_recovery(signed("g1"), patient, account("patient-new")));
-		assert_ok!(Identity::approve_recovery(signed("g2"), patient));
-		assert_ok!(Identity::remove_guardian(signed("patient"), g2));
+		assert_ok!(Identity::initiate_recovery(
+			Seeds::signed("g1"),
+			patient,
+			account("patient-new")
+		));
+		assert_ok!(Identity::approve_recovery(
+			Seeds::signed("g2"),
+			patient,
+			account("patient-new")
+		));
+		assert_ok!(Identity::remove_guardian(Seeds::signed("patient"), g2));
 		System::set_block_number(100);
 		assert_noop!(
-			Identity::complete_recovery(signed("g1"), patient),
+			Identity::complete_recovery(Seeds::signed("g1"), patient),
 			Error::<Test>::NotEnoughApprovals
 		);
 	});
@@ -108,29 +143,33 @@ fn approvals_of_removed_guardians_do_not_count() {
 
 #[test]
 fn only_recovery_guardians_take_part() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		let (patient, _) = patient_with_recovery();
-		let delegate = register("delegate", SubjectKind::Patient);
+		let delegate = Seeds::register("delegate", SubjectKind::Patient);
 		assert_ok!(Identity::add_guardian(
-			signed("patient"),
+			Seeds::signed("patient"),
 			delegate,
 			GuardianRights { delegate: true, recovery: false }
 		));
 		assert_noop!(
-			Identity::initiate_recovery(signed("delegate"), patient, account("patient-new")),
+			Identity::initiate_recovery(Seeds::signed("delegate"), patient, account("patient-new")),
 			Error::<Test>::NotARecoveryGuardian
 		);
-		assert_ok!(Identity::initiate_recovery(signed("g1"), patient, account("patient-new")));
+		assert_ok!(Identity::initiate_recovery(
+			Seeds::signed("g1"),
+			patient,
+			account("patient-new")
+		));
 		assert_noop!(
-			Identity::approve_recovery(signed("delegate"), patient),
+			Identity::approve_recovery(Seeds::signed("delegate"), patient, account("patient-new")),
 			Error::<Test>::NotARecoveryGuardian
 		);
 		assert_noop!(
-			Identity::approve_recovery(signed("g1"), patient),
+			Identity::approve_recovery(Seeds::signed("g1"), patient, account("patient-new")),
 			Error::<Test>::AlreadyApproved
 		);
 		assert_noop!(
-			Identity::initiate_recovery(signed("g2"), patient, account("other-new")),
+			Identity::initiate_recovery(Seeds::signed("g2"), patient, account("other-new")),
 			Error::<Test>::RecoveryAlreadyActive
 		);
 	});
@@ -138,17 +177,17 @@ fn only_recovery_guardians_take_part() {
 
 #[test]
 fn recovery_needs_configuration_and_a_fresh_account() {
-	ExtBuilder::default().build_and_execute(|| {
-		let patient = register("patient", SubjectKind::Patient);
-		let g1 = register("g1", SubjectKind::Patient);
-		assert_ok!(Identity::add_guardian(signed("patient"), g1, RECOVERY));
+	ExtBuilder.build_and_execute(|| {
+		let patient = Seeds::register("patient", SubjectKind::Patient);
+		let g1 = Seeds::register("g1", SubjectKind::Patient);
+		assert_ok!(Identity::add_guardian(Seeds::signed("patient"), g1, RECOVERY));
 		assert_noop!(
-			Identity::initiate_recovery(signed("g1"), patient, account("patient-new")),
+			Identity::initiate_recovery(Seeds::signed("g1"), patient, account("patient-new")),
 			Error::<Test>::RecoveryNotConfigured
 		);
-		assert_ok!(Identity::set_recovery(signed("patient"), 1, 10));
+		assert_ok!(Identity::set_recovery(Seeds::signed("patient"), 1, 10));
 		assert_noop!(
-			Identity::initiate_recovery(signed("g1"), patient, account("g1")),
+			Identity::initiate_recovery(Seeds::signed("g1"), patient, account("g1")),
 			Error::<Test>::AccountInUse
 		);
 	});
@@ -156,30 +195,30 @@ fn recovery_needs_configuration_and_a_fresh_account() {
 
 #[test]
 fn recovery_settings_are_validated() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		let (patient, [g1, _, _]) = patient_with_recovery();
 		assert_eq!(last_event(), Event::RecoveryConfigured { patient, threshold: 2, delay: 10 });
 		assert_noop!(
-			Identity::set_recovery(signed("patient"), 0, 10),
+			Identity::set_recovery(Seeds::signed("patient"), 0, 10),
 			Error::<Test>::ZeroThreshold
 		);
 		assert_noop!(
-			Identity::set_recovery(signed("patient"), 4, 10),
+			Identity::set_recovery(Seeds::signed("patient"), 4, 10),
 			Error::<Test>::ThresholdUnreachable
 		);
 		assert_noop!(
-			Identity::set_recovery(signed("patient"), 2, 9),
+			Identity::set_recovery(Seeds::signed("patient"), 2, 9),
 			Error::<Test>::RecoveryDelayTooShort
 		);
 		// Removing a guardian must not leave the threshold unreachable.
-		assert_ok!(Identity::set_recovery(signed("patient"), 3, 10));
+		assert_ok!(Identity::set_recovery(Seeds::signed("patient"), 3, 10));
 		assert_noop!(
-			Identity::remove_guardian(signed("patient"), g1),
+			Identity::remove_guardian(Seeds::signed("patient"), g1),
 			Error::<Test>::ThresholdUnreachable
 		);
 		assert_noop!(
 			Identity::add_guardian(
-				signed("patient"),
+				Seeds::signed("patient"),
 				g1,
 				GuardianRights { delegate: true, recovery: false }
 			),
@@ -190,16 +229,20 @@ fn recovery_settings_are_validated() {
 
 #[test]
 fn a_deactivated_patient_cannot_be_recovered() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		let (patient, _) = patient_with_recovery();
-		assert_ok!(Identity::initiate_recovery(signed("g1"), patient, account("patient-new")));
-		assert_ok!(Identity::deactivate(signed("patient")));
+		assert_ok!(Identity::initiate_recovery(
+			Seeds::signed("g1"),
+			patient,
+			account("patient-new")
+		));
+		assert_ok!(Identity::deactivate(Seeds::signed("patient")));
 		assert_noop!(
-			Identity::approve_recovery(signed("g2"), patient),
+			Identity::approve_recovery(Seeds::signed("g2"), patient, account("patient-new")),
 			Error::<Test>::SubjectDeactivated
 		);
 		assert_noop!(
-			Identity::complete_recovery(signed("g2"), patient),
+			Identity::complete_recovery(Seeds::signed("g2"), patient),
 			Error::<Test>::NoActiveRecovery
 		);
 	});

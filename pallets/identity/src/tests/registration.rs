@@ -4,8 +4,13 @@ use super::*;
 
 #[test]
 fn patient_registers_with_a_stable_identifier() {
-	ExtBuilder::default().build_and_execute(|| {
-		assert_ok!(Identity::register(signed("patient"), SubjectKind::Patient, KEY_A, PROFILE));
+	ExtBuilder.build_and_execute(|| {
+		assert_ok!(Identity::register(
+			Seeds::signed("patient"),
+			SubjectKind::Patient,
+			KEY_A,
+			PROFILE
+		));
 
 		let id = Controllers::<Test>::get(account("patient")).unwrap();
 		let subject = Subjects::<Test>::get(id).unwrap();
@@ -26,8 +31,8 @@ fn patient_registers_with_a_stable_identifier() {
 
 #[test]
 fn practitioner_registers_but_is_not_yet_a_practitioner_for_access() {
-	ExtBuilder::default().build_and_execute(|| {
-		let id = register("doctor", SubjectKind::Practitioner);
+	ExtBuilder.build_and_execute(|| {
+		let id = Seeds::register("doctor", SubjectKind::Practitioner);
 		assert_eq!(Identity::active_kind(&id), Some(SubjectKind::Practitioner));
 		assert!(!Identity::is_practitioner(&id, NOW));
 	});
@@ -35,9 +40,9 @@ fn practitioner_registers_but_is_not_yet_a_practitioner_for_access() {
 
 #[test]
 fn identifiers_differ_between_subjects() {
-	ExtBuilder::default().build_and_execute(|| {
-		let a = register("a", SubjectKind::Patient);
-		let b = register("b", SubjectKind::Patient);
+	ExtBuilder.build_and_execute(|| {
+		let a = Seeds::register("a", SubjectKind::Patient);
+		let b = Seeds::register("b", SubjectKind::Patient);
 		assert_ne!(a, b);
 		assert_eq!(SubjectCount::<Test>::get(), 2);
 	});
@@ -45,10 +50,10 @@ fn identifiers_differ_between_subjects() {
 
 #[test]
 fn double_registration_is_refused() {
-	ExtBuilder::default().build_and_execute(|| {
-		register("patient", SubjectKind::Patient);
+	ExtBuilder.build_and_execute(|| {
+		Seeds::register("patient", SubjectKind::Patient);
 		assert_noop!(
-			Identity::register(signed("patient"), SubjectKind::Practitioner, KEY_B, PROFILE),
+			Identity::register(Seeds::signed("patient"), SubjectKind::Practitioner, KEY_B, PROFILE),
 			Error::<Test>::AlreadyRegistered
 		);
 	});
@@ -56,10 +61,10 @@ fn double_registration_is_refused() {
 
 #[test]
 fn organizations_and_gateways_cannot_self_register() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		for kind in [SubjectKind::Organization, SubjectKind::Gateway] {
 			assert_noop!(
-				Identity::register(signed("x"), kind, KEY_A, PROFILE),
+				Identity::register(Seeds::signed("x"), kind, KEY_A, PROFILE),
 				Error::<Test>::KindNotSelfRegistrable
 			);
 		}
@@ -68,29 +73,32 @@ fn organizations_and_gateways_cannot_self_register() {
 
 #[test]
 fn deactivation_leaves_a_tombstone_that_cannot_act() {
-	ExtBuilder::default().build_and_execute(|| {
-		let id = register("patient", SubjectKind::Patient);
+	ExtBuilder.build_and_execute(|| {
+		let id = Seeds::register("patient", SubjectKind::Patient);
 		System::set_block_number(7);
-		assert_ok!(Identity::deactivate(signed("patient")));
+		assert_ok!(Identity::deactivate(Seeds::signed("patient")));
 		assert_eq!(last_event(), Event::Deactivated { subject: id });
 		assert_eq!(Subjects::<Test>::get(id).unwrap().status, SubjectStatus::Deactivated(7));
 
 		assert_noop!(
-			Identity::rotate_key_agreement(signed("patient"), KEY_B),
+			Identity::rotate_key_agreement(Seeds::signed("patient"), KEY_B),
 			Error::<Test>::SubjectDeactivated
 		);
-		assert_noop!(Identity::deactivate(signed("patient")), Error::<Test>::SubjectDeactivated);
+		assert_noop!(
+			Identity::deactivate(Seeds::signed("patient")),
+			Error::<Test>::SubjectDeactivated
+		);
 		assert_eq!(Identity::subject_of(&account("patient")), None);
 	});
 }
 
 #[test]
 fn a_deactivated_subjects_account_cannot_register_again() {
-	ExtBuilder::default().build_and_execute(|| {
-		register("patient", SubjectKind::Patient);
-		assert_ok!(Identity::deactivate(signed("patient")));
+	ExtBuilder.build_and_execute(|| {
+		Seeds::register("patient", SubjectKind::Patient);
+		assert_ok!(Identity::deactivate(Seeds::signed("patient")));
 		assert_noop!(
-			Identity::register(signed("patient"), SubjectKind::Patient, KEY_A, PROFILE),
+			Identity::register(Seeds::signed("patient"), SubjectKind::Patient, KEY_A, PROFILE),
 			Error::<Test>::AlreadyRegistered
 		);
 	});
@@ -98,11 +106,11 @@ fn a_deactivated_subjects_account_cannot_register_again() {
 
 #[test]
 fn unregistered_accounts_cannot_act() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		assert_noop!(
-			Identity::rotate_key_agreement(signed("nobody"), KEY_B),
+			Identity::rotate_key_agreement(Seeds::signed("nobody"), KEY_B),
 			Error::<Test>::NotRegistered
 		);
-		assert_noop!(Identity::deactivate(signed("nobody")), Error::<Test>::NotRegistered);
+		assert_noop!(Identity::deactivate(Seeds::signed("nobody")), Error::<Test>::NotRegistered);
 	});
 }

@@ -6,20 +6,20 @@ use super::*;
 
 #[test]
 fn the_identity_document_shows_keys_attestations_and_guardians() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		let (doctor, org) = attested_practitioner("doctor", "hospital");
 		let doc = Identity::identity(&doctor).unwrap();
 		assert_eq!(doc.kind, SubjectKind::Practitioner);
 		assert_eq!(doc.controller, account("doctor"));
-		assert_eq!(doc.key_agreement, KEY_A);
+		assert_eq!(doc.key_agreement, crate::mock::PERSON_KEY);
 		assert!(doc.is_practitioner);
 		assert_eq!(doc.attestations.len(), 1);
 		assert_eq!(doc.attestations[0].organization, org);
 		assert!(doc.attestations[0].live);
 
-		let patient = register("patient", SubjectKind::Patient);
+		let patient = Seeds::register("patient", SubjectKind::Patient);
 		assert_ok!(Identity::add_guardian(
-			signed("patient"),
+			Seeds::signed("patient"),
 			doctor,
 			GuardianRights { delegate: true, recovery: false }
 		));
@@ -34,7 +34,7 @@ fn the_identity_document_shows_keys_attestations_and_guardians() {
 
 #[test]
 fn the_identity_document_marks_a_lapsed_attestation() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		let (doctor, _) = attested_practitioner("doctor", "hospital");
 		Timestamp::set_timestamp(NOW + 31 * DAY);
 		let doc = Identity::identity(&doctor).unwrap();
@@ -55,12 +55,12 @@ fn subject_ids_round_trip_as_dids() {
 
 #[test]
 fn ensure_subject_resolves_signed_origins() {
-	ExtBuilder::default().build_and_execute(|| {
-		let id = register("patient", SubjectKind::Patient);
-		assert_eq!(Identity::ensure_subject(signed("patient")), Ok(id));
-		assert!(Identity::ensure_subject(signed("nobody")).is_err());
+	ExtBuilder.build_and_execute(|| {
+		let id = Seeds::register("patient", SubjectKind::Patient);
+		assert_eq!(Identity::ensure_subject(Seeds::signed("patient")), Ok(id));
+		assert!(Identity::ensure_subject(Seeds::signed("nobody")).is_err());
 		use frame_support::traits::EnsureOrigin;
-		assert_eq!(EnsureSubject::<Test>::try_origin(signed("patient")).ok(), Some(id));
+		assert_eq!(EnsureSubject::<Test>::try_origin(Seeds::signed("patient")).ok(), Some(id));
 		assert!(EnsureSubject::<Test>::try_origin(RuntimeOrigin::root()).is_err());
 	});
 }

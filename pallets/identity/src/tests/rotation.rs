@@ -4,10 +4,14 @@ use super::*;
 
 #[test]
 fn rotating_the_controller_keeps_the_identifier() {
-	ExtBuilder::default().build_and_execute(|| {
-		let id = register("patient", SubjectKind::Patient);
+	ExtBuilder.build_and_execute(|| {
+		let id = Seeds::register("patient", SubjectKind::Patient);
 		let proof = rotation_proof(&id, "patient-new");
-		assert_ok!(Identity::rotate_controller(signed("patient"), account("patient-new"), proof));
+		assert_ok!(Identity::rotate_controller(
+			Seeds::signed("patient"),
+			account("patient-new"),
+			proof
+		));
 
 		assert_eq!(
 			last_event(),
@@ -24,17 +28,21 @@ fn rotating_the_controller_keeps_the_identifier() {
 
 #[test]
 fn the_old_account_stops_working_after_rotation() {
-	ExtBuilder::default().build_and_execute(|| {
-		let id = register("patient", SubjectKind::Patient);
+	ExtBuilder.build_and_execute(|| {
+		let id = Seeds::register("patient", SubjectKind::Patient);
 		let proof = rotation_proof(&id, "patient-new");
-		assert_ok!(Identity::rotate_controller(signed("patient"), account("patient-new"), proof));
+		assert_ok!(Identity::rotate_controller(
+			Seeds::signed("patient"),
+			account("patient-new"),
+			proof
+		));
 
 		assert_noop!(
-			Identity::rotate_key_agreement(signed("patient"), KEY_B),
+			Identity::rotate_key_agreement(Seeds::signed("patient"), KEY_B),
 			Error::<Test>::NotRegistered
 		);
 		assert_noop!(
-			Identity::register(signed("patient"), SubjectKind::Patient, KEY_A, PROFILE),
+			Identity::register(Seeds::signed("patient"), SubjectKind::Patient, KEY_A, PROFILE),
 			Error::<Test>::AccountRetired
 		);
 	});
@@ -42,12 +50,12 @@ fn the_old_account_stops_working_after_rotation() {
 
 #[test]
 fn rotation_to_an_account_already_in_use_is_refused() {
-	ExtBuilder::default().build_and_execute(|| {
-		let id = register("patient", SubjectKind::Patient);
-		register("other", SubjectKind::Patient);
+	ExtBuilder.build_and_execute(|| {
+		let id = Seeds::register("patient", SubjectKind::Patient);
+		Seeds::register("other", SubjectKind::Patient);
 		let proof = rotation_proof(&id, "other");
 		assert_noop!(
-			Identity::rotate_controller(signed("patient"), account("other"), proof),
+			Identity::rotate_controller(Seeds::signed("patient"), account("other"), proof),
 			Error::<Test>::AccountInUse
 		);
 	});
@@ -55,13 +63,13 @@ fn rotation_to_an_account_already_in_use_is_refused() {
 
 #[test]
 fn rotation_without_the_new_keys_signature_is_refused() {
-	ExtBuilder::default().build_and_execute(|| {
-		let id = register("patient", SubjectKind::Patient);
+	ExtBuilder.build_and_execute(|| {
+		let id = Seeds::register("patient", SubjectKind::Patient);
 		// Signed by the old key, not the new one.
-		let payload = Identity::rotation_payload(&id, &account("patient-new")).unwrap();
+		let payload = Identity::rotation_payload(&id, &account("patient-new")).unwrap().payload;
 		let forged: sp_runtime::MultiSignature = pair("patient").sign(&payload).into();
 		assert_noop!(
-			Identity::rotate_controller(signed("patient"), account("patient-new"), forged),
+			Identity::rotate_controller(Seeds::signed("patient"), account("patient-new"), forged),
 			Error::<Test>::BadRotationProof
 		);
 	});
@@ -69,10 +77,10 @@ fn rotation_without_the_new_keys_signature_is_refused() {
 
 #[test]
 fn a_rotation_proof_cannot_be_replayed() {
-	ExtBuilder::default().build_and_execute(|| {
-		let id = register("patient", SubjectKind::Patient);
+	ExtBuilder.build_and_execute(|| {
+		let id = Seeds::register("patient", SubjectKind::Patient);
 		let first = rotation_proof(&id, "second");
-		assert_ok!(Identity::rotate_controller(signed("patient"), account("second"), first));
+		assert_ok!(Identity::rotate_controller(Seeds::signed("patient"), account("second"), first));
 		// A proof for "third" made before the next rotation still names the old rotation count.
 		let stale_payload = {
 			let mut record = Subjects::<Test>::get(id).unwrap();
@@ -84,19 +92,19 @@ fn a_rotation_proof_cannot_be_replayed() {
 		};
 		let stale: sp_runtime::MultiSignature = pair("third").sign(&stale_payload).into();
 		assert_noop!(
-			Identity::rotate_controller(signed("second"), account("third"), stale),
+			Identity::rotate_controller(Seeds::signed("second"), account("third"), stale),
 			Error::<Test>::BadRotationProof
 		);
 		let fresh = rotation_proof(&id, "third");
-		assert_ok!(Identity::rotate_controller(signed("second"), account("third"), fresh));
+		assert_ok!(Identity::rotate_controller(Seeds::signed("second"), account("third"), fresh));
 	});
 }
 
 #[test]
 fn rotating_the_key_agreement_key() {
-	ExtBuilder::default().build_and_execute(|| {
-		let id = register("patient", SubjectKind::Patient);
-		assert_ok!(Identity::rotate_key_agreement(signed("patient"), KEY_B));
+	ExtBuilder.build_and_execute(|| {
+		let id = Seeds::register("patient", SubjectKind::Patient);
+		assert_ok!(Identity::rotate_key_agreement(Seeds::signed("patient"), KEY_B));
 		assert_eq!(last_event(), Event::KeyAgreementRotated { subject: id, key_agreement: KEY_B });
 		assert_eq!(Subjects::<Test>::get(id).unwrap().key_agreement, KEY_B);
 	});

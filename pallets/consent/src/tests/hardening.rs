@@ -1,0 +1,302 @@
+//! The hardening rules of the security review: who may break the glass and how often, what it
+//! never opens, who counts as an accessor, bounded lists, and gateway reads that must be
+//! justified by a real policy.
+
+use frame_support::{assert_noop, assert_ok};
+use medchain_primitives::{
+	audit::{AuditAction, AuditEventType, AuditOutcome, AuditPolicy, AuditRecord},
+	identity::{PractitionerRole, RoleSet},
+};
+use pallet_audit_log::{Error as AuditError, GatewayEvent};
+use sp_core::H256;
+
+use super::*;
+
+const JUSTIFICATION: H256 = H256::repeat_byte(0x5e);
+
+fn etreat(patient: SubjectId, doctor: SubjectId, class: DataClass) -> AccessDecision {
+	check(patient, doctor, ConsentAction::Read, class, PurposeOfUse::EmergencyTreat)
+}
+
+fn open(seed: &str, patient: SubjectId) -> sp_runtime::DispatchResult {
+	Consent::open_emergency_access(Seeds::signed(seed), patient, HOUR, JUSTIFICATION)
+}
+
+#[test]
+fn only_clinical_roles_chosen_by_governance_break_the_glass() {
+	ExtBuilder.build_and_execute(|| {
+		let patient = Seeds::register("patient", SubjectKind::Patient);
+		Seeds::organization("hospital");
+		Seeds::register("clerk", SubjectKind::Practitioner);
+		Seeds::attest("clerk", "hospital", PractitionerRole::Administrative);
+		assert_noop!(open("clerk", patient), Error::<Test>::RoleMayNotBreakGlass);
+
+		let admin_only = RoleSet::of(&[PractitionerRole::Administrative]);
+		assert_noop!(
+			Consent::set_break_glass_roles(Seeds::signed("clerk"), admin_only),
+			sp_runtime::DispatchError::BadOrigin
+		);
+		assert_noop!(
+			Consent::set_break_glass_roles(RuntimeOrigin::root(), RoleSet::EMPTY),
+			Error::<Test>::NoBreakGlassRoles
+		);
+		assert_ok!(Consent::set_break_glass_roles(RuntimeOrigin::root(), admin_only));
+		System::assert_last_event(Event::BreakGlassRolesSet { roles: admin_only }.into());
+		assert_ok!(open("clerk", patient));
+	});
+}
+
+#[test]
+fn a_justification_must_be_given() {
+	ExtBuilder.build_and_execute(|| {
+		let (patient, _) = patient_and_doctor();
+		assert_noop!(
+			Consent::open_emergency_access(Seeds::signed("doctor"), patient, HOUR, H256::zero()),
+			Error::<Test>::EmptyJustification
+		);
+	});
+}
+
+#[test]
+fn break_glass_never_opens_the_classes_the_patient_closed() {
+	ExtBuilder.build_and_execute(|| {
+		let (patient, doctor) = patient_and_doctor();
+		assert_ok!(open("doctor", patient));
+		let id = EmergencyId(0);
+		// By default only genomic data is closed to emergencies.
+		assert_eq!(
+			etreat(patient, doctor, DataClass::Genomics),
+			AccessDecision::Deny(DenyReason::ClassClosedToEmergency)
+		);
+		assert_eq!(
+			etreat(patient, doctor, DataClass::MentalHealth),
+			AccessDecision::Permit(PermitBasis::Emergency(id))
+		);
+		// The patient closes mental health and opens genomics.
+		let closed = DataClassSet::of(&[DataClass::MentalHealth]);
+		assert_ok!(Consent::set_closed_to_emergency(Seeds::signed("patient"), patient, closed));
+		System::assert_last_event(Event::ClosedToEmergencySet { patient, classes: closed }.into());
+		assert_eq!(
+			etreat(patient, doctor, DataClass::MentalHealth),
+			AccessDecision::Deny(DenyReason::ClassClosedToEmergency)
+		);
+		assert_eq!(
+			etreat(patient, doctor, DataClass::Genomics),
+			AccessDecision::Permit(PermitBasis::Emergency(id))
+		);
+		// Only the patient or a delegate sets it, with known codes only.
+		assert_noop!(
+			Consent::set_closed_to_emergency(Seeds::signed("doctor"), patient, closed),
+			Error::<Test>::NotAuthorizedGrantor
+		);
+		assert_noop!(
+			Consent::set_closed_to_emergency(
+				Seeds::signed("patient"),
+				patient,
+				DataClassSet(1 << 20)
+			),
+			Error::<Test>::UnknownCode
+		);
+	});
+}
+
+#[test]
+fn ending_an_emergency_is_audited() {
+	ExtBuilder.build_and_execute(|| {
+		let (patient, _) = patient_and_doctor();
+		assert_ok!(open("doctor", patient));
+		assert_ok!(Consent::end_emergency_access(Seeds::signed("patient"), EmergencyId(0)));
+		let entry = trail(patient).pop().unwrap();
+		assert_eq!(entry.record.event_type, AuditEventType::EmergencyEnded);
+		assert_eq!(entry.record.actor, patient);
+		assert_eq!(entry.record.policy, Some(AuditPolicy::Emergency(EmergencyId(0))));
+	});
+}
+
+#[test]
+fn an_organizations_own_key_and_its_gateways_are_not_accessors() {
+	ExtBuilder.build_and_execute(|| {
+		let (patient, doctor) = patient_and_doctor();
+		let (hospital, gateway) = Seeds::gateway("hospital", "gw");
+		let id = grant(treat_terms(Grantee::Organization(hospital)));
+		assert_eq!(read_labs(patient, doctor), AccessDecision::Permit(PermitBasis::Consent(id)));
+		assert_eq!(
+			read_labs(patient, hospital),
+			AccessDecision::Deny(DenyReason::NotAnAttestedPractitioner)
+		);
+		assert_eq!(
+			read_labs(patient, gateway),
+			AccessDecision::Deny(DenyReason::NotAnAttestedPractitioner)
+		);
+	});
+}
+
+#[test]
+fn a_delegate_guardian_reads_as_the_patient() {
+	ExtBuilder.build_and_execute(|| {
+		let patient = Seeds::register("patient", SubjectKind::Patient);
+		let parent = Seeds::register("parent", SubjectKind::Patient);
+		let friend = Seeds::register("friend", SubjectKind::Patient);
+		assert_ok!(Identity::add_guardian(Seeds::signed("patient"), parent, DELEGATE));
+		assert_eq!(read_labs(patient, parent), AccessDecision::Permit(PermitBasis::OwnData));
+		assert_eq!(
+			read_labs(patient, friend),
+			AccessDecision::Deny(DenyReason::NotAnAttestedPractitioner)
+		);
+	});
+}
+
+#[test]
+fn an_oversize_record_list_is_a_pallet_error_not_a_decode_failure() {
+	ExtBuilder.build_and_execute(|| {
+		let (patient, doctor) = patient_and_doctor();
+		let max = <Test as Config>::MaxRecordsPerConsent::get();
+		let records = |n: u32| (0..n).map(|i| RecordId([i as u8; 32])).collect::<Vec<_>>();
+		let terms =
+			|n| ConsentTerms { records: records(n), ..treat_terms(Grantee::Practitioner(doctor)) };
+		assert_noop!(
+			Consent::grant(Seeds::signed("patient"), patient, terms(max + 1)),
+			Error::<Test>::TooManyRecords
+		);
+		assert_ok!(Consent::grant(Seeds::signed("patient"), patient, terms(max)));
+	});
+}
+
+#[test]
+fn listings_clamp_their_page_size() {
+	ExtBuilder.build_and_execute(|| {
+		let (patient, doctor) = patient_and_doctor();
+		grant(treat_terms(Grantee::Practitioner(doctor)));
+		assert_eq!(Consent::consents_of_patient(&patient, None, u32::MAX).len(), 1);
+		assert_eq!(MAX_LISTING_PAGE, 1000);
+	});
+}
+
+/// Gateway read events, checked by the audit log against this pallet's real consents.
+mod gateway_reads {
+	use super::*;
+
+	fn read(actor: SubjectId, policy: AuditPolicy, occurred: u64) -> AuditRecord {
+		AuditRecord {
+			event_type: AuditEventType::RecordRead,
+			action: AuditAction::Read,
+			outcome: AuditOutcome::Success,
+			actor,
+			requestor: true,
+			policy: Some(policy),
+			deny_reason: None,
+			entity: None,
+			purpose: Some(PurposeOfUse::Treat),
+			occurred,
+		}
+	}
+
+	fn submit(patient: SubjectId, record: AuditRecord) -> sp_runtime::DispatchResult {
+		pallet_audit_log::Pallet::<Test>::submit_batch(
+			Seeds::signed("gw"),
+			vec![GatewayEvent { patient, record }],
+		)
+	}
+
+	#[test]
+	fn a_read_under_a_consent_that_allowed_it_is_accepted() {
+		ExtBuilder.build_and_execute(|| {
+			let (patient, doctor) = patient_and_doctor();
+			Seeds::gateway("hospital", "gw");
+			let id = grant(treat_terms(Grantee::Practitioner(doctor)));
+			assert_ok!(submit(patient, read(doctor, AuditPolicy::Consent(id), NOW)));
+		});
+	}
+
+	#[test]
+	fn a_consent_revoked_after_the_read_still_justifies_it_but_not_one_revoked_before() {
+		ExtBuilder.build_and_execute(|| {
+			let (patient, doctor) = patient_and_doctor();
+			Seeds::gateway("hospital", "gw");
+			let id = grant(treat_terms(Grantee::Practitioner(doctor)));
+			Timestamp::set_timestamp(NOW + HOUR);
+			assert_ok!(Consent::revoke(Seeds::signed("patient"), id));
+			Timestamp::set_timestamp(NOW + 2 * HOUR);
+			assert_ok!(submit(patient, read(doctor, AuditPolicy::Consent(id), NOW + HOUR - 1)));
+			assert_noop!(
+				submit(patient, read(doctor, AuditPolicy::Consent(id), NOW + HOUR)),
+				AuditError::<Test>::PolicyNotForThisRead { index: 0 }
+			);
+		});
+	}
+
+	#[test]
+	fn a_consent_of_another_patient_or_another_grantee_does_not_justify_a_read() {
+		ExtBuilder.build_and_execute(|| {
+			let (patient, doctor) = patient_and_doctor();
+			Seeds::gateway("hospital", "gw");
+			let nurse = Seeds::practitioner("nurse", "clinic");
+			let other = Seeds::register("other", SubjectKind::Patient);
+			let id = grant(treat_terms(Grantee::Practitioner(doctor)));
+			assert_noop!(
+				submit(other, read(doctor, AuditPolicy::Consent(id), NOW)),
+				AuditError::<Test>::PolicyNotForThisRead { index: 0 }
+			);
+			assert_noop!(
+				submit(patient, read(nurse, AuditPolicy::Consent(id), NOW)),
+				AuditError::<Test>::PolicyNotForThisRead { index: 0 }
+			);
+			assert_noop!(
+				submit(patient, read(doctor, AuditPolicy::Consent(ConsentId(42)), NOW)),
+				AuditError::<Test>::PolicyNotFound { index: 0 }
+			);
+			// A consent for research only does not justify a read for treatment.
+			let research = grant(ConsentTerms {
+				purposes: PurposeSet::of(&[PurposeOfUse::Research]),
+				..treat_terms(Grantee::Practitioner(nurse))
+			});
+			assert_noop!(
+				submit(patient, read(nurse, AuditPolicy::Consent(research), NOW)),
+				AuditError::<Test>::PolicyNotForThisRead { index: 0 }
+			);
+		});
+	}
+
+	#[test]
+	fn an_organization_wide_consent_justifies_its_attested_practitioners_reads() {
+		ExtBuilder.build_and_execute(|| {
+			let (patient, doctor) = patient_and_doctor();
+			let (hospital, _) = Seeds::gateway("hospital", "gw");
+			let outsider = Seeds::practitioner("outsider", "clinic");
+			let id = grant(treat_terms(Grantee::Organization(hospital)));
+			assert_ok!(submit(patient, read(doctor, AuditPolicy::Consent(id), NOW)));
+			assert_noop!(
+				submit(patient, read(outsider, AuditPolicy::Consent(id), NOW)),
+				AuditError::<Test>::PolicyNotForThisRead { index: 0 }
+			);
+		});
+	}
+
+	#[test]
+	fn an_emergency_justifies_reads_only_while_open_and_own_data_only_the_patient_or_delegate() {
+		ExtBuilder.build_and_execute(|| {
+			let (patient, doctor) = patient_and_doctor();
+			Seeds::gateway("hospital", "gw");
+			let parent = Seeds::register("parent", SubjectKind::Patient);
+			assert_ok!(Identity::add_guardian(Seeds::signed("patient"), parent, DELEGATE));
+			assert_ok!(open("doctor", patient));
+			let emergency = AuditPolicy::Emergency(EmergencyId(0));
+			let etreat = |occurred| AuditRecord {
+				purpose: Some(PurposeOfUse::EmergencyTreat),
+				..read(doctor, emergency, occurred)
+			};
+			assert_ok!(submit(patient, etreat(NOW)));
+			Timestamp::set_timestamp(NOW + 2 * HOUR);
+			assert_noop!(
+				submit(patient, etreat(NOW + HOUR)),
+				AuditError::<Test>::PolicyNotForThisRead { index: 0 }
+			);
+			assert_ok!(submit(patient, read(patient, AuditPolicy::OwnData, NOW + HOUR)));
+			assert_ok!(submit(patient, read(parent, AuditPolicy::OwnData, NOW + HOUR)));
+			assert_noop!(
+				submit(patient, read(doctor, AuditPolicy::OwnData, NOW + HOUR)),
+				AuditError::<Test>::PolicyNotForThisRead { index: 0 }
+			);
+		});
+	}
+}
