@@ -5,6 +5,7 @@ use frame_benchmarking::v2::*;
 use frame_support::traits::{EnsureOrigin, Get, Time};
 use frame_support::BoundedVec;
 use frame_system::RawOrigin;
+use medchain_primitives::traits::SubjectRegistry;
 use sp_core::H256;
 use sp_runtime::traits::IdentifyAccount;
 
@@ -20,29 +21,57 @@ fn subject<T: Config>(
 	kind: SubjectKind,
 ) -> (T::AccountId, SubjectId) {
 	let who: T::AccountId = account(name, index, SEED);
-	let id = Pallet::<T>::create_subject(kind, who.clone(), KEY, H256::zero(), None);
+	let id = Pallet::<T>::create_subject(kind, who.clone(), KEY, H256::zero(), None)
+		.expect("benchmarks register few subjects");
 	(who, id)
 }
 
 fn attest<T: Config>(practitioner: SubjectId, organization: SubjectId) {
+	attest_until::<T>(practitioner, organization, T::Time::now() + DAY);
+}
+
+fn attest_until<T: Config>(practitioner: SubjectId, organization: SubjectId, expires_at: Moment) {
 	Attestations::<T>::insert(
 		practitioner,
 		organization,
 		Attestation {
 			role: PractitionerRole::Physician,
 			license_hash: H256::zero(),
-			expires_at: T::Time::now() + DAY,
+			expires_at,
 			issued_at: frame_system::Pallet::<T>::block_number(),
 		},
 	);
 	AttestationCount::<T>::mutate(practitioner, |n| *n += 1);
 }
 
+/// A recovery of `patient` under way to the benchmark's new controller, as `initiate_recovery`
+/// leaves it (the account reserved), started at block `at`.
+fn recovery_under_way<T: Config>(
+	patient: SubjectId,
+	approvals: Vec<SubjectId>,
+	at: frame_system::pallet_prelude::BlockNumberFor<T>,
+) -> T::AccountId {
+	let new_controller: T::AccountId = account("new-controller", 0, SEED);
+	PendingControllers::<T>::insert(&new_controller, patient);
+	Recoveries::<T>::insert(
+		patient,
+		ActiveRecovery {
+			new_controller: new_controller.clone(),
+			initiated_at: at,
+			approvals: BoundedVec::truncate_from(approvals),
+		},
+	);
+	new_controller
+}
+
+/// A subject's controller account and identifier.
+type Member<T> = (<T as frame_system::Config>::AccountId, SubjectId);
+
 /// A patient with `count` recovery guardians and a recovery threshold of `threshold`.
 fn patient_with_guardians<T: Config>(
 	count: u32,
 	threshold: u32,
-) -> (T::AccountId, SubjectId, Vec<(T::AccountId, SubjectId)>) {
+) -> (T::AccountId, SubjectId, Vec<Member<T>>) {
 	let (who, patient) = subject::<T>("patient", 0, SubjectKind::Patient);
 	let guardians: Vec<_> = (0..count)
 		.map(|i| {
@@ -98,11 +127,12 @@ mod benchmarks {
 
 	#[benchmark]
 	fn attest_practitioner() {
+		// Worst case: every slot is held by an expired attestation, all pruned by this call.
 		let (org_account, org) = subject::<T>("organization", 0, SubjectKind::Organization);
 		let (_, practitioner) = subject::<T>("practitioner", 0, SubjectKind::Practitioner);
-		for i in 1..T::MaxAttestations::get() {
+		for i in 1..=T::MaxAttestations::get() {
 			let (_, other) = subject::<T>("organization", i, SubjectKind::Organization);
-			attest::<T>(practitioner, other);
+			attest_until::<T>(practitioner, other, 0);
 		}
 		#[extrinsic_call]
 		_(
@@ -138,11 +168,9 @@ mod benchmarks {
 	fn remove_gateway() {
 		let (org_account, org) = subject::<T>("organization", 0, SubjectKind::Organization);
 		let gateway_account: T::AccountId = account("gateway", 0, SEED);
-		let gateway = Pallet::<T>::create_subject(
+		let gateway = <Pallet<T> as SubjectRegistry<T::AccountId>>::benchmark_subject(
 			SubjectKind::Gateway,
 			gateway_account,
-			KEY,
-			H256::zero(),
 			Some(org),
 		);
 		#[extrinsic_call]
@@ -202,11 +230,16 @@ mod benchmarks {
 
 	#[benchmark]
 	fn initiate_recovery() {
+		// Worst case: a lapsed recovery is replaced (its reservation released).
 		let (_, patient, guardians) = patient_with_guardians::<T>(1, 1);
-		let new_controller: T::AccountId = account("new-controller", 0, SEED);
+		recovery_under_way::<T>(patient, Vec::new(), frame_system::Pallet::<T>::block_number());
+		frame_system::Pallet::<T>::set_block_number(
+			frame_system::Pallet::<T>::block_number() + T::RecoveryExpiry::get(),
+		);
+		let new_controller: T::AccountId = account("replacement", 0, SEED);
 		#[extrinsic_call]
-		_(RawOrigin::Signed(guardians[0].0.clone()), patient, new_controller);
-		assert!(Recoveries::<T>::contains_key(patient));
+		_(RawOrigin::Signed(guardians[0].0.clone()), patient, new_controller.clone());
+		assert_eq!(PendingControllers::<T>::get(&new_controller), Some(patient));
 	}
 
 	#[benchmark]
@@ -215,33 +248,20 @@ mod benchmarks {
 		let (_, patient, guardians) = patient_with_guardians::<T>(max, max);
 		let approvals =
 			guardians[..(max - 1) as usize].iter().map(|(_, id)| *id).collect::<Vec<_>>();
-		Recoveries::<T>::insert(
-			patient,
-			ActiveRecovery {
-				new_controller: account("new-controller", 0, SEED),
-				initiated_at: frame_system::Pallet::<T>::block_number(),
-				approvals: BoundedVec::truncate_from(approvals),
-			},
-		);
+		let new_controller =
+			recovery_under_way::<T>(patient, approvals, frame_system::Pallet::<T>::block_number());
 		let last = guardians[(max - 1) as usize].0.clone();
 		#[extrinsic_call]
-		_(RawOrigin::Signed(last), patient);
+		_(RawOrigin::Signed(last), patient, new_controller);
 		assert_eq!(Recoveries::<T>::get(patient).unwrap().approvals.len() as u32, max);
 	}
 
 	#[benchmark]
 	fn complete_recovery(g: Linear<1, { T::MaxGuardians::get() }>) {
 		let (_, patient, guardians) = patient_with_guardians::<T>(g, g);
-		let new_controller: T::AccountId = account("new-controller", 0, SEED);
 		let approvals = guardians.iter().map(|(_, id)| *id).collect::<Vec<_>>();
-		Recoveries::<T>::insert(
-			patient,
-			ActiveRecovery {
-				new_controller: new_controller.clone(),
-				initiated_at: frame_system::Pallet::<T>::block_number(),
-				approvals: BoundedVec::truncate_from(approvals),
-			},
-		);
+		let new_controller =
+			recovery_under_way::<T>(patient, approvals, frame_system::Pallet::<T>::block_number());
 		frame_system::Pallet::<T>::set_block_number(
 			frame_system::Pallet::<T>::block_number() + T::MinRecoveryDelay::get(),
 		);
@@ -254,13 +274,10 @@ mod benchmarks {
 	#[benchmark]
 	fn cancel_recovery() {
 		let (who, patient, guardians) = patient_with_guardians::<T>(1, 1);
-		Recoveries::<T>::insert(
+		recovery_under_way::<T>(
 			patient,
-			ActiveRecovery {
-				new_controller: account("new-controller", 0, SEED),
-				initiated_at: frame_system::Pallet::<T>::block_number(),
-				approvals: BoundedVec::truncate_from(vec![guardians[0].1]),
-			},
+			vec![guardians[0].1],
+			frame_system::Pallet::<T>::block_number(),
 		);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(who));
@@ -270,14 +287,7 @@ mod benchmarks {
 	#[benchmark]
 	fn deactivate() {
 		let (who, patient, _) = patient_with_guardians::<T>(1, 1);
-		Recoveries::<T>::insert(
-			patient,
-			ActiveRecovery {
-				new_controller: account("new-controller", 0, SEED),
-				initiated_at: frame_system::Pallet::<T>::block_number(),
-				approvals: BoundedVec::new(),
-			},
-		);
+		recovery_under_way::<T>(patient, Vec::new(), frame_system::Pallet::<T>::block_number());
 		#[extrinsic_call]
 		_(RawOrigin::Signed(who));
 		assert!(!Subjects::<T>::get(patient).unwrap().is_active());

@@ -144,83 +144,116 @@ where
 	ext
 }
 
+/// Declares a MedChain pallet's test runtime `Test`: System, Timestamp, the identity pallet and
+/// the audit log at indices 0 to 3, the invoking pallet's own ones after them, every pallet
+/// configured from its `TestDefaultConfig`, the [`Seeds`] of that runtime, and an `ExtBuilder`
+/// whose `build_and_execute` runs `after_each` (the invariant checks) after every test.
+///
+/// The invoking module names the pallets it declares (`use crate as pallet_consent;`) and brings
+/// what the arguments refer to into scope; it then adds only its own pallets' `Config`s.
+///
+/// - `identity_audit`: where identity's audit entries go (`AuditLog`, or `()` to keep trails to
+///   what a test appends).
+/// - `audit_policies`: what justifies a gateway's read (the consent pallet, a test double, `()`).
+#[macro_export]
+macro_rules! test_runtime {
+	(
+		identity_audit: $audit:tt,
+		audit_policies: $policies:tt,
+		pallets: { $( $index:tt => $name:ident = $pallet:ident ),* $(,)? },
+		after_each: $after:block $(,)?
+	) => {
+		use frame_support::derive_impl;
+
+		type Block = frame_system::mocking::MockBlock<Test>;
+
+		#[frame_support::runtime]
+		mod runtime {
+			#[runtime::runtime]
+			#[runtime::derive(RuntimeCall, RuntimeEvent, RuntimeError, RuntimeOrigin, RuntimeTask)]
+			pub struct Test;
+
+			#[runtime::pallet_index(0)]
+			pub type System = frame_system;
+
+			#[runtime::pallet_index(1)]
+			pub type Timestamp = pallet_timestamp;
+
+			#[runtime::pallet_index(2)]
+			pub type Identity = pallet_patient_identity;
+
+			#[runtime::pallet_index(3)]
+			pub type AuditLog = pallet_audit_log;
+
+			$(
+				#[runtime::pallet_index($index)]
+				pub type $name = $pallet;
+			)*
+		}
+
+		#[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
+		impl frame_system::Config for Test {
+			type Block = Block;
+			type AccountId = sp_runtime::AccountId32;
+			type Lookup = sp_runtime::traits::IdentityLookup<sp_runtime::AccountId32>;
+		}
+
+		#[derive_impl(pallet_timestamp::config_preludes::TestDefaultConfig)]
+		impl pallet_timestamp::Config for Test {}
+
+		#[derive_impl(pallet_patient_identity::config_preludes::TestDefaultConfig)]
+		impl pallet_patient_identity::Config for Test {
+			type GovernanceOrigin = frame_system::EnsureRoot<sp_runtime::AccountId32>;
+			type Time = Timestamp;
+			type Audit = $audit;
+			#[cfg(feature = "runtime-benchmarks")]
+			type BenchmarkHelper = pallet_patient_identity::Sr25519BenchmarkHelper;
+		}
+
+		#[derive_impl(pallet_audit_log::config_preludes::TestDefaultConfig)]
+		impl pallet_audit_log::Config for Test {
+			type Identity = Identity;
+			type SubjectOrigin = pallet_patient_identity::EnsureSubject<Test>;
+			type Policies = $policies;
+			type Time = Timestamp;
+		}
+
+		/// Subjects of this runtime, made through identity's calls.
+		pub type Seeds = pallet_patient_identity::mock::Seeds<Test>;
+
+		/// Builds the test externalities; `build_and_execute` checks the invariants afterwards.
+		pub struct ExtBuilder;
+
+		impl ExtBuilder {
+			/// Block 1, the clock at `NOW`, a keystore.
+			pub fn build(self) -> sp_io::TestExternalities {
+				pallet_patient_identity::mock::new_test_ext::<Test>()
+			}
+
+			/// Runs `test`, then the invariant checks.
+			pub fn build_and_execute(self, test: impl FnOnce()) {
+				self.build().execute_with(|| {
+					test();
+					$after
+				});
+			}
+		}
+	};
+}
+
 /// The identity pallet's own test runtime: System, Timestamp, identity, and the real audit log,
 /// so that identity's audit entries are tested where they are written.
 #[cfg(test)]
 pub mod runtime {
-	use frame_support::derive_impl;
-	use frame_system::EnsureRoot;
-	use sp_runtime::{traits::IdentityLookup, AccountId32};
-
 	use crate as pallet_patient_identity;
 
-	type Block = frame_system::mocking::MockBlock<Test>;
-
-	#[frame_support::runtime]
-	mod runtime {
-		#[runtime::runtime]
-		#[runtime::derive(RuntimeCall, RuntimeEvent, RuntimeError, RuntimeOrigin, RuntimeTask)]
-		pub struct Test;
-
-		#[runtime::pallet_index(0)]
-		pub type System = frame_system;
-
-		#[runtime::pallet_index(1)]
-		pub type Timestamp = pallet_timestamp;
-
-		#[runtime::pallet_index(2)]
-		pub type Identity = pallet_patient_identity;
-
-		#[runtime::pallet_index(3)]
-		pub type AuditLog = pallet_audit_log;
-	}
-
-	#[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
-	impl frame_system::Config for Test {
-		type Block = Block;
-		type AccountId = AccountId32;
-		type Lookup = IdentityLookup<AccountId32>;
-	}
-
-	#[derive_impl(pallet_timestamp::config_preludes::TestDefaultConfig)]
-	impl pallet_timestamp::Config for Test {}
-
-	#[derive_impl(pallet_patient_identity::config_preludes::TestDefaultConfig)]
-	impl pallet_patient_identity::Config for Test {
-		type GovernanceOrigin = EnsureRoot<AccountId32>;
-		type Time = Timestamp;
-		type Audit = AuditLog;
-		#[cfg(feature = "runtime-benchmarks")]
-		type BenchmarkHelper = pallet_patient_identity::Sr25519BenchmarkHelper;
-	}
-
-	#[derive_impl(pallet_audit_log::config_preludes::TestDefaultConfig)]
-	impl pallet_audit_log::Config for Test {
-		type Identity = Identity;
-		type SubjectOrigin = pallet_patient_identity::EnsureSubject<Test>;
-		type Policies = ();
-		type Time = Timestamp;
-	}
-
-	/// Subjects of this runtime.
-	pub type Seeds = super::Seeds<Test>;
-
-	/// Builds the test externalities; `build_and_execute` checks the invariants afterwards.
-	pub struct ExtBuilder;
-
-	impl ExtBuilder {
-		/// Block 1, the clock at `NOW`, a keystore.
-		pub fn build(self) -> sp_io::TestExternalities {
-			super::new_test_ext::<Test>()
-		}
-
-		/// Runs `test`, then checks the identity and audit-log invariants.
-		pub fn build_and_execute(self, test: impl FnOnce()) {
-			self.build().execute_with(|| {
-				test();
-				crate::try_state::do_try_state::<Test>().expect("identity invariants hold");
-				pallet_audit_log::try_state::do_try_state::<Test>().expect("trails verify");
-			});
-		}
+	crate::test_runtime! {
+		identity_audit: AuditLog,
+		audit_policies: (),
+		pallets: {},
+		after_each: {
+			crate::try_state::do_try_state::<Test>().expect("identity invariants hold");
+			pallet_audit_log::try_state::do_try_state::<Test>().expect("trails verify");
+		},
 	}
 }
