@@ -19,6 +19,8 @@ pub trait SubjectRegistry<AccountId> {
 	fn active_kind(subject: &SubjectId) -> Option<SubjectKind>;
 	/// Whether `subject` was ever registered (tombstones included).
 	fn exists(subject: &SubjectId) -> bool;
+	/// The kind of any subject ever registered, tombstones included.
+	fn kind_of(subject: &SubjectId) -> Option<SubjectKind>;
 	/// The organizations whose attestation of `practitioner` is live at `now`.
 	fn organizations_of(practitioner: &SubjectId, now: Moment) -> Vec<SubjectId>;
 	/// Whether `practitioner` holds at least one live attestation at `now`.
@@ -27,6 +29,15 @@ pub trait SubjectRegistry<AccountId> {
 	fn live_roles(practitioner: &SubjectId, now: Moment) -> RoleSet;
 	/// Whether `organization` attests `practitioner` with a live attestation at `now`.
 	fn is_attested_by(practitioner: &SubjectId, organization: &SubjectId, now: Moment) -> bool;
+	/// Whether `practitioner` holds an attestation (by `organization`, or by any organization)
+	/// that was unexpired at `at` and whose organization is still active, whatever the
+	/// practitioner's own status now: what a past access is judged by once the practitioner
+	/// has deactivated. (Attestations revoked since are gone; the chain keeps no history.)
+	fn held_attestation_at(
+		practitioner: &SubjectId,
+		organization: Option<&SubjectId>,
+		at: Moment,
+	) -> bool;
 	/// Whether `guardian` may act (grant/revoke consent) for `patient`.
 	fn is_delegate(patient: &SubjectId, guardian: &SubjectId) -> bool;
 	/// For an active gateway of an active organization: that organization.

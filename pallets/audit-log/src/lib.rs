@@ -68,8 +68,9 @@ use frame_support::traits::Time;
 use frame_system::pallet_prelude::BlockNumberFor;
 use medchain_primitives::{
 	audit::{
-		entry_hash, entry_preimage, AuditEntry, AuditEventType, AuditOutcome, AuditQueryError,
-		AuditRecord, AuditSource, ChainVerification, TrailHead, MAX_AUDIT_PAGE, MAX_VERIFY_PAGE,
+		entry_hash, entry_preimage, AuditAction, AuditEntry, AuditEventType, AuditOutcome,
+		AuditQueryError, AuditRecord, AuditSource, ChainVerification, TrailHead, MAX_AUDIT_PAGE,
+		MAX_VERIFY_PAGE,
 	},
 	identity::{SubjectId, SubjectKind},
 	traits::{AuditSink, PolicyRefusal, ReadPolicies, SubjectRegistry},
@@ -234,16 +235,16 @@ pub mod pallet {
 		EmptyBatch,
 		/// The batch carries more events than `MaxBatch`.
 		BatchTooLarge,
-		/// An event names a subject that is not an active patient.
+		/// An event names a subject that is not a patient (tombstones included).
 		UnknownPatient { index: u16 },
-		/// An event's actor is not an active subject.
+		/// An event's actor was never registered.
 		UnknownActor { index: u16 },
 		/// An event's actor is an organization or gateway; only persons access records.
 		ActorNotAPerson { index: u16 },
 		/// Gateways may only report record reads and access denials.
 		EventTypeNotAllowed { index: u16 },
-		/// A denial must have a failure outcome and a reason; a read must succeed under a policy,
-		/// for a purpose of use.
+		/// A denial must have a failure outcome and a reason; a read must be a successful `Read`
+		/// under a policy, for a purpose of use.
 		InconsistentOutcome { index: u16 },
 		/// An event claims to have occurred in the future.
 		OccurredInFuture { index: u16 },
@@ -329,10 +330,13 @@ impl<T: Config> Pallet<T> {
 		window: &core::ops::RangeInclusive<Moment>,
 	) -> Result<(), Error<T>> {
 		let record = &event.record;
-		if T::Identity::active_kind(&event.patient) != Some(SubjectKind::Patient) {
+		// Patients and actors are judged by what they were, tombstones included: a read served
+		// before a practitioner (or patient) deactivated is still recorded, and deactivating
+		// right after a read does not erase it from the trail.
+		if T::Identity::kind_of(&event.patient) != Some(SubjectKind::Patient) {
 			return Err(Error::<T>::UnknownPatient { index });
 		}
-		match T::Identity::active_kind(&record.actor) {
+		match T::Identity::kind_of(&record.actor) {
 			None => return Err(Error::<T>::UnknownActor { index }),
 			Some(SubjectKind::Patient | SubjectKind::Practitioner) => {},
 			Some(_) => return Err(Error::<T>::ActorNotAPerson { index }),
@@ -340,6 +344,7 @@ impl<T: Config> Pallet<T> {
 		let consistent = match record.event_type {
 			AuditEventType::RecordRead => {
 				record.outcome == AuditOutcome::Success
+					&& record.action == AuditAction::Read
 					&& record.deny_reason.is_none()
 					&& record.purpose.is_some()
 			},

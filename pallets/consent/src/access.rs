@@ -114,7 +114,12 @@ impl<T: Config> Pallet<T> {
 		{
 			if now >= grant.expires_at {
 				emergency_ended = true;
-			} else if action == ConsentAction::Read && purpose == PurposeOfUse::EmergencyTreat {
+			} else if action == ConsentAction::Read
+				&& purpose == PurposeOfUse::EmergencyTreat
+				&& T::Identity::live_roles(accessor, now).0 & BreakGlassRoles::<T>::get().0 != 0
+			{
+				// The glass stays broken only while the practitioner still holds a role that may
+				// break it.
 				if ClosedToEmergency::<T>::get(patient).contains(target.class()) {
 					closed_to_emergency = true;
 				} else {
@@ -164,17 +169,25 @@ impl<T: Config> ReadPolicies for Pallet<T> {
 				grant.patient == *patient
 					&& grant.practitioner == *actor
 					&& (grant.opened_at..grant.expires_at).contains(&occurred)
+					&& T::Identity::held_attestation_at(actor, None, occurred)
 					&& purpose.is_none_or(|p| p == PurposeOfUse::EmergencyTreat)
 			},
 			AuditPolicy::Consent(id) => {
 				let consent = Consents::<T>::get(id).ok_or(PolicyRefusal::NotFound)?;
+				// The actor must have been an attested practitioner at the read, as
+				// `check_access` required then.
 				let names_actor = match consent.terms.grantee {
-					Grantee::Practitioner(p) => p == *actor,
-					Grantee::Organization(o) => T::Identity::is_attested_by(actor, &o, occurred),
+					Grantee::Practitioner(p) => {
+						p == *actor && T::Identity::held_attestation_at(actor, None, occurred)
+					},
+					Grantee::Organization(o) => {
+						T::Identity::held_attestation_at(actor, Some(&o), occurred)
+					},
 				};
 				// A consent revoked after the read still justifies it; one revoked before does
-				// not. The read's class is checked once records are anchored on chain; until
-				// then the consent must allow reads, for the purpose, in its period.
+				// not, nor one granted after it (whatever its `valid_from`). The read's class is
+				// checked once records are anchored on chain; until then the consent must allow
+				// reads, for the purpose, in its period.
 				let in_force = match consent.status {
 					ConsentStatus::Active => true,
 					ConsentStatus::Revoked { at, .. } => occurred < at,
@@ -182,6 +195,7 @@ impl<T: Config> ReadPolicies for Pallet<T> {
 				let terms = &consent.terms;
 				consent.patient == *patient
 					&& names_actor && in_force
+					&& occurred >= consent.granted_at
 					&& terms.actions.contains(ConsentAction::Read)
 					&& purpose.is_none_or(|p| terms.purposes.contains(p))
 					&& occurred >= terms.valid_from

@@ -704,6 +704,15 @@ impl<T: Config> Pallet<T> {
 		let id = ConsentId(Self::next_id(NextConsentId::<T>::get())?);
 		let grantee = terms.grantee.subject();
 		let pair = (patient, grantee);
+		// Listing indices refuse rather than wrap: a wrapped index would overwrite an entry.
+		let patient_index = PatientConsentCount::<T>::get(patient);
+		let patient_next = patient_index.checked_add(1).ok_or(Error::<T>::IdentifiersExhausted)?;
+		let grantee_index = GranteeConsentCount::<T>::get(grantee);
+		let grantee_next = grantee_index.checked_add(1).ok_or(Error::<T>::IdentifiersExhausted)?;
+		PatientConsents::<T>::insert(patient, patient_index, id);
+		PatientConsentCount::<T>::insert(patient, patient_next);
+		GranteeConsents::<T>::insert(grantee, grantee_index, id);
+		GranteeConsentCount::<T>::insert(grantee, grantee_next);
 		Consents::<T>::insert(
 			id,
 			StoredConsent {
@@ -715,12 +724,6 @@ impl<T: Config> Pallet<T> {
 			},
 		);
 		NextConsentId::<T>::put(id.0.saturating_add(1));
-		let index = PatientConsentCount::<T>::get(patient);
-		PatientConsents::<T>::insert(patient, index, id);
-		PatientConsentCount::<T>::insert(patient, index.saturating_add(1));
-		let index = GranteeConsentCount::<T>::get(grantee);
-		GranteeConsents::<T>::insert(grantee, index, id);
-		GranteeConsentCount::<T>::insert(grantee, index.saturating_add(1));
 		ActiveConsents::<T>::insert(pair, id, ());
 		ActiveConsentCount::<T>::mutate(pair, |n| *n = n.saturating_add(1));
 		Ok(id)

@@ -236,9 +236,12 @@ mod benchmarks {
 		frame_system::Pallet::<T>::set_block_number(
 			frame_system::Pallet::<T>::block_number() + T::RecoveryExpiry::get(),
 		);
-		let new_controller: T::AccountId = account("replacement", 0, SEED);
+		let public = T::BenchmarkHelper::new_key();
+		let new_controller = public.clone().into_account();
+		let payload = Pallet::<T>::rotation_payload(&patient, &new_controller).unwrap().payload;
+		let proof = T::BenchmarkHelper::sign(&public, &payload);
 		#[extrinsic_call]
-		_(RawOrigin::Signed(guardians[0].0.clone()), patient, new_controller.clone());
+		_(RawOrigin::Signed(guardians[0].0.clone()), patient, new_controller.clone(), proof);
 		assert_eq!(PendingControllers::<T>::get(&new_controller), Some(patient));
 	}
 

@@ -203,15 +203,34 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Refuses an account that controls, once controlled, or is reserved to take over an
-	/// identity.
+	/// identity. A reservation by a recovery that has lapsed no longer holds: that recovery
+	/// ends here and the account is free.
 	pub(crate) fn ensure_account_unused(account: &T::AccountId) -> Result<(), Error<T>> {
-		if Controllers::<T>::contains_key(account)
-			|| RetiredAccounts::<T>::contains_key(account)
-			|| PendingControllers::<T>::contains_key(account)
-		{
+		if Controllers::<T>::contains_key(account) || RetiredAccounts::<T>::contains_key(account) {
 			return Err(Error::<T>::AccountInUse);
 		}
+		if let Some(patient) = PendingControllers::<T>::get(account) {
+			let lapsed = Recoveries::<T>::get(patient).is_none_or(|r| Self::recovery_lapsed(&r));
+			if !lapsed {
+				return Err(Error::<T>::AccountInUse);
+			}
+			Self::end_recovery(&patient);
+		}
 		Ok(())
+	}
+
+	/// How many of a recovery's approvals count: those of guardians who still hold the recovery
+	/// right and are still active.
+	pub(crate) fn valid_approvals(patient: &SubjectId, recovery: &ActiveRecoveryOf<T>) -> u32 {
+		let valid = recovery
+			.approvals
+			.iter()
+			.filter(|g| {
+				Guardians::<T>::get(patient, g).is_some_and(|r| r.recovery)
+					&& Subjects::<T>::get(g).is_some_and(|s| s.is_active())
+			})
+			.count();
+		u32::try_from(valid).unwrap_or(u32::MAX)
 	}
 
 	pub(crate) fn active_subject(id: &SubjectId) -> Result<SubjectOf<T>, Error<T>> {

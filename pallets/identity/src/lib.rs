@@ -473,7 +473,7 @@ pub mod pallet {
 			);
 			ensure!(!Controllers::<T>::contains_key(&who), Error::<T>::AlreadyRegistered);
 			ensure!(!RetiredAccounts::<T>::contains_key(&who), Error::<T>::AccountRetired);
-			ensure!(!PendingControllers::<T>::contains_key(&who), Error::<T>::AccountInUse);
+			Self::ensure_account_unused(&who)?;
 
 			let subject =
 				Self::create_subject(kind, who.clone(), key_agreement, profile_hash, None)?;
@@ -710,6 +710,9 @@ pub mod pallet {
 			ensure!(proof.verify(&payload[..], &new_controller), Error::<T>::BadRotationProof);
 
 			Self::rebind_controller(id, subject, new_controller.clone());
+			// The subject holds a working key again: a recovery under way has no purpose left and
+			// must not later replace the key just chosen.
+			Self::end_recovery(&id);
 			Self::audit(&id, id, AuditAction::Update);
 			Self::deposit_event(Event::ControllerRotated {
 				subject: id,
@@ -861,34 +864,52 @@ pub mod pallet {
 		/// Start recovering a patient's lost signing key: propose the account that will control
 		/// the patient. The initiator's approval counts, and the proposed account is reserved
 		/// (nobody can register with it) until the recovery completes, is cancelled or lapses.
-		/// A recovery that has lapsed ([`Config::RecoveryExpiry`]) is replaced by this one.
+		///
+		/// A recovery under way is replaced by this one when it has lapsed
+		/// ([`Config::RecoveryExpiry`]), or when this guardian did not start it and it has fewer
+		/// approvals than the threshold: a rogue guardian's bogus proposal cannot block the
+		/// honest ones, who displace it and approve theirs.
 		///
 		/// The dispatch origin for this call must be _Signed_ by a recovery guardian of `patient`.
 		///
 		/// - `patient`: the patient whose key is lost.
 		/// - `new_controller`: an account that has never controlled an identity.
+		/// - `proof`: `new_controller`'s signature over [`Pallet::rotation_payload`] for the
+		///   patient, proving the proposed key exists and agrees (the patient's new device signs).
 		///
 		/// Emits `RecoveryInitiated`. Errors: `NotRegistered`, `SubjectDeactivated`,
 		/// `SubjectNotFound`, `NotARecoveryGuardian`, `RecoveryNotConfigured`,
-		/// `RecoveryAlreadyActive`, `AccountInUse`.
+		/// `RecoveryAlreadyActive`, `AccountInUse`, `BadRotationProof`.
 		#[pallet::call_index(12)]
 		#[pallet::weight(T::WeightInfo::initiate_recovery())]
 		pub fn initiate_recovery(
 			origin: OriginFor<T>,
 			patient: SubjectId,
 			new_controller: T::AccountId,
+			proof: T::OffchainSignature,
 		) -> DispatchResult {
 			let guardian = Self::ensure_recovery_guardian(origin, &patient)?;
-			ensure!(RecoveryConfigs::<T>::contains_key(patient), Error::<T>::RecoveryNotConfigured);
-			let lapsed = Recoveries::<T>::get(patient);
-			if let Some(recovery) = &lapsed {
-				ensure!(Self::recovery_lapsed(recovery), Error::<T>::RecoveryAlreadyActive);
+			let subject = Self::active_subject(&patient)?;
+			let config =
+				RecoveryConfigs::<T>::get(patient).ok_or(Error::<T>::RecoveryNotConfigured)?;
+			if let Some(pending) = Recoveries::<T>::get(patient) {
+				// A pending recovery gives way when it has lapsed, or when another guardian
+				// proposes instead and it has not yet gathered its threshold: one guardian alone
+				// cannot hold the door shut.
+				let displaceable = pending.approvals.first() != Some(&guardian)
+					&& Self::valid_approvals(&patient, &pending) < config.threshold;
+				ensure!(
+					Self::recovery_lapsed(&pending) || displaceable,
+					Error::<T>::RecoveryAlreadyActive
+				);
+				Self::end_recovery(&patient);
 			}
 			Self::ensure_account_unused(&new_controller)?;
+			// The proposed key consents to taking the patient over, as in a rotation: nobody can
+			// name (and so reserve) an account whose key they do not hold.
+			let payload = Self::rotation_payload_for(&patient, &subject, &new_controller);
+			ensure!(proof.verify(&payload[..], &new_controller), Error::<T>::BadRotationProof);
 
-			if let Some(recovery) = lapsed {
-				PendingControllers::<T>::remove(&recovery.new_controller);
-			}
 			let approvals = BoundedVec::truncate_from(alloc::vec![guardian]);
 			PendingControllers::<T>::insert(&new_controller, patient);
 			Recoveries::<T>::insert(
@@ -962,16 +983,8 @@ pub mod pallet {
 				RecoveryConfigs::<T>::get(patient).ok_or(Error::<T>::RecoveryNotConfigured)?;
 			// Approvals from guardians since removed, deactivated, or who lost the recovery right,
 			// do not count.
-			let valid = recovery
-				.approvals
-				.iter()
-				.filter(|g| {
-					Guardians::<T>::get(patient, g).is_some_and(|r| r.recovery)
-						&& Subjects::<T>::get(g).is_some_and(|s| s.is_active())
-				})
-				.count();
 			ensure!(
-				u32::try_from(valid).unwrap_or(u32::MAX) >= config.threshold,
+				Self::valid_approvals(&patient, &recovery) >= config.threshold,
 				Error::<T>::NotEnoughApprovals
 			);
 			ensure!(

@@ -22,6 +22,26 @@ impl<T: Config> SubjectRegistry<T::AccountId> for Pallet<T> {
 		Subjects::<T>::contains_key(subject)
 	}
 
+	fn kind_of(subject: &SubjectId) -> Option<SubjectKind> {
+		Subjects::<T>::get(subject).map(|s| s.kind)
+	}
+
+	fn held_attestation_at(
+		practitioner: &SubjectId,
+		organization: Option<&SubjectId>,
+		at: Moment,
+	) -> bool {
+		if Self::kind_of(practitioner) != Some(SubjectKind::Practitioner) {
+			return false;
+		}
+		match organization {
+			Some(organization) => Attestations::<T>::get(practitioner, organization)
+				.is_some_and(|a| Self::attestation_live(organization, &a, at)),
+			None => Attestations::<T>::iter_prefix(practitioner)
+				.any(|(organization, a)| Self::attestation_live(&organization, &a, at)),
+		}
+	}
+
 	fn organizations_of(practitioner: &SubjectId, now: Moment) -> Vec<SubjectId> {
 		if Self::active_kind(practitioner) != Some(SubjectKind::Practitioner) {
 			return Vec::new();

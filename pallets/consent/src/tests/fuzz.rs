@@ -300,14 +300,20 @@ impl Fuzzer {
 				.into(),
 				self.one_of(PATIENTS),
 			),
-			308..=337 => (
-				I::initiate_recovery {
-					patient: self.subject_in(PATIENTS),
-					new_controller: account(&self.seed()),
-				}
-				.into(),
-				self.one_of(PATIENTS),
-			),
+			308..=337 => {
+				// The proposed key signs its consent to the takeover, or garbage stands in.
+				let patient = self.subject_in(PATIENTS);
+				let new = self.seed();
+				let proof: MultiSignature =
+					match Identity::rotation_payload(&patient, &account(&new)) {
+						Some(p) if self.rng.gen_bool(0.8) => pair(&new).sign(&p.payload).into(),
+						_ => sp_core::sr25519::Signature::from_raw([self.rng.gen(); 64]).into(),
+					};
+				(
+					I::initiate_recovery { patient, new_controller: account(&new), proof }.into(),
+					self.one_of(PATIENTS),
+				)
+			},
 			338..=367 => (
 				I::approve_recovery {
 					patient: self.subject_in(PATIENTS),

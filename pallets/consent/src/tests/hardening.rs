@@ -101,6 +101,22 @@ fn break_glass_never_opens_the_classes_the_patient_closed() {
 }
 
 #[test]
+fn the_glass_closes_when_the_practitioner_loses_the_role_that_broke_it() {
+	ExtBuilder.build_and_execute(|| {
+		let (patient, doctor) = patient_and_doctor();
+		assert_ok!(open("doctor", patient));
+		// The physician attestation goes; an administrative one from a clinic remains.
+		Seeds::organization("clinic");
+		Seeds::attest("doctor", "clinic", PractitionerRole::Administrative);
+		assert_ok!(Identity::revoke_attestation(Seeds::signed("hospital"), doctor));
+		assert_eq!(
+			etreat(patient, doctor, DataClass::Labs),
+			AccessDecision::Deny(DenyReason::NoConsent)
+		);
+	});
+}
+
+#[test]
 fn ending_an_emergency_is_audited() {
 	ExtBuilder.build_and_execute(|| {
 		let (patient, _) = patient_and_doctor();
@@ -254,6 +270,51 @@ mod gateway_reads {
 				submit(patient, read(nurse, AuditPolicy::Consent(research), NOW)),
 				AuditError::<Test>::PolicyNotForThisRead { index: 0 }
 			);
+		});
+	}
+
+	#[test]
+	fn a_consent_granted_after_the_read_does_not_justify_it() {
+		ExtBuilder.build_and_execute(|| {
+			let (patient, doctor) = patient_and_doctor();
+			Seeds::gateway("hospital", "gw");
+			// Served at NOW without consent; a back-dated consent granted an hour later.
+			Timestamp::set_timestamp(NOW + HOUR);
+			let id =
+				grant(ConsentTerms { valid_from: 0, ..treat_terms(Grantee::Practitioner(doctor)) });
+			assert_noop!(
+				submit(patient, read(doctor, AuditPolicy::Consent(id), NOW)),
+				AuditError::<Test>::PolicyNotForThisRead { index: 0 }
+			);
+			assert_ok!(submit(patient, read(doctor, AuditPolicy::Consent(id), NOW + HOUR)));
+		});
+	}
+
+	#[test]
+	fn a_read_entry_must_be_a_read() {
+		ExtBuilder.build_and_execute(|| {
+			let (patient, doctor) = patient_and_doctor();
+			Seeds::gateway("hospital", "gw");
+			let id = grant(treat_terms(Grantee::Practitioner(doctor)));
+			let update = AuditRecord {
+				action: AuditAction::Update,
+				..read(doctor, AuditPolicy::Consent(id), NOW)
+			};
+			assert_noop!(
+				submit(patient, update),
+				AuditError::<Test>::InconsistentOutcome { index: 0 }
+			);
+		});
+	}
+
+	#[test]
+	fn deactivating_right_after_a_read_does_not_keep_it_off_the_trail() {
+		ExtBuilder.build_and_execute(|| {
+			let (patient, doctor) = patient_and_doctor();
+			Seeds::gateway("hospital", "gw");
+			let id = grant(treat_terms(Grantee::Practitioner(doctor)));
+			assert_ok!(Identity::deactivate(Seeds::signed("doctor")));
+			assert_ok!(submit(patient, read(doctor, AuditPolicy::Consent(id), NOW)));
 		});
 	}
 

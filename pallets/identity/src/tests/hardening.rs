@@ -38,7 +38,8 @@ fn a_proposed_controller_is_reserved_so_nobody_can_jam_the_recovery() {
 		assert_ok!(Identity::initiate_recovery(
 			Seeds::signed("g1"),
 			patient,
-			account("patient-new")
+			account("patient-new"),
+			rotation_proof(&patient, "patient-new")
 		));
 		// Neither a new registration nor an organization's gateway can take the account.
 		assert_noop!(
@@ -68,10 +69,127 @@ fn a_proposed_controller_is_reserved_so_nobody_can_jam_the_recovery() {
 }
 
 #[test]
+fn nobody_can_propose_an_account_whose_key_did_not_sign() {
+	ExtBuilder.build_and_execute(|| {
+		let patient = patient_with_recovery();
+		// A guardian names a victim's account with a proof signed by another key.
+		assert_noop!(
+			Identity::initiate_recovery(
+				Seeds::signed("g1"),
+				patient,
+				account("victim"),
+				rotation_proof(&patient, "g1")
+			),
+			Error::<Test>::BadRotationProof
+		);
+		assert!(PendingControllers::<Test>::get(account("victim")).is_none());
+		assert_ok!(Identity::register(
+			Seeds::signed("victim"),
+			SubjectKind::Patient,
+			KEY_A,
+			PROFILE
+		));
+	});
+}
+
+#[test]
+fn other_guardians_displace_a_proposal_that_lacks_its_threshold() {
+	ExtBuilder.build_and_execute(|| {
+		let patient = patient_with_recovery();
+		assert_ok!(Identity::initiate_recovery(
+			Seeds::signed("g1"),
+			patient,
+			account("bogus"),
+			rotation_proof(&patient, "bogus")
+		));
+		// The rogue cannot replace their own proposal, but an honest guardian can replace it.
+		assert_noop!(
+			Identity::initiate_recovery(
+				Seeds::signed("g1"),
+				patient,
+				account("other"),
+				rotation_proof(&patient, "other")
+			),
+			Error::<Test>::RecoveryAlreadyActive
+		);
+		assert_ok!(Identity::initiate_recovery(
+			Seeds::signed("g2"),
+			patient,
+			account("patient-new"),
+			rotation_proof(&patient, "patient-new")
+		));
+		assert!(PendingControllers::<Test>::get(account("bogus")).is_none());
+		assert_ok!(Identity::approve_recovery(
+			Seeds::signed("g1"),
+			patient,
+			account("patient-new")
+		));
+		// Once it has its threshold, nobody displaces it.
+		assert_noop!(
+			Identity::initiate_recovery(
+				Seeds::signed("g1"),
+				patient,
+				account("bogus"),
+				rotation_proof(&patient, "bogus")
+			),
+			Error::<Test>::RecoveryAlreadyActive
+		);
+	});
+}
+
+#[test]
+fn a_lapsed_reservation_frees_the_account() {
+	ExtBuilder.build_and_execute(|| {
+		let patient = patient_with_recovery();
+		assert_ok!(Identity::initiate_recovery(
+			Seeds::signed("g1"),
+			patient,
+			account("spare"),
+			rotation_proof(&patient, "spare")
+		));
+		let expiry: u64 = <Test as Config>::RecoveryExpiry::get();
+		System::set_block_number(expiry + 1);
+		assert_ok!(Identity::register(
+			Seeds::signed("spare"),
+			SubjectKind::Patient,
+			KEY_A,
+			PROFILE
+		));
+		assert!(Recoveries::<Test>::get(patient).is_none());
+	});
+}
+
+#[test]
+fn a_rotation_ends_the_recovery_under_way() {
+	ExtBuilder.build_and_execute(|| {
+		let patient = patient_with_recovery();
+		assert_ok!(Identity::initiate_recovery(
+			Seeds::signed("g1"),
+			patient,
+			account("bogus"),
+			rotation_proof(&patient, "bogus")
+		));
+		let proof = rotation_proof(&patient, "patient-2");
+		assert_ok!(Identity::rotate_controller(
+			Seeds::signed("patient"),
+			account("patient-2"),
+			proof
+		));
+		assert!(Recoveries::<Test>::get(patient).is_none());
+		assert!(PendingControllers::<Test>::get(account("bogus")).is_none());
+	});
+}
+
+#[test]
 fn an_approval_counts_only_for_the_controller_it_names() {
 	ExtBuilder.build_and_execute(|| {
 		let patient = patient_with_recovery();
-		assert_ok!(Identity::initiate_recovery(Seeds::signed("g1"), patient, account("bogus")));
+		assert_ok!(Identity::initiate_recovery(
+			Seeds::signed("g1"),
+			patient,
+			account("bogus"),
+			rotation_proof(&patient, "bogus")
+		));
 		assert_noop!(
 			Identity::approve_recovery(Seeds::signed("g2"), patient, account("patient-new")),
 			Error::<Test>::WrongNewController
@@ -83,10 +201,20 @@ fn an_approval_counts_only_for_the_controller_it_names() {
 fn a_lapsed_recovery_can_be_replaced_by_the_guardians() {
 	ExtBuilder.build_and_execute(|| {
 		let patient = patient_with_recovery();
-		// A rogue guardian starts a recovery with a bogus key; the honest one refuses to approve.
-		assert_ok!(Identity::initiate_recovery(Seeds::signed("g1"), patient, account("bogus")));
+		// A rogue guardian starts a recovery with a bogus key and cannot restart it at will.
+		assert_ok!(Identity::initiate_recovery(
+			Seeds::signed("g1"),
+			patient,
+			account("bogus"),
+			rotation_proof(&patient, "bogus")
+		));
 		assert_noop!(
-			Identity::initiate_recovery(Seeds::signed("g2"), patient, account("patient-new")),
+			Identity::initiate_recovery(
+				Seeds::signed("g1"),
+				patient,
+				account("patient-new"),
+				rotation_proof(&patient, "patient-new")
+			),
 			Error::<Test>::RecoveryAlreadyActive
 		);
 		let expiry: u64 = <Test as Config>::RecoveryExpiry::get();
@@ -102,7 +230,8 @@ fn a_lapsed_recovery_can_be_replaced_by_the_guardians() {
 		assert_ok!(Identity::initiate_recovery(
 			Seeds::signed("g2"),
 			patient,
-			account("patient-new")
+			account("patient-new"),
+			rotation_proof(&patient, "patient-new")
 		));
 		// The bogus account is free again; the new one is reserved.
 		assert!(PendingControllers::<Test>::get(account("bogus")).is_none());
@@ -114,7 +243,12 @@ fn a_lapsed_recovery_can_be_replaced_by_the_guardians() {
 fn cancelling_frees_the_reserved_account() {
 	ExtBuilder.build_and_execute(|| {
 		let patient = patient_with_recovery();
-		assert_ok!(Identity::initiate_recovery(Seeds::signed("g1"), patient, account("spare")));
+		assert_ok!(Identity::initiate_recovery(
+			Seeds::signed("g1"),
+			patient,
+			account("spare"),
+			rotation_proof(&patient, "spare")
+		));
 		assert_ok!(Identity::cancel_recovery(Seeds::signed("patient")));
 		assert_ok!(Identity::register(
 			Seeds::signed("spare"),
@@ -132,7 +266,8 @@ fn approvals_of_deactivated_guardians_do_not_count() {
 		assert_ok!(Identity::initiate_recovery(
 			Seeds::signed("g1"),
 			patient,
-			account("patient-new")
+			account("patient-new"),
+			rotation_proof(&patient, "patient-new")
 		));
 		assert_ok!(Identity::approve_recovery(
 			Seeds::signed("g2"),
@@ -168,7 +303,8 @@ fn the_recovery_delay_is_bounded_so_block_arithmetic_cannot_wrap() {
 		assert_ok!(Identity::initiate_recovery(
 			Seeds::signed("g1"),
 			patient,
-			account("patient-new")
+			account("patient-new"),
+			rotation_proof(&patient, "patient-new")
 		));
 		assert_ok!(Identity::approve_recovery(
 			Seeds::signed("g2"),
@@ -281,7 +417,12 @@ fn identity_changes_of_a_patient_reach_the_audit_trail() {
 			account("patient-2"),
 			proof
 		));
-		assert_ok!(Identity::initiate_recovery(Seeds::signed("g1"), patient, account("p-3")));
+		assert_ok!(Identity::initiate_recovery(
+			Seeds::signed("g1"),
+			patient,
+			account("p-3"),
+			rotation_proof(&patient, "p-3")
+		));
 		assert_ok!(Identity::approve_recovery(Seeds::signed("g2"), patient, account("p-3")));
 		System::set_block_number(11);
 		assert_ok!(Identity::complete_recovery(Seeds::signed("anyone"), patient));
