@@ -55,9 +55,11 @@ describe('audit log', () => {
       policy, denyReason: null, entity: { record: `0x${'ab'.repeat(32)}`, hash: `0x${'cd'.repeat(32)}` },
       purpose: 'Treat', occurred: now - 1000
     });
-    // The consent was revoked before this read: the gateway's claim is not justified.
+    // A read the gateway claims a millisecond after the consent was revoked is not justified.
+    const revokedAt = (await api.call.consentApi.consent(consentId)).unwrap().status.asRevoked.at.toNumber();
+    const afterRevocation = { ...read({ Consent: consentId }), occurred: revokedAt + 1 };
     await assert.rejects(
-      submit(api, api.tx.auditLog.submitBatch([{ patient: w.patient, record: read({ Consent: consentId }) }]), w.dave),
+      submit(api, api.tx.auditLog.submitBatch([{ patient: w.patient, record: afterRevocation }]), w.dave),
       /auditLog\.PolicyNotForThisRead/);
 
     const terms = {
@@ -67,8 +69,10 @@ describe('audit log', () => {
     const granted = await submit(api, api.tx.consent.grant(w.patient, terms), w.eve);
     const current = granted.events.find(({ event }) => api.events.consent.ConsentGranted.is(event)).event.data.id.toNumber();
     const denial = { ...read(null), eventType: 'AccessDenied', outcome: 'MinorFailure', denyReason: 'Revoked', occurred: now };
+    // A read is justified only by a consent granted before it.
+    const grantedAt = (await api.call.consentApi.consent(current)).unwrap().grantedAt.toNumber();
     const { events } = await submit(api, api.tx.auditLog.submitBatch([
-      { patient: w.patient, record: read({ Consent: current }) },
+      { patient: w.patient, record: { ...read({ Consent: current }), occurred: grantedAt + 1 } },
       { patient: w.patient, record: denial }
     ]), w.dave);
     const batch = events.find(({ event }) => api.events.auditLog.BatchAppended.is(event)).event;
