@@ -15,5 +15,6 @@ source "$here/env.sh"
 cd "$(dirname "$here")"
 export MEDCHAIN_FUZZ_CALLS="${1:-1000000}" MEDCHAIN_FUZZ_SEED="${2:-1}"
 start=$(date +%s)
-cargo test --locked -p pallet-consent --lib tests::fuzz -- --nocapture
+# --workspace, like scripts/test.sh, so the dependencies build with the same features and are reused.
+cargo test --locked --workspace --lib tests::fuzz -- --nocapture
 echo "fuzz: $MEDCHAIN_FUZZ_CALLS calls, seed $MEDCHAIN_FUZZ_SEED, $(( $(date +%s) - start )) s"

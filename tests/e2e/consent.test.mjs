@@ -6,11 +6,9 @@ import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import Validator from '@asymmetrik/fhir-json-schema-validator';
-import { stringToU8a, u8aConcat } from '@polkadot/util';
-import { blake2AsHex, randomAsU8a } from '@polkadot/util-crypto';
 
 import { connect, rpc, startNode, stopAll, submit } from './lib/node.mjs';
-import { ACTIONS, bits, buildWorld, CLASSES, PURPOSES } from './lib/world.mjs';
+import { ACTIONS, bits, buildWorld, CLASSES, commit, PURPOSES } from './lib/world.mjs';
 
 describe('consent', () => {
   let api, node, w, consentId;
@@ -89,7 +87,7 @@ describe('consent', () => {
   it('break-glass raises an alert, permits ETREAT reads only, and expires by itself', async () => {
     const durationMs = 10_000;
     // The justification stays off chain; the chain keeps a salted commitment to it.
-    const justification = blake2AsHex(u8aConcat(randomAsU8a(32), stringToU8a('unconscious, allergy check')));
+    const justification = commit('unconscious, allergy check');
     const { events } = await submit(api,
       api.tx.consent.openEmergencyAccess(w.patient, durationMs, justification), w.ferdie);
     const alert = events.find(({ event }) => api.events.consent.EmergencyAccessOpened.is(event))?.event;

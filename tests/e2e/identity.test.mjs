@@ -11,6 +11,7 @@ import { u8aToHex } from '@polkadot/util';
 import { blake2AsHex, cryptoWaitReady } from '@polkadot/util-crypto';
 
 import { connect, startNode, stopAll, submit } from './lib/node.mjs';
+import { commit } from './lib/world.mjs';
 
 const DAY = 86_400_000;
 
@@ -36,7 +37,7 @@ describe('patient identity', () => {
   const eventOf = (events, name) => events.find(({ event }) => api.events.identity[name].is(event))?.event;
 
   it('registers a patient under a did:medchain identifier', async () => {
-    const { events } = await submit(api, api.tx.identity.register('Patient', key('eve'), blake2AsHex('eve profile')), eve);
+    const { events } = await submit(api, api.tx.identity.register('Patient', key('eve'), commit('eve profile')), eve);
     const registered = eventOf(events, 'Registered');
     assert.ok(registered, 'Identity.Registered');
     patientId = registered.data.subject.toHex();
@@ -48,13 +49,13 @@ describe('patient identity', () => {
   });
 
   it('admits an organization by governance, which attests a practitioner', async () => {
-    const admit = api.tx.identity.admitOrganization(charlie.address, key('hospital'), blake2AsHex('hospital profile'));
+    const admit = api.tx.identity.admitOrganization(charlie.address, key('hospital'), commit('hospital profile'));
     const { events } = await submit(api, api.tx.sudo.sudo(admit), alice);
     const admitted = eventOf(events, 'OrganizationAdmitted');
     assert.ok(admitted, 'Identity.OrganizationAdmitted');
     organizationId = admitted.data.organization.toHex();
 
-    const reg = await submit(api, api.tx.identity.register('Practitioner', key('ferdie'), blake2AsHex('ferdie profile')), ferdie);
+    const reg = await submit(api, api.tx.identity.register('Practitioner', key('ferdie'), commit('ferdie profile')), ferdie);
     practitionerId = eventOf(reg.events, 'Registered').data.subject.toHex();
 
     let doc = (await api.call.identityApi.identity(practitionerId)).unwrap();
@@ -62,7 +63,7 @@ describe('patient identity', () => {
 
     const expires = Date.now() + 30 * DAY;
     const { events: attestEvents } = await submit(api,
-      api.tx.identity.attestPractitioner(practitionerId, 'Physician', blake2AsHex('license 123'), expires), charlie);
+      api.tx.identity.attestPractitioner(practitionerId, 'Physician', commit('license 123'), expires), charlie);
     assert.ok(eventOf(attestEvents, 'PractitionerAttested'));
 
     doc = (await api.call.identityApi.identity(practitionerId)).unwrap();
@@ -77,7 +78,7 @@ describe('patient identity', () => {
 
   it('refuses an attestation by a non-organization with a precise error', async () => {
     await assert.rejects(
-      submit(api, api.tx.identity.attestPractitioner(practitionerId, 'Nurse', blake2AsHex('x'), Date.now() + DAY), eve),
+      submit(api, api.tx.identity.attestPractitioner(practitionerId, 'Nurse', commit('x'), Date.now() + DAY), eve),
       /identity\.NotAnOrganization/);
   });
 

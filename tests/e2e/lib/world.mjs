@@ -2,11 +2,19 @@
 // Alice through sudo), an attested physician (Ferdie) and the hospital's gateway (Dave).
 
 import { Keyring } from '@polkadot/keyring';
-import { blake2AsHex, cryptoWaitReady } from '@polkadot/util-crypto';
+import { stringToU8a, u8aConcat } from '@polkadot/util';
+import { blake2AsHex, cryptoWaitReady, randomAsU8a } from '@polkadot/util-crypto';
 
 import { submit } from './node.mjs';
 
 const DAY = 86_400_000;
+
+/**
+ * A salted commitment to a human document (profile, license, justification): blake2-256 of a fresh
+ * 32-byte salt followed by the text. The chain keeps only this; the owner keeps salt and text
+ * (docs/identity.md: an unsalted hash of a short text can be guessed).
+ */
+export const commit = (text) => blake2AsHex(u8aConcat(randomAsU8a(32), stringToU8a(text)));
 
 export async function buildWorld (api) {
   await cryptoWaitReady();
@@ -18,16 +26,16 @@ export async function buildWorld (api) {
     events.find(({ event }) => api.events.identity[name].is(event)).event.data[field].toHex();
 
   const patient = subjectFrom((await submit(api,
-    api.tx.identity.register('Patient', key('eve'), blake2AsHex('eve profile')), eve)).events, 'Registered', 'subject');
+    api.tx.identity.register('Patient', key('eve'), commit('eve profile')), eve)).events, 'Registered', 'subject');
   const hospital = subjectFrom((await submit(api, api.tx.sudo.sudo(
-    api.tx.identity.admitOrganization(charlie.address, key('hospital'), blake2AsHex('hospital'))), alice)).events,
+    api.tx.identity.admitOrganization(charlie.address, key('hospital'), commit('hospital'))), alice)).events,
   'OrganizationAdmitted', 'organization');
   const doctor = subjectFrom((await submit(api,
-    api.tx.identity.register('Practitioner', key('ferdie'), blake2AsHex('ferdie profile')), ferdie)).events,
+    api.tx.identity.register('Practitioner', key('ferdie'), commit('ferdie profile')), ferdie)).events,
   'Registered', 'subject');
-  await submit(api, api.tx.identity.attestPractitioner(doctor, 'Physician', blake2AsHex('license'), Date.now() + 30 * DAY), charlie);
+  await submit(api, api.tx.identity.attestPractitioner(doctor, 'Physician', commit('license'), Date.now() + 30 * DAY), charlie);
   const gateway = subjectFrom((await submit(api,
-    api.tx.identity.registerGateway(dave.address, key('gateway'), blake2AsHex('gateway')), charlie)).events,
+    api.tx.identity.registerGateway(dave.address, key('gateway'), commit('gateway')), charlie)).events,
   'GatewayRegistered', 'gateway');
 
   return { keyring, alice, charlie, dave, eve, ferdie, patient, hospital, doctor, gateway };
