@@ -35,12 +35,7 @@ fn identity_entries(patient: SubjectId) -> Vec<(SubjectId, AuditAction)> {
 fn a_proposed_controller_is_reserved_so_nobody_can_jam_the_recovery() {
 	ExtBuilder.build_and_execute(|| {
 		let patient = patient_with_recovery();
-		assert_ok!(Identity::initiate_recovery(
-			Seeds::signed("g1"),
-			patient,
-			account("patient-new"),
-			rotation_proof(&patient, "patient-new")
-		));
+		assert_ok!(initiate("g1", patient, "patient-new"));
 		// Neither a new registration nor an organization's gateway can take the account.
 		assert_noop!(
 			Identity::register(Seeds::signed("patient-new"), SubjectKind::Patient, KEY_A, PROFILE),
@@ -96,28 +91,10 @@ fn nobody_can_propose_an_account_whose_key_did_not_sign() {
 fn other_guardians_displace_a_proposal_that_lacks_its_threshold() {
 	ExtBuilder.build_and_execute(|| {
 		let patient = patient_with_recovery();
-		assert_ok!(Identity::initiate_recovery(
-			Seeds::signed("g1"),
-			patient,
-			account("bogus"),
-			rotation_proof(&patient, "bogus")
-		));
+		assert_ok!(initiate("g1", patient, "bogus"));
 		// The rogue cannot replace their own proposal, but an honest guardian can replace it.
-		assert_noop!(
-			Identity::initiate_recovery(
-				Seeds::signed("g1"),
-				patient,
-				account("other"),
-				rotation_proof(&patient, "other")
-			),
-			Error::<Test>::RecoveryAlreadyActive
-		);
-		assert_ok!(Identity::initiate_recovery(
-			Seeds::signed("g2"),
-			patient,
-			account("patient-new"),
-			rotation_proof(&patient, "patient-new")
-		));
+		assert_noop!(initiate("g1", patient, "other"), Error::<Test>::RecoveryAlreadyActive);
+		assert_ok!(initiate("g2", patient, "patient-new"));
 		assert!(PendingControllers::<Test>::get(account("bogus")).is_none());
 		assert_ok!(Identity::approve_recovery(
 			Seeds::signed("g1"),
@@ -125,15 +102,7 @@ fn other_guardians_displace_a_proposal_that_lacks_its_threshold() {
 			account("patient-new")
 		));
 		// Once it has its threshold, nobody displaces it.
-		assert_noop!(
-			Identity::initiate_recovery(
-				Seeds::signed("g1"),
-				patient,
-				account("bogus"),
-				rotation_proof(&patient, "bogus")
-			),
-			Error::<Test>::RecoveryAlreadyActive
-		);
+		assert_noop!(initiate("g1", patient, "bogus"), Error::<Test>::RecoveryAlreadyActive);
 	});
 }
 
@@ -141,12 +110,7 @@ fn other_guardians_displace_a_proposal_that_lacks_its_threshold() {
 fn a_lapsed_reservation_frees_the_account() {
 	ExtBuilder.build_and_execute(|| {
 		let patient = patient_with_recovery();
-		assert_ok!(Identity::initiate_recovery(
-			Seeds::signed("g1"),
-			patient,
-			account("spare"),
-			rotation_proof(&patient, "spare")
-		));
+		assert_ok!(initiate("g1", patient, "spare"));
 		let expiry: u64 = <Test as Config>::RecoveryExpiry::get();
 		System::set_block_number(expiry + 1);
 		assert_ok!(Identity::register(
@@ -163,12 +127,7 @@ fn a_lapsed_reservation_frees_the_account() {
 fn a_rotation_ends_the_recovery_under_way() {
 	ExtBuilder.build_and_execute(|| {
 		let patient = patient_with_recovery();
-		assert_ok!(Identity::initiate_recovery(
-			Seeds::signed("g1"),
-			patient,
-			account("bogus"),
-			rotation_proof(&patient, "bogus")
-		));
+		assert_ok!(initiate("g1", patient, "bogus"));
 		let proof = rotation_proof(&patient, "patient-2");
 		assert_ok!(Identity::rotate_controller(
 			Seeds::signed("patient"),
@@ -184,12 +143,7 @@ fn a_rotation_ends_the_recovery_under_way() {
 fn an_approval_counts_only_for_the_controller_it_names() {
 	ExtBuilder.build_and_execute(|| {
 		let patient = patient_with_recovery();
-		assert_ok!(Identity::initiate_recovery(
-			Seeds::signed("g1"),
-			patient,
-			account("bogus"),
-			rotation_proof(&patient, "bogus")
-		));
+		assert_ok!(initiate("g1", patient, "bogus"));
 		assert_noop!(
 			Identity::approve_recovery(Seeds::signed("g2"), patient, account("patient-new")),
 			Error::<Test>::WrongNewController
@@ -202,21 +156,8 @@ fn a_lapsed_recovery_can_be_replaced_by_the_guardians() {
 	ExtBuilder.build_and_execute(|| {
 		let patient = patient_with_recovery();
 		// A rogue guardian starts a recovery with a bogus key and cannot restart it at will.
-		assert_ok!(Identity::initiate_recovery(
-			Seeds::signed("g1"),
-			patient,
-			account("bogus"),
-			rotation_proof(&patient, "bogus")
-		));
-		assert_noop!(
-			Identity::initiate_recovery(
-				Seeds::signed("g1"),
-				patient,
-				account("patient-new"),
-				rotation_proof(&patient, "patient-new")
-			),
-			Error::<Test>::RecoveryAlreadyActive
-		);
+		assert_ok!(initiate("g1", patient, "bogus"));
+		assert_noop!(initiate("g1", patient, "patient-new"), Error::<Test>::RecoveryAlreadyActive);
 		let expiry: u64 = <Test as Config>::RecoveryExpiry::get();
 		System::set_block_number(expiry + 1);
 		assert_noop!(
@@ -227,12 +168,7 @@ fn a_lapsed_recovery_can_be_replaced_by_the_guardians() {
 			Identity::complete_recovery(Seeds::signed("g1"), patient),
 			Error::<Test>::RecoveryExpired
 		);
-		assert_ok!(Identity::initiate_recovery(
-			Seeds::signed("g2"),
-			patient,
-			account("patient-new"),
-			rotation_proof(&patient, "patient-new")
-		));
+		assert_ok!(initiate("g2", patient, "patient-new"));
 		// The bogus account is free again; the new one is reserved.
 		assert!(PendingControllers::<Test>::get(account("bogus")).is_none());
 		assert_eq!(PendingControllers::<Test>::get(account("patient-new")), Some(patient));
@@ -243,12 +179,7 @@ fn a_lapsed_recovery_can_be_replaced_by_the_guardians() {
 fn cancelling_frees_the_reserved_account() {
 	ExtBuilder.build_and_execute(|| {
 		let patient = patient_with_recovery();
-		assert_ok!(Identity::initiate_recovery(
-			Seeds::signed("g1"),
-			patient,
-			account("spare"),
-			rotation_proof(&patient, "spare")
-		));
+		assert_ok!(initiate("g1", patient, "spare"));
 		assert_ok!(Identity::cancel_recovery(Seeds::signed("patient")));
 		assert_ok!(Identity::register(
 			Seeds::signed("spare"),
@@ -263,12 +194,7 @@ fn cancelling_frees_the_reserved_account() {
 fn approvals_of_deactivated_guardians_do_not_count() {
 	ExtBuilder.build_and_execute(|| {
 		let patient = patient_with_recovery();
-		assert_ok!(Identity::initiate_recovery(
-			Seeds::signed("g1"),
-			patient,
-			account("patient-new"),
-			rotation_proof(&patient, "patient-new")
-		));
+		assert_ok!(initiate("g1", patient, "patient-new"));
 		assert_ok!(Identity::approve_recovery(
 			Seeds::signed("g2"),
 			patient,
@@ -300,12 +226,7 @@ fn the_recovery_delay_is_bounded_so_block_arithmetic_cannot_wrap() {
 		// to a small number that would let the recovery complete at once.
 		assert_ok!(Identity::set_recovery(Seeds::signed("patient"), 2, max));
 		System::set_block_number(u64::MAX - 5);
-		assert_ok!(Identity::initiate_recovery(
-			Seeds::signed("g1"),
-			patient,
-			account("patient-new"),
-			rotation_proof(&patient, "patient-new")
-		));
+		assert_ok!(initiate("g1", patient, "patient-new"));
 		assert_ok!(Identity::approve_recovery(
 			Seeds::signed("g2"),
 			patient,
@@ -417,12 +338,7 @@ fn identity_changes_of_a_patient_reach_the_audit_trail() {
 			account("patient-2"),
 			proof
 		));
-		assert_ok!(Identity::initiate_recovery(
-			Seeds::signed("g1"),
-			patient,
-			account("p-3"),
-			rotation_proof(&patient, "p-3")
-		));
+		assert_ok!(initiate("g1", patient, "p-3"));
 		assert_ok!(Identity::approve_recovery(Seeds::signed("g2"), patient, account("p-3")));
 		System::set_block_number(11);
 		assert_ok!(Identity::complete_recovery(Seeds::signed("anyone"), patient));

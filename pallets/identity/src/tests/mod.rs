@@ -11,7 +11,7 @@ mod rotation;
 
 use medchain_primitives::traits::SubjectRegistry;
 use sp_core::{Pair, H256};
-use sp_runtime::MultiSignature;
+use sp_runtime::{DispatchResult, MultiSignature};
 
 use crate::{
 	mock::{account, pair, runtime::*, DAY, NOW},
@@ -39,6 +39,17 @@ pub fn last_event() -> Event<Test> {
 /// returns (practitioner, organization).
 pub fn attested_practitioner(seed: &str, org_seed: &str) -> (SubjectId, SubjectId) {
 	(Seeds::practitioner(seed, org_seed), Seeds::of(org_seed))
+}
+
+/// A recovery guardian `guardian` proposes `new_seed`'s account for `patient`, with that key's
+/// signed consent to the takeover.
+pub fn initiate(guardian: &str, patient: SubjectId, new_seed: &str) -> DispatchResult {
+	Identity::initiate_recovery(
+		Seeds::signed(guardian),
+		patient,
+		account(new_seed),
+		rotation_proof(&patient, new_seed),
+	)
 }
 
 /// `new_seed`'s signature over the rotation payload of `subject`.

@@ -20,12 +20,7 @@ fn patient_with_recovery() -> (SubjectId, [SubjectId; 3]) {
 fn guardians_recover_a_lost_key_after_the_delay() {
 	ExtBuilder.build_and_execute(|| {
 		let (patient, [g1, g2, _]) = patient_with_recovery();
-		assert_ok!(Identity::initiate_recovery(
-			Seeds::signed("g1"),
-			patient,
-			account("patient-new"),
-			rotation_proof(&patient, "patient-new")
-		));
+		assert_ok!(initiate("g1", patient, "patient-new"));
 		assert_eq!(
 			last_event(),
 			Event::RecoveryInitiated {
@@ -61,12 +56,7 @@ fn guardians_recover_a_lost_key_after_the_delay() {
 fn recovery_without_enough_guardians_is_refused() {
 	ExtBuilder.build_and_execute(|| {
 		let (patient, _) = patient_with_recovery();
-		assert_ok!(Identity::initiate_recovery(
-			Seeds::signed("g1"),
-			patient,
-			account("patient-new"),
-			rotation_proof(&patient, "patient-new")
-		));
+		assert_ok!(initiate("g1", patient, "patient-new"));
 		System::set_block_number(100);
 		assert_noop!(
 			Identity::complete_recovery(Seeds::signed("g1"), patient),
@@ -79,12 +69,7 @@ fn recovery_without_enough_guardians_is_refused() {
 fn recovery_waits_for_the_delay() {
 	ExtBuilder.build_and_execute(|| {
 		let (patient, _) = patient_with_recovery();
-		assert_ok!(Identity::initiate_recovery(
-			Seeds::signed("g1"),
-			patient,
-			account("patient-new"),
-			rotation_proof(&patient, "patient-new")
-		));
+		assert_ok!(initiate("g1", patient, "patient-new"));
 		assert_ok!(Identity::approve_recovery(
 			Seeds::signed("g2"),
 			patient,
@@ -102,12 +87,7 @@ fn recovery_waits_for_the_delay() {
 fn patient_cancels_a_recovery_with_the_old_key() {
 	ExtBuilder.build_and_execute(|| {
 		let (patient, _) = patient_with_recovery();
-		assert_ok!(Identity::initiate_recovery(
-			Seeds::signed("g1"),
-			patient,
-			account("patient-new"),
-			rotation_proof(&patient, "patient-new")
-		));
+		assert_ok!(initiate("g1", patient, "patient-new"));
 		assert_ok!(Identity::cancel_recovery(Seeds::signed("patient")));
 		assert_eq!(last_event(), Event::RecoveryCancelled { patient });
 		System::set_block_number(100);
@@ -126,12 +106,7 @@ fn patient_cancels_a_recovery_with_the_old_key() {
 fn approvals_of_removed_guardians_do_not_count() {
 	ExtBuilder.build_and_execute(|| {
 		let (patient, [_, g2, _]) = patient_with_recovery();
-		assert_ok!(Identity::initiate_recovery(
-			Seeds::signed("g1"),
-			patient,
-			account("patient-new"),
-			rotation_proof(&patient, "patient-new")
-		));
+		assert_ok!(initiate("g1", patient, "patient-new"));
 		assert_ok!(Identity::approve_recovery(
 			Seeds::signed("g2"),
 			patient,
@@ -157,20 +132,10 @@ fn only_recovery_guardians_take_part() {
 			GuardianRights { delegate: true, recovery: false }
 		));
 		assert_noop!(
-			Identity::initiate_recovery(
-				Seeds::signed("delegate"),
-				patient,
-				account("patient-new"),
-				rotation_proof(&patient, "patient-new")
-			),
+			initiate("delegate", patient, "patient-new"),
 			Error::<Test>::NotARecoveryGuardian
 		);
-		assert_ok!(Identity::initiate_recovery(
-			Seeds::signed("g1"),
-			patient,
-			account("patient-new"),
-			rotation_proof(&patient, "patient-new")
-		));
+		assert_ok!(initiate("g1", patient, "patient-new"));
 		assert_noop!(
 			Identity::approve_recovery(Seeds::signed("delegate"), patient, account("patient-new")),
 			Error::<Test>::NotARecoveryGuardian
@@ -181,12 +146,7 @@ fn only_recovery_guardians_take_part() {
 		);
 		// Another guardian may displace a proposal that has not reached its threshold (it used to be
 		// refused, which let one guardian jam the recovery).
-		assert_ok!(Identity::initiate_recovery(
-			Seeds::signed("g2"),
-			patient,
-			account("other-new"),
-			rotation_proof(&patient, "other-new")
-		));
+		assert_ok!(initiate("g2", patient, "other-new"));
 		assert_eq!(Recoveries::<Test>::get(patient).unwrap().new_controller, account("other-new"));
 	});
 }
@@ -197,25 +157,9 @@ fn recovery_needs_configuration_and_a_fresh_account() {
 		let patient = Seeds::register("patient", SubjectKind::Patient);
 		let g1 = Seeds::register("g1", SubjectKind::Patient);
 		assert_ok!(Identity::add_guardian(Seeds::signed("patient"), g1, RECOVERY));
-		assert_noop!(
-			Identity::initiate_recovery(
-				Seeds::signed("g1"),
-				patient,
-				account("patient-new"),
-				rotation_proof(&patient, "patient-new")
-			),
-			Error::<Test>::RecoveryNotConfigured
-		);
+		assert_noop!(initiate("g1", patient, "patient-new"), Error::<Test>::RecoveryNotConfigured);
 		assert_ok!(Identity::set_recovery(Seeds::signed("patient"), 1, 10));
-		assert_noop!(
-			Identity::initiate_recovery(
-				Seeds::signed("g1"),
-				patient,
-				account("g1"),
-				rotation_proof(&patient, "g1")
-			),
-			Error::<Test>::AccountInUse
-		);
+		assert_noop!(initiate("g1", patient, "g1"), Error::<Test>::AccountInUse);
 	});
 }
 
@@ -257,12 +201,7 @@ fn recovery_settings_are_validated() {
 fn a_deactivated_patient_cannot_be_recovered() {
 	ExtBuilder.build_and_execute(|| {
 		let (patient, _) = patient_with_recovery();
-		assert_ok!(Identity::initiate_recovery(
-			Seeds::signed("g1"),
-			patient,
-			account("patient-new"),
-			rotation_proof(&patient, "patient-new")
-		));
+		assert_ok!(initiate("g1", patient, "patient-new"));
 		assert_ok!(Identity::deactivate(Seeds::signed("patient")));
 		assert_noop!(
 			Identity::approve_recovery(Seeds::signed("g2"), patient, account("patient-new")),
