@@ -731,27 +731,7 @@ impl<T: Config> Pallet<T> {
 
 	/// The call's terms with their record list bounded as storage keeps it.
 	fn bound_terms(terms: GrantTerms) -> Result<ConsentTermsOf<T>, Error<T>> {
-		let ConsentTerms {
-			grantee,
-			actions,
-			classes,
-			records,
-			excluded,
-			purposes,
-			valid_from,
-			valid_until,
-		} = terms;
-		let records = records.try_into().map_err(|_| Error::<T>::TooManyRecords)?;
-		Ok(ConsentTerms {
-			grantee,
-			actions,
-			classes,
-			records,
-			excluded,
-			purposes,
-			valid_from,
-			valid_until,
-		})
+		terms.try_map_records(|records| records.try_into().map_err(|_| Error::<T>::TooManyRecords))
 	}
 
 	fn validate_terms(terms: &ConsentTermsOf<T>) -> Result<(), Error<T>> {

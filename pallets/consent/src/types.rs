@@ -42,6 +42,26 @@ pub struct ConsentTerms<Records> {
 	pub valid_until: Option<Moment>,
 }
 
+impl<Records> ConsentTerms<Records> {
+	/// The same terms with their record list converted by `convert` (a call's `Vec` into the
+	/// `BoundedVec` storage keeps, say).
+	pub fn try_map_records<Into, E>(
+		self,
+		convert: impl FnOnce(Records) -> Result<Into, E>,
+	) -> Result<ConsentTerms<Into>, E> {
+		Ok(ConsentTerms {
+			grantee: self.grantee,
+			actions: self.actions,
+			classes: self.classes,
+			records: convert(self.records)?,
+			excluded: self.excluded,
+			purposes: self.purposes,
+			valid_from: self.valid_from,
+			valid_until: self.valid_until,
+		})
+	}
+}
+
 /// Consent terms as a `grant` call carries them.
 pub type GrantTerms = ConsentTerms<alloc::vec::Vec<RecordId>>;
 
