@@ -200,7 +200,8 @@ code_set!(
 	ActionSet of ConsentAction as u8
 );
 
-/// A record's identifier: 32 opaque bytes chosen by the client (no PHI).
+/// A record's identifier: 32 bytes the chain derives when the record is anchored
+/// ([`crate::records::record_id`]); no PHI.
 #[derive(
 	Clone,
 	Copy,
@@ -299,17 +300,8 @@ impl Grantee {
 pub enum AccessTarget {
 	/// Any data of a class.
 	Class(DataClass),
-	/// One record, of the class its anchor gives.
-	Record(RecordId, DataClass),
-}
-
-impl AccessTarget {
-	/// The data class accessed.
-	pub fn class(&self) -> DataClass {
-		match self {
-			Self::Class(c) | Self::Record(_, c) => *c,
-		}
-	}
+	/// One anchored record: the rule takes its class from the anchor, never from the caller.
+	Record(RecordId),
 }
 
 /// Why access is allowed.
@@ -377,6 +369,10 @@ pub enum DenyReason {
 	EmergencyExpired,
 	/// Break-glass access never opens this class: the patient (or the default) closed it.
 	ClassClosedToEmergency,
+	/// No record of this patient is anchored under that identifier.
+	UnknownRecord,
+	/// The record was erased: its ciphertext is gone and nobody may access it.
+	RecordErased,
 }
 
 impl DenyReason {
@@ -397,6 +393,8 @@ impl DenyReason {
 			Self::NotCovered => "not-covered",
 			Self::EmergencyExpired => "emergency-expired",
 			Self::ClassClosedToEmergency => "class-closed-to-emergency",
+			Self::UnknownRecord => "unknown-record",
+			Self::RecordErased => "record-erased",
 		}
 	}
 }

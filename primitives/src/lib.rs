@@ -1,7 +1,7 @@
 //! # MedChain primitives
 //!
 //! The vocabulary every MedChain component shares: the chain's basic types (accounts, balances,
-//! block numbers), each domain's identifiers and codes ([`identity`], [`consent`], [`audit`]), the
+//! block numbers), each domain's identifiers and codes ([`identity`], [`consent`], [`audit`], [`records`]), the
 //! traits the pallets are written against ([`traits`]) and the runtime-API declarations that the
 //! node, the gateway and clients call ([`runtime_api`]).
 //!
@@ -60,6 +60,7 @@ macro_rules! code_set {
 pub mod audit;
 pub mod consent;
 pub mod identity;
+pub mod records;
 pub mod runtime_api;
 pub mod traits;
 

@@ -1,5 +1,6 @@
 //! The runtime APIs MedChain adds, in one place: what the node's RPC, the gateway, the CLI and
-//! Polkadot.js (`api.call.identityApi.*`, `api.call.consentApi.*`, `api.call.auditApi.*`) call.
+//! Polkadot.js (`api.call.identityApi.*`, `api.call.consentApi.*`, `api.call.auditApi.*`,
+//! `api.call.recordsApi.*`) call.
 //!
 //! Each carries its version (`#[api_version]`): a change of signature raises it, so a client can
 //! ask the runtime which one it speaks (`Core_version` lists every API with its version).
@@ -10,9 +11,10 @@ use crate::{
 	audit::{AuditEntry, AuditQueryError, ChainVerification, TrailHead},
 	consent::{
 		AccessDecision, AccessTarget, ConsentAction, ConsentId, ConsentRecord, EmergencyGrant,
-		EmergencyId, PurposeOfUse,
+		EmergencyId, PurposeOfUse, RecordId,
 	},
 	identity::{IdentityDocument, RotationPayload, SubjectId},
+	records::{RecordAnchor, RecordFilter, RecordPage},
 	Moment,
 };
 
@@ -52,7 +54,8 @@ sp_api::decl_runtime_apis! {
 
 	/// The one access rule of MedChain, and the consents behind it.
 	/// Version 2: `check_access` answers as of the block it is called at; no `at` argument.
-	#[api_version(2)]
+	/// Version 3: `AccessTarget::Record` names only the record; the class comes from its anchor.
+	#[api_version(3)]
 	pub trait ConsentApi {
 		/// May `accessor` do `action` on `target` of `patient` for `purpose`, as of the block the
 		/// call is made at (its state and its time)? Permit names the consent or emergency grant;
@@ -73,5 +76,15 @@ sp_api::decl_runtime_apis! {
 		fn consents_of_grantee(grantee: SubjectId, before: Option<u32>, limit: u32) -> Vec<ConsentRecord>;
 		/// One emergency grant.
 		fn emergency(id: EmergencyId) -> Option<EmergencyGrant>;
+	}
+
+	/// Record anchors: what the gateway checks a blob against, and a patient's list of records.
+	#[api_version(1)]
+	pub trait RecordsApi {
+		/// One record's anchor (erased records included).
+		fn record(id: RecordId) -> Option<RecordAnchor>;
+		/// Up to `limit` of `patient`'s records that pass `filter`, newest first, from `before`
+		/// (an index into the patient's list, exclusive; default: the end).
+		fn records_of(patient: SubjectId, filter: RecordFilter, before: Option<u32>, limit: u32) -> RecordPage;
 	}
 }

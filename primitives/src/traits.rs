@@ -1,13 +1,15 @@
 //! The traits MedChain's pallets are written against, so each depends on what it asks of the
-//! others and not on their storage: identity answers who is who ([`SubjectRegistry`]), the audit
-//! log takes the runtime's own entries ([`AuditSink`]).
+//! others and not on their storage: identity answers who is who ([`SubjectRegistry`]), consent
+//! answers who may do what ([`AccessRule`]), records answer what a record is ([`RecordRegistry`]),
+//! the audit log takes the runtime's own entries ([`AuditSink`]).
 
 use alloc::vec::Vec;
 
 use crate::{
 	audit::{AuditPolicy, AuditRecord},
-	consent::PurposeOfUse,
+	consent::{AccessDecision, AccessTarget, ConsentAction, PurposeOfUse, RecordId},
 	identity::{RoleSet, SubjectId, SubjectKind},
+	records::RecordAnchor,
 	Moment,
 };
 
@@ -129,4 +131,35 @@ impl ReadPolicies for () {
 	fn benchmark_policy(_patient: &SubjectId, _actor: &SubjectId) -> AuditPolicy {
 		AuditPolicy::OwnData
 	}
+}
+
+/// What consent asks of records: the anchor behind a record identifier, so that the rule judges a
+/// read of a record by the class its anchor gives. Implemented by `pallet-medical-records`.
+pub trait RecordRegistry {
+	/// The anchor of `record`, if one exists (erased records included).
+	fn anchor(record: &RecordId) -> Option<RecordAnchor>;
+}
+
+/// No records: every record identifier is unknown. For runtimes without a records pallet.
+impl RecordRegistry for () {
+	fn anchor(_record: &RecordId) -> Option<RecordAnchor> {
+		None
+	}
+}
+
+/// What records ask of consent: THE access rule. Implemented by `pallet-consent`.
+pub trait AccessRule {
+	/// May `accessor` take `action` on `target` of `patient`'s data for `purpose`, now?
+	fn check_access(
+		patient: &SubjectId,
+		accessor: &SubjectId,
+		action: ConsentAction,
+		target: &AccessTarget,
+		purpose: PurposeOfUse,
+	) -> AccessDecision;
+
+	/// Benchmarks only: a consent of `patient` that lets `practitioner` create records of every
+	/// class for every purpose, as expensive to find as any (the last the rule looks at).
+	#[cfg(feature = "runtime-benchmarks")]
+	fn benchmark_allow_create(patient: &SubjectId, practitioner: &SubjectId);
 }

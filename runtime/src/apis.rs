@@ -20,16 +20,17 @@ use medchain_primitives::{
 	audit::{AuditEntry, AuditQueryError, ChainVerification, TrailHead},
 	consent::{
 		AccessDecision, AccessTarget, ConsentAction, ConsentId, ConsentRecord, EmergencyGrant,
-		EmergencyId, PurposeOfUse,
+		EmergencyId, PurposeOfUse, RecordId,
 	},
 	identity::{IdentityDocument, RotationPayload, SubjectId},
+	records::{RecordAnchor, RecordFilter, RecordPage},
 	Moment,
 };
 
 use super::{
 	AccountId, AuditLog, Aura, Balance, Block, Consent, Executive, Grandpa, Identity,
-	InherentDataExt, Nonce, Runtime, RuntimeCall, RuntimeGenesisConfig, SessionKeys, System,
-	TransactionPayment, VERSION,
+	InherentDataExt, Nonce, Records, Runtime, RuntimeCall, RuntimeGenesisConfig, SessionKeys,
+	System, TransactionPayment, VERSION,
 };
 
 impl_runtime_apis! {
@@ -286,6 +287,16 @@ impl_runtime_apis! {
 
 		fn emergency(id: EmergencyId) -> Option<EmergencyGrant> {
 			Consent::emergency(id)
+		}
+	}
+
+	impl medchain_primitives::runtime_api::RecordsApi<Block> for Runtime {
+		fn record(id: RecordId) -> Option<RecordAnchor> {
+			Records::record(&id)
+		}
+
+		fn records_of(patient: SubjectId, filter: RecordFilter, before: Option<u32>, limit: u32) -> RecordPage {
+			Records::records_of(&patient, filter, before, limit)
 		}
 	}
 

@@ -15,6 +15,7 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_patient_identity, Identity]
 	[pallet_audit_log, AuditLog]
 	[pallet_consent, Consent]
+	[pallet_medical_records, Records]
 );
 
 use frame_benchmarking::baseline::Pallet as BaselineBench;

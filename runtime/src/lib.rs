@@ -56,7 +56,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("medchain"),
 	impl_name: alloc::borrow::Cow::Borrowed("medchain"),
 	authoring_version: 1,
-	spec_version: 100,
+	spec_version: 101,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 1,
@@ -178,4 +178,7 @@ mod runtime {
 
 	#[runtime::pallet_index(12)]
 	pub type Consent = pallet_consent;
+
+	#[runtime::pallet_index(13)]
+	pub type Records = pallet_medical_records;
 }

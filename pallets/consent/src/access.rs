@@ -5,7 +5,8 @@ use frame_support::traits::Time;
 use medchain_primitives::{
 	audit::AuditPolicy,
 	identity::SubjectKind,
-	traits::{PolicyRefusal, ReadPolicies, SubjectRegistry},
+	records::RecordStatus,
+	traits::{AccessRule, PolicyRefusal, ReadPolicies, RecordRegistry, SubjectRegistry},
 };
 
 use crate::*;
@@ -39,7 +40,7 @@ impl Stage {
 fn evaluate<T: Config>(
 	consent: &ConsentOf<T>,
 	action: ConsentAction,
-	target: &AccessTarget,
+	(class, record): (DataClass, Option<RecordId>),
 	purpose: PurposeOfUse,
 	now: Moment,
 ) -> Result<(), Stage> {
@@ -56,11 +57,10 @@ fn evaluate<T: Config>(
 	if !terms.purposes.contains(purpose) {
 		return Err(Stage::PurposeNotAllowed);
 	}
-	let class = target.class();
 	if terms.excluded.contains(class) {
 		return Err(Stage::ClassExcluded);
 	}
-	let named = matches!(target, AccessTarget::Record(id, _) if terms.records.contains(id));
+	let named = record.is_some_and(|id| terms.records.contains(&id));
 	if !terms.classes.contains(class) && !named {
 		return Err(Stage::NotCovered);
 	}
@@ -90,6 +90,19 @@ impl<T: Config> Pallet<T> {
 			},
 			_ => return AccessDecision::Deny(DenyReason::UnknownPatient),
 		}
+		// A record is judged by the class its anchor gives, and only as one of this patient's.
+		let target = match *target {
+			AccessTarget::Class(class) => (class, None),
+			AccessTarget::Record(id) => match T::Records::anchor(&id) {
+				Some(anchor) if anchor.patient == *patient => {
+					if anchor.status == RecordStatus::Erased {
+						return AccessDecision::Deny(DenyReason::RecordErased);
+					}
+					(anchor.class, Some(id))
+				},
+				_ => return AccessDecision::Deny(DenyReason::UnknownRecord),
+			},
+		};
 		if accessor == patient || T::Identity::is_delegate(patient, accessor) {
 			return AccessDecision::Permit(PermitBasis::OwnData);
 		}
@@ -120,7 +133,7 @@ impl<T: Config> Pallet<T> {
 			{
 				// The glass stays broken only while the practitioner still holds a role that may
 				// break it.
-				if ClosedToEmergency::<T>::get(patient).contains(target.class()) {
+				if ClosedToEmergency::<T>::get(patient).contains(target.0) {
 					closed_to_emergency = true;
 				} else {
 					return AccessDecision::Permit(PermitBasis::Emergency(id));
@@ -150,6 +163,35 @@ impl<T: Config> Pallet<T> {
 			None => DenyReason::NoConsent,
 		};
 		AccessDecision::Deny(reason)
+	}
+}
+
+/// Records ask here whether an author may anchor a record.
+impl<T: Config> AccessRule for Pallet<T> {
+	fn check_access(
+		patient: &SubjectId,
+		accessor: &SubjectId,
+		action: ConsentAction,
+		target: &AccessTarget,
+		purpose: PurposeOfUse,
+	) -> AccessDecision {
+		Pallet::<T>::check_access(patient, accessor, action, target, purpose)
+	}
+
+	#[cfg(feature = "runtime-benchmarks")]
+	fn benchmark_allow_create(patient: &SubjectId, practitioner: &SubjectId) {
+		let terms = ConsentTerms {
+			grantee: Grantee::Practitioner(*practitioner),
+			actions: ActionSet::of(&[ConsentAction::Create]),
+			classes: DataClassSet::of(&DataClass::ALL),
+			records: Default::default(),
+			excluded: DataClassSet::EMPTY,
+			purposes: PurposeSet::of(&PurposeOfUse::ALL),
+			valid_from: 0,
+			valid_until: None,
+		};
+		Pallet::<T>::insert_consent(*patient, *patient, terms, T::Time::now())
+			.expect("benchmarks grant far fewer consents than the identifier space holds");
 	}
 }
 

@@ -29,7 +29,9 @@
 //!
 //! ## The rule, in order
 //!
-//! 1. The patient must be an active patient (`UnknownPatient`, `PatientDeactivated`).
+//! 1. The patient must be an active patient (`UnknownPatient`, `PatientDeactivated`). A record
+//!    must be anchored for that patient (`UnknownRecord`) and not erased (`RecordErased`); its
+//!    anchor gives the class the rest of the rule judges.
 //! 2. A patient always may act on their own data (`Permit(OwnData)`).
 //! 3. The accessor must be an active subject (`UnknownAccessor`); a practitioner must hold a live
 //!    attestation (`NotAnAttestedPractitioner`).
@@ -124,6 +126,10 @@ pub mod pallet {
 		/// Where grants, revocations and emergency access are audited.
 		#[pallet::no_default]
 		type Audit: AuditSink;
+
+		/// Record anchors: a read of a record is judged by the class its anchor gives.
+		#[pallet::no_default]
+		type Records: medchain_primitives::traits::RecordRegistry;
 
 		/// The chain clock, milliseconds since the Unix epoch.
 		#[pallet::no_default]

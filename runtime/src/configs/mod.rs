@@ -21,9 +21,9 @@ use sp_version::RuntimeVersion;
 
 use super::{
 	AccountId, AuditLog, Aura, Balance, Balances, Block, BlockNumber, Consent, Hash, Identity,
-	Nonce, PalletInfo, Runtime, RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason,
-	RuntimeOrigin, RuntimeTask, Signature, System, Timestamp, DAYS, EXISTENTIAL_DEPOSIT,
-	SLOT_DURATION, VERSION,
+	Nonce, PalletInfo, Records, Runtime, RuntimeCall, RuntimeEvent, RuntimeFreezeReason,
+	RuntimeHoldReason, RuntimeOrigin, RuntimeTask, Signature, System, Timestamp, DAYS,
+	EXISTENTIAL_DEPOSIT, SLOT_DURATION, VERSION,
 };
 
 /// Normal extrinsics may fill 75% of a block; the rest is kept for operational ones (governance).
@@ -170,6 +170,7 @@ impl pallet_consent::Config for Runtime {
 	type Identity = Identity;
 	type SubjectOrigin = pallet_patient_identity::EnsureSubject<Runtime>;
 	type Audit = AuditLog;
+	type Records = Records;
 	type Time = Timestamp;
 	/// Root until the consortium council lands; then a council motion.
 	type GovernanceOrigin = frame_system::EnsureRoot<AccountId>;
@@ -182,4 +183,17 @@ impl pallet_consent::Config for Runtime {
 	/// An hour between one practitioner's emergency accesses to one patient.
 	type EmergencyCooldown = ConstU64<{ 60 * 60 * 1000 }>;
 	type WeightInfo = pallet_consent::weights::SubstrateWeight<Runtime>;
+}
+
+impl pallet_medical_records::Config for Runtime {
+	type Identity = Identity;
+	type SubjectOrigin = pallet_patient_identity::EnsureSubject<Runtime>;
+	type Access = Consent;
+	type Audit = AuditLog;
+	type Time = Timestamp;
+	/// A lifetime of care, versions included; a patient past it starts erasing old versions.
+	type MaxRecordsPerPatient = ConstU32<100_000>;
+	/// Corrections and addenda of one record; a record amended more often is a new record.
+	type MaxVersions = ConstU32<64>;
+	type WeightInfo = pallet_medical_records::weights::SubstrateWeight<Runtime>;
 }

@@ -182,7 +182,8 @@ fn a_consent_may_name_records_only() {
 			records: vec![record],
 			..treat_terms(Grantee::Practitioner(doctor))
 		});
-		let target = AccessTarget::Record(record, DataClass::Imaging);
+		anchor(record, patient, DataClass::Imaging, RecordStatus::Active);
+		let target = AccessTarget::Record(record);
 		assert_eq!(
 			Consent::check_access(
 				&patient,
@@ -193,7 +194,8 @@ fn a_consent_may_name_records_only() {
 			),
 			AccessDecision::Permit(PermitBasis::Consent(id))
 		);
-		let other = AccessTarget::Record(RecordId([6; 32]), DataClass::Imaging);
+		anchor(RecordId([6; 32]), patient, DataClass::Imaging, RecordStatus::Active);
+		let other = AccessTarget::Record(RecordId([6; 32]));
 		assert_eq!(
 			Consent::check_access(
 				&patient,

@@ -9,6 +9,7 @@ mod rule;
 
 use frame_support::assert_ok;
 use medchain_primitives::identity::{GuardianRights, SubjectKind};
+pub use medchain_primitives::records::RecordStatus;
 
 use crate::{mock::*, *};
 

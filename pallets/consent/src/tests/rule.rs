@@ -134,7 +134,8 @@ fn the_deny_exception_excludes_a_class() {
 			AccessDecision::Deny(DenyReason::ClassExcluded)
 		);
 		// Naming a record does not override the exclusion of its class.
-		let target = AccessTarget::Record(record, DataClass::MentalHealth);
+		anchor(record, patient, DataClass::MentalHealth, RecordStatus::Active);
+		let target = AccessTarget::Record(record);
 		assert_eq!(
 			Consent::check_access(
 				&patient,
@@ -190,5 +191,70 @@ fn an_organization_wide_grant_covers_its_attested_practitioners_only() {
 		));
 		assert_ok!(Identity::revoke_attestation(Seeds::signed("hospital"), doctor));
 		assert_eq!(read_labs(patient, doctor), AccessDecision::Deny(DenyReason::NoConsent));
+	});
+}
+
+fn read_record(patient: SubjectId, accessor: SubjectId, record: RecordId) -> AccessDecision {
+	Consent::check_access(
+		&patient,
+		&accessor,
+		ConsentAction::Read,
+		&AccessTarget::Record(record),
+		PurposeOfUse::Treat,
+	)
+}
+
+#[test]
+fn a_record_is_judged_by_the_class_its_anchor_gives() {
+	ExtBuilder.build_and_execute(|| {
+		let (patient, doctor) = patient_and_doctor();
+		let id = grant(treat_terms(Grantee::Practitioner(doctor)));
+		let (labs, imaging) = (RecordId([1; 32]), RecordId([2; 32]));
+		anchor(labs, patient, DataClass::Labs, RecordStatus::Active);
+		anchor(imaging, patient, DataClass::Imaging, RecordStatus::Superseded);
+		assert_eq!(
+			read_record(patient, doctor, labs),
+			AccessDecision::Permit(PermitBasis::Consent(id))
+		);
+		// The consent covers labs, not imaging: no caller can call an imaging record labs.
+		assert_eq!(
+			read_record(patient, doctor, imaging),
+			AccessDecision::Deny(DenyReason::NotCovered)
+		);
+	});
+}
+
+#[test]
+fn unknown_and_erased_records_are_denied_with_their_own_reasons() {
+	ExtBuilder.build_and_execute(|| {
+		let (patient, doctor) = patient_and_doctor();
+		let other = Seeds::register("other patient", SubjectKind::Patient);
+		grant(treat_terms(Grantee::Practitioner(doctor)));
+		let (erased, others) = (RecordId([3; 32]), RecordId([4; 32]));
+		anchor(erased, patient, DataClass::Labs, RecordStatus::Erased);
+		anchor(others, other, DataClass::Labs, RecordStatus::Active);
+		let unknown = RecordId([9; 32]);
+		assert_eq!(
+			read_record(patient, doctor, unknown),
+			AccessDecision::Deny(DenyReason::UnknownRecord)
+		);
+		// Another patient's record is unknown as this patient's, even to its own patient.
+		assert_eq!(
+			read_record(patient, doctor, others),
+			AccessDecision::Deny(DenyReason::UnknownRecord)
+		);
+		assert_eq!(
+			read_record(patient, patient, others),
+			AccessDecision::Deny(DenyReason::UnknownRecord)
+		);
+		// Erased is erased, for the patient as for anyone.
+		assert_eq!(
+			read_record(patient, doctor, erased),
+			AccessDecision::Deny(DenyReason::RecordErased)
+		);
+		assert_eq!(
+			read_record(patient, patient, erased),
+			AccessDecision::Deny(DenyReason::RecordErased)
+		);
 	});
 }

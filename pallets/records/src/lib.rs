@@ -1,0 +1,520 @@
+//! # Medical records pallet
+//!
+//! The chain's side of a medical record: its anchor. The record itself is encrypted by the client
+//! and kept off chain by its custodian organization's gateway; the anchor says whose record it is,
+//! who wrote it, who keeps it, its data class, and the blake2-256 hash and byte size of the
+//! ciphertext. A gateway serves a blob only if it hashes to its anchor, the access rule judges a
+//! read of a record by the class its anchor gives, and an erasure here is what every gateway
+//! follows to delete the bytes (crypto-shredding: only the hash remains).
+//!
+//! ## Terminology
+//!
+//! - **Anchor**: the on-chain facts of one record version ([`RecordAnchor`]).
+//! - **Author**: who anchored it: the patient, a delegate guardian, or a practitioner whose
+//!   `check_access` answer for `Create` is Permit.
+//! - **Custodian**: the organization whose gateway keeps the ciphertext: the author's attesting
+//!   organization, or the one the patient names.
+//! - **Version chain**: a new version supersedes its predecessor (same patient, same class); the
+//!   latest is `Active`, the rest `Superseded`.
+//! - **Erasure**: the patient (or a delegate guardian) ends a record and every version before it.
+//!
+//! ## Rules
+//!
+//! 1. [`Pallet::anchor`]: the author must pass the access rule for `Create` on the class, for the
+//!    purpose named (the patient and delegates always do). The record identifier is derived by
+//!    the chain ([`record_id`]). The custodian must be an active organization; for a practitioner
+//!    author it must attest them now; when none is named, a practitioner attested by exactly one
+//!    organization gets that one, anyone else must name one.
+//! 2. [`Pallet::amend`]: a new version of an `Active` record, by an author who passes the rule for
+//!    `Create` on that record (its class, or the record named in a consent). It keeps the patient
+//!    and class; the custodian follows rule 1 with the predecessor's as the default.
+//! 3. [`Pallet::erase`]: the patient or a delegate guardian erases a record and every earlier
+//!    version not yet erased. Hashes stay; the status becomes `Erased`; a `RecordErased` event per
+//!    version is what the gateway follows.
+//! 4. Every anchor, new version and erasure is appended to the patient's audit trail
+//!    (`RecordWritten`, `RecordErased`) with the consent (or own-data basis) that allowed it and the
+//!    ciphertext hash as the entity.
+//!
+//! ## Assumptions
+//!
+//! - Identifiers, codes and hashes only: no PHI. The ciphertext and the wrapped keys never come on
+//!   chain (chain history cannot be deleted).
+//! - Storage is bounded: at most `MaxRecordsPerPatient` records per patient, at most `MaxVersions`
+//!   versions in one chain (so an erasure's walk is bounded).
+
+#![cfg_attr(not(feature = "std"), no_std)]
+
+extern crate alloc;
+
+#[cfg(feature = "runtime-benchmarks")]
+#[allow(clippy::arithmetic_side_effects)] // test and benchmark set-up, not dispatch
+mod benchmarking;
+#[cfg(test)]
+#[allow(clippy::arithmetic_side_effects)] // test and benchmark set-up, not dispatch
+mod mock;
+#[cfg(test)]
+#[allow(clippy::arithmetic_side_effects)] // test and benchmark set-up, not dispatch
+mod tests;
+#[cfg(any(feature = "try-runtime", test))]
+#[allow(clippy::arithmetic_side_effects)] // invariant checks count what exists, off dispatch
+pub mod try_state;
+pub mod weights;
+
+pub use pallet::*;
+pub use weights::WeightInfo;
+
+use alloc::vec::Vec;
+use frame_support::traits::{EnsureOrigin, Get, Time};
+use medchain_primitives::{
+	audit::{AuditAction, AuditEntity, AuditEventType, AuditOutcome, AuditPolicy, AuditRecord},
+	consent::{
+		AccessDecision, AccessTarget, ConsentAction, DataClass, DenyReason, PermitBasis,
+		PurposeOfUse, RecordId,
+	},
+	identity::{SubjectId, SubjectKind},
+	records::{
+		record_id, RecordAnchor, RecordFilter, RecordPage, RecordStatus, MAX_RECORD_PAGE,
+		MAX_RECORD_SCAN,
+	},
+	traits::{AccessRule, AuditSink, RecordRegistry, SubjectRegistry},
+	Moment,
+};
+use sp_core::H256;
+
+#[frame_support::pallet]
+pub mod pallet {
+	use super::*;
+	use frame_support::pallet_prelude::*;
+	use frame_system::pallet_prelude::*;
+
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+
+	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
+	pub struct Pallet<T>(_);
+
+	#[pallet::config(with_default)]
+	pub trait Config: frame_system::Config<RuntimeEvent: From<Event<Self>>> {
+		/// Who is who: patients, guardians, practitioners, organizations.
+		#[pallet::no_default]
+		type Identity: SubjectRegistry<Self::AccountId>;
+
+		/// Turns a signed origin into the subject it controls (identity's `EnsureSubject`).
+		#[pallet::no_default]
+		type SubjectOrigin: EnsureOrigin<Self::RuntimeOrigin, Success = SubjectId>;
+
+		/// THE access rule (consent's `check_access`): who may create records of a patient.
+		#[pallet::no_default]
+		type Access: AccessRule;
+
+		/// Where anchors, new versions and erasures are audited.
+		#[pallet::no_default]
+		type Audit: AuditSink;
+
+		/// The chain clock, milliseconds since the Unix epoch.
+		#[pallet::no_default]
+		type Time: Time<Moment = Moment>;
+
+		/// Most records (versions included) one patient may have anchored.
+		#[pallet::constant]
+		type MaxRecordsPerPatient: Get<u32>;
+
+		/// Most versions in one record's chain.
+		#[pallet::constant]
+		type MaxVersions: Get<u32>;
+
+		/// Weights of this pallet's calls, from its benchmarks.
+		type WeightInfo: WeightInfo;
+	}
+
+	/// Default implementations of [`DefaultConfig`], which can be used to implement [`Config`].
+	pub mod config_preludes {
+		use super::*;
+		use frame_support::derive_impl;
+
+		/// The test runtimes' records configuration: bounds small enough for tests to reach.
+		pub struct TestDefaultConfig;
+
+		#[derive_impl(frame_system::config_preludes::TestDefaultConfig, no_aggregated_types)]
+		impl frame_system::DefaultConfig for TestDefaultConfig {}
+
+		#[frame_support::register_default_impl(TestDefaultConfig)]
+		impl DefaultConfig for TestDefaultConfig {
+			type MaxRecordsPerPatient = ConstU32<8>;
+			type MaxVersions = ConstU32<3>;
+			type WeightInfo = ();
+		}
+	}
+
+	/// Feeds record identifiers: one per anchor, never reused.
+	#[pallet::storage]
+	pub type NextRecordNonce<T: Config> = StorageValue<_, u64, ValueQuery>;
+
+	/// Every anchor ever made, erased ones included. Identifiers are chain-derived hashes.
+	#[pallet::storage]
+	pub type Anchors<T: Config> = StorageMap<_, Identity, RecordId, RecordAnchor, OptionQuery>;
+
+	/// Each patient's records in anchoring order: (patient, index) → record.
+	#[pallet::storage]
+	pub type PatientAnchors<T: Config> =
+		StorageDoubleMap<_, Blake2_128Concat, SubjectId, Twox64Concat, u32, RecordId, OptionQuery>;
+
+	/// How many records each patient has.
+	#[pallet::storage]
+	pub type PatientRecordCount<T: Config> =
+		StorageMap<_, Blake2_128Concat, SubjectId, u32, ValueQuery>;
+
+	#[pallet::event]
+	#[pallet::generate_deposit(pub(super) fn deposit_event)]
+	pub enum Event<T: Config> {
+		/// A record (or a new version of one) was anchored; the custodian's gateway may now take
+		/// the ciphertext that hashes to `content_hash`.
+		RecordAnchored {
+			id: RecordId,
+			patient: SubjectId,
+			author: SubjectId,
+			custodian: SubjectId,
+			class: DataClass,
+			content_hash: H256,
+			size: u64,
+			version: u32,
+			predecessor: Option<RecordId>,
+		},
+		/// A record version was erased: its custodian's gateway deletes ciphertext and envelopes.
+		RecordErased { id: RecordId, patient: SubjectId, custodian: SubjectId, by: SubjectId },
+	}
+
+	#[pallet::error]
+	pub enum Error<T> {
+		/// The subject named as patient is not a registered patient.
+		UnknownPatient,
+		/// The patient's identity is deactivated: nothing new is written for it.
+		PatientDeactivated,
+		/// The access rule does not let the author create this patient's records of this class
+		/// for this purpose (`consent check` says why).
+		NotPermitted,
+		/// A record's body cannot be empty: a ciphertext always has a header and a tag.
+		EmptyRecord,
+		/// The custodian named is not an active organization.
+		NotAnOrganization,
+		/// A practitioner may only anchor at an organization that attests them now.
+		NotAttestedByCustodian,
+		/// Name the custodian: the author is not a practitioner attested by exactly one
+		/// organization.
+		CustodianRequired,
+		/// No record has that identifier.
+		UnknownRecord,
+		/// Only the latest (active) version can get a new version.
+		NotLatestVersion,
+		/// The record is erased.
+		RecordErased,
+		/// Only the patient or a guardian with the delegate right may erase a record.
+		NotPatientOrDelegate,
+		/// The patient has as many records as the chain keeps per patient.
+		TooManyRecords,
+		/// The record's chain has as many versions as the chain keeps.
+		TooManyVersions,
+		/// The chain has run out of record nonces.
+		NonceOverflow,
+	}
+
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		#[cfg(feature = "try-runtime")]
+		fn try_state(_n: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
+			crate::try_state::do_try_state::<T>()
+		}
+	}
+
+	#[pallet::call]
+	impl<T: Config> Pallet<T> {
+		/// Anchors a new record of `patient`: the ciphertext's blake2-256 `content_hash` and
+		/// `size`, its data `class`, kept by `custodian` (see the crate's rules for the default),
+		/// written for `purpose`. The chain derives the record's identifier and reports it in
+		/// `RecordAnchored`.
+		#[pallet::call_index(0)]
+		#[pallet::weight(T::WeightInfo::anchor())]
+		pub fn anchor(
+			origin: OriginFor<T>,
+			patient: SubjectId,
+			class: DataClass,
+			content_hash: H256,
+			size: u64,
+			custodian: Option<SubjectId>,
+			purpose: PurposeOfUse,
+		) -> DispatchResult {
+			let author = T::SubjectOrigin::ensure_origin(origin)?;
+			ensure!(size > 0, Error::<T>::EmptyRecord);
+			let basis = Self::permitted(&patient, &author, &AccessTarget::Class(class), purpose)?;
+			let custodian = Self::custodian(&patient, &author, custodian, None)?;
+			Self::insert(
+				patient,
+				author,
+				custodian,
+				class,
+				content_hash,
+				size,
+				None,
+				1,
+				basis,
+				purpose,
+			)
+		}
+
+		/// Anchors a new version of `predecessor`, which must be the active (latest) version: same
+		/// patient and class, new ciphertext. The predecessor becomes superseded.
+		#[pallet::call_index(1)]
+		#[pallet::weight(T::WeightInfo::amend())]
+		pub fn amend(
+			origin: OriginFor<T>,
+			predecessor: RecordId,
+			content_hash: H256,
+			size: u64,
+			custodian: Option<SubjectId>,
+			purpose: PurposeOfUse,
+		) -> DispatchResult {
+			let author = T::SubjectOrigin::ensure_origin(origin)?;
+			ensure!(size > 0, Error::<T>::EmptyRecord);
+			let mut previous = Anchors::<T>::get(predecessor).ok_or(Error::<T>::UnknownRecord)?;
+			match previous.status {
+				RecordStatus::Active => {},
+				RecordStatus::Superseded => return Err(Error::<T>::NotLatestVersion.into()),
+				RecordStatus::Erased => return Err(Error::<T>::RecordErased.into()),
+			}
+			ensure!(previous.version < T::MaxVersions::get(), Error::<T>::TooManyVersions);
+			let patient = previous.patient;
+			let basis =
+				Self::permitted(&patient, &author, &AccessTarget::Record(predecessor), purpose)?;
+			let custodian =
+				Self::custodian(&patient, &author, custodian, Some(previous.custodian))?;
+			let version = previous.version.saturating_add(1);
+			Self::insert(
+				patient,
+				author,
+				custodian,
+				previous.class,
+				content_hash,
+				size,
+				Some(predecessor),
+				version,
+				basis,
+				purpose,
+			)?;
+			previous.status = RecordStatus::Superseded;
+			Anchors::<T>::insert(predecessor, previous);
+			Ok(())
+		}
+
+		/// Erases `record` and every earlier version not yet erased: the status becomes erased,
+		/// the hashes stay, and the custodian's gateway deletes the ciphertext. The patient or a
+		/// delegate guardian only.
+		#[pallet::call_index(2)]
+		#[pallet::weight(T::WeightInfo::erase(T::MaxVersions::get()))]
+		pub fn erase(origin: OriginFor<T>, record: RecordId) -> DispatchResultWithPostInfo {
+			let by = T::SubjectOrigin::ensure_origin(origin)?;
+			let anchor = Anchors::<T>::get(record).ok_or(Error::<T>::UnknownRecord)?;
+			let patient = anchor.patient;
+			ensure!(
+				by == patient || T::Identity::is_delegate(&patient, &by),
+				Error::<T>::NotPatientOrDelegate
+			);
+			ensure!(anchor.status != RecordStatus::Erased, Error::<T>::RecordErased);
+			let now = T::Time::now();
+			let mut erased = 0u32;
+			let mut next = Some(record);
+			while let Some(id) = next {
+				let Some(mut version) = Anchors::<T>::get(id) else { break };
+				if version.status == RecordStatus::Erased {
+					break;
+				}
+				version.status = RecordStatus::Erased;
+				Anchors::<T>::insert(id, version);
+				erased = erased.saturating_add(1);
+				let entry = AuditRecord {
+					event_type: AuditEventType::RecordErased,
+					action: AuditAction::Delete,
+					outcome: AuditOutcome::Success,
+					actor: by,
+					requestor: true,
+					policy: Some(AuditPolicy::OwnData),
+					deny_reason: None,
+					entity: Some(AuditEntity { record: id, hash: Some(version.content_hash) }),
+					purpose: None,
+					occurred: now,
+				};
+				T::Audit::append(&patient, entry);
+				Self::deposit_event(Event::RecordErased {
+					id,
+					patient,
+					custodian: version.custodian,
+					by,
+				});
+				next = version.predecessor;
+			}
+			Ok(Some(T::WeightInfo::erase(erased)).into())
+		}
+	}
+}
+
+impl<T: Config> Pallet<T> {
+	/// What the access rule says of `author` creating `target` of `patient` for `purpose`: the
+	/// basis on Permit, the matching error on Deny.
+	fn permitted(
+		patient: &SubjectId,
+		author: &SubjectId,
+		target: &AccessTarget,
+		purpose: PurposeOfUse,
+	) -> Result<PermitBasis, Error<T>> {
+		match T::Access::check_access(patient, author, ConsentAction::Create, target, purpose) {
+			AccessDecision::Permit(basis) => Ok(basis),
+			AccessDecision::Deny(DenyReason::UnknownPatient) => Err(Error::<T>::UnknownPatient),
+			AccessDecision::Deny(DenyReason::PatientDeactivated) => {
+				Err(Error::<T>::PatientDeactivated)
+			},
+			AccessDecision::Deny(DenyReason::UnknownRecord) => Err(Error::<T>::UnknownRecord),
+			AccessDecision::Deny(DenyReason::RecordErased) => Err(Error::<T>::RecordErased),
+			AccessDecision::Deny(_) => Err(Error::<T>::NotPermitted),
+		}
+	}
+
+	/// The custodian of a record `author` writes for `patient`: `requested` if given, else
+	/// `default` (a predecessor's) if the author may use it, else the practitioner's one attesting
+	/// organization.
+	fn custodian(
+		patient: &SubjectId,
+		author: &SubjectId,
+		requested: Option<SubjectId>,
+		default: Option<SubjectId>,
+	) -> Result<SubjectId, Error<T>> {
+		let now = T::Time::now();
+		// The patient and their delegates name any active organization; a practitioner only one
+		// that attests them now.
+		let own_data = author == patient || T::Identity::is_delegate(patient, author);
+		let may_use = |organization: &SubjectId| -> Result<(), Error<T>> {
+			if T::Identity::active_kind(organization) != Some(SubjectKind::Organization) {
+				return Err(Error::<T>::NotAnOrganization);
+			}
+			if !own_data && !T::Identity::is_attested_by(author, organization, now) {
+				return Err(Error::<T>::NotAttestedByCustodian);
+			}
+			Ok(())
+		};
+		if let Some(organization) = requested {
+			may_use(&organization)?;
+			return Ok(organization);
+		}
+		if let Some(organization) = default.filter(|o| may_use(o).is_ok()) {
+			return Ok(organization);
+		}
+		match T::Identity::organizations_of(author, now).as_slice() {
+			[only] if !own_data => Ok(*only),
+			_ => Err(Error::<T>::CustodianRequired),
+		}
+	}
+
+	/// Stores a new anchor, lists it under its patient, audits it and emits its event.
+	#[allow(clippy::too_many_arguments)] // the anchor's fields
+	fn insert(
+		patient: SubjectId,
+		author: SubjectId,
+		custodian: SubjectId,
+		class: DataClass,
+		content_hash: H256,
+		size: u64,
+		predecessor: Option<RecordId>,
+		version: u32,
+		basis: PermitBasis,
+		purpose: PurposeOfUse,
+	) -> Result<(), sp_runtime::DispatchError> {
+		let index = PatientRecordCount::<T>::get(patient);
+		frame_support::ensure!(index < T::MaxRecordsPerPatient::get(), Error::<T>::TooManyRecords);
+		let nonce = NextRecordNonce::<T>::get();
+		NextRecordNonce::<T>::put(nonce.checked_add(1).ok_or(Error::<T>::NonceOverflow)?);
+		let id = record_id(&patient, &author, &content_hash, nonce);
+		let now = T::Time::now();
+		let anchor = RecordAnchor {
+			id,
+			patient,
+			author,
+			custodian,
+			class,
+			content_hash,
+			size,
+			created: now,
+			predecessor,
+			version,
+			status: RecordStatus::Active,
+			index,
+		};
+		Anchors::<T>::insert(id, anchor);
+		PatientAnchors::<T>::insert(patient, index, id);
+		PatientRecordCount::<T>::insert(patient, index.saturating_add(1));
+		let policy = match basis {
+			PermitBasis::OwnData => AuditPolicy::OwnData,
+			PermitBasis::Consent(id) => AuditPolicy::Consent(id),
+			PermitBasis::Emergency(id) => AuditPolicy::Emergency(id),
+		};
+		let entry = AuditRecord {
+			event_type: AuditEventType::RecordWritten,
+			action: if predecessor.is_some() { AuditAction::Update } else { AuditAction::Create },
+			outcome: AuditOutcome::Success,
+			actor: author,
+			requestor: true,
+			policy: Some(policy),
+			deny_reason: None,
+			entity: Some(AuditEntity { record: id, hash: Some(content_hash) }),
+			purpose: Some(purpose),
+			occurred: now,
+		};
+		T::Audit::append(&patient, entry);
+		Self::deposit_event(Event::RecordAnchored {
+			id,
+			patient,
+			author,
+			custodian,
+			class,
+			content_hash,
+			size,
+			version,
+			predecessor,
+		});
+		Ok(())
+	}
+
+	/// One record's anchor.
+	pub fn record(id: &RecordId) -> Option<RecordAnchor> {
+		Anchors::<T>::get(id)
+	}
+
+	/// Up to `limit` (at most [`MAX_RECORD_PAGE`]) of `patient`'s records passing `filter`,
+	/// newest first, from `before` (exclusive; default: the end). Looks at no more than
+	/// [`MAX_RECORD_SCAN`] anchors; `next` says where the following page starts.
+	pub fn records_of(
+		patient: &SubjectId,
+		filter: RecordFilter,
+		before: Option<u32>,
+		limit: u32,
+	) -> RecordPage {
+		let count = PatientRecordCount::<T>::get(patient);
+		let mut cursor = before.map_or(count, |b| b.min(count));
+		let limit = limit.min(MAX_RECORD_PAGE) as usize;
+		let mut records = Vec::new();
+		let mut scanned = 0u32;
+		while cursor > 0 && records.len() < limit && scanned < MAX_RECORD_SCAN {
+			cursor = cursor.saturating_sub(1);
+			scanned = scanned.saturating_add(1);
+			let anchor = PatientAnchors::<T>::get(patient, cursor).and_then(Anchors::<T>::get);
+			if let Some(anchor) = anchor.filter(|a| filter.matches(a)) {
+				records.push(anchor);
+			}
+		}
+		RecordPage { records, next: (cursor > 0).then_some(cursor) }
+	}
+}
+
+/// Consent asks here for the anchor behind a record identifier.
+impl<T: Config> RecordRegistry for Pallet<T> {
+	fn anchor(record: &RecordId) -> Option<RecordAnchor> {
+		Anchors::<T>::get(record)
+	}
+}

@@ -1,0 +1,54 @@
+//! Invariants of the records pallet, checked after every test and by `try-runtime`.
+
+use frame_support::{ensure, traits::Get};
+use sp_runtime::TryRuntimeError;
+
+use crate::*;
+
+/// Every anchor is listed once under its patient at its index, versions link to an older anchor
+/// of the same patient and class that is no longer active, and the bounds hold.
+pub fn do_try_state<T: Config>() -> Result<(), TryRuntimeError> {
+	let mut total = 0u64;
+	for (id, anchor) in Anchors::<T>::iter() {
+		total += 1;
+		ensure!(anchor.id == id, "an anchor is stored under its own identifier");
+		ensure!(
+			PatientAnchors::<T>::get(anchor.patient, anchor.index) == Some(id),
+			"an anchor is listed under its patient at its index"
+		);
+		ensure!(
+			anchor.version >= 1 && anchor.version <= T::MaxVersions::get(),
+			"versions in bounds"
+		);
+		match anchor.predecessor {
+			None => ensure!(anchor.version == 1, "a first version has no predecessor"),
+			Some(previous) => {
+				let previous = Anchors::<T>::get(previous).ok_or("a predecessor exists")?;
+				ensure!(previous.patient == anchor.patient, "versions keep their patient");
+				ensure!(previous.class == anchor.class, "versions keep their class");
+				ensure!(previous.version + 1 == anchor.version, "versions count up by one");
+				ensure!(
+					previous.status != RecordStatus::Active,
+					"only the latest version is active"
+				);
+				ensure!(
+					anchor.status != RecordStatus::Erased
+						|| previous.status == RecordStatus::Erased,
+					"erasing a version erases the versions before it"
+				);
+			},
+		}
+	}
+	ensure!(total == NextRecordNonce::<T>::get(), "one anchor per nonce, none ever deleted");
+	let mut listed = 0u64;
+	for (patient, count) in PatientRecordCount::<T>::iter() {
+		ensure!(count <= T::MaxRecordsPerPatient::get(), "records per patient in bounds");
+		ensure!(
+			PatientAnchors::<T>::iter_prefix(patient).count() as u32 == count,
+			"the patient's list holds as many records as its count"
+		);
+		listed += u64::from(count);
+	}
+	ensure!(listed == total, "every anchor is listed under its patient");
+	Ok(())
+}
