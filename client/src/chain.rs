@@ -1,0 +1,489 @@
+//! Chain access on subxt, through an interface generated from the runtime's metadata
+//! ([`runtime`], from `client/metadata/medchain.scale`; `scripts/refresh-metadata.sh` refreshes
+//! it and the runtime's `metadata` test fails while it is stale).
+//!
+//! MedChain's own types (subjects, codes, records, audit entries, access decisions) are not
+//! regenerated: the interface uses `medchain_primitives`' types, wrapped in [`Static`] (SCALE
+//! encoding), so a value read from the chain is the very type the runtime wrote.
+//!
+//! Reads are made at the latest finalized block: what every node of the consortium agrees on.
+//! Writes wait for inclusion in a block or for finality ([`Wait`]); a pallet error comes back as
+//! [`ChainError::Pallet`] with its name and its documentation line.
+//!
+//! ```no_run
+//! # async fn example() -> Result<(), medchain_client::chain::ChainError> {
+//! use medchain_client::{chain::{runtime, Chain, Static, Wait}, keys::Keys};
+//! use medchain_primitives::identity::SubjectKind;
+//!
+//! let chain = Chain::connect("ws://127.0.0.1:9944").await?;
+//! let keys = Keys::generate();
+//! let register = runtime::transactions().identity().register(
+//!     Static(SubjectKind::Patient),
+//!     keys.agreement_public(),
+//!     Default::default(),
+//! );
+//! let included = chain.submit(&register, keys.signer(), Wait::Finalized, |_| {}).await?;
+//! println!("in block {:?}", included.block_hash);
+//! let me = chain.subject_of(&keys.account()).await?;
+//! # Ok(()) }
+//! ```
+
+use subxt::{
+	config::PolkadotConfig,
+	transactions::{Payload, TransactionStatus},
+	OnlineClient,
+};
+pub use subxt::{
+	transactions::Payload as TxPayload,
+	utils::{AccountId32, Static, H256},
+};
+use subxt_signer::sr25519::Keypair;
+
+use medchain_primitives::{
+	audit::{AuditEntry, ChainVerification, TrailHead},
+	consent::{
+		AccessDecision, AccessTarget, ConsentAction, ConsentId, ConsentRecord, PurposeOfUse,
+		RecordId,
+	},
+	identity::{IdentityDocument, RotationPayload, SubjectId},
+	records::{RecordAnchor, RecordFilter, RecordPage},
+	AccountId,
+};
+
+/// The interface generated from MedChain's runtime metadata.
+#[subxt::subxt(
+	runtime_metadata_path = "metadata/medchain.scale",
+	substitute_type(
+		path = "medchain_primitives::identity::SubjectId",
+		with = "::subxt::utils::Static<::medchain_primitives::identity::SubjectId>"
+	),
+	substitute_type(
+		path = "medchain_primitives::identity::SubjectKind",
+		with = "::subxt::utils::Static<::medchain_primitives::identity::SubjectKind>"
+	),
+	substitute_type(
+		path = "medchain_primitives::identity::IdentityDocument",
+		with = "::subxt::utils::Static<::medchain_primitives::identity::IdentityDocument<::medchain_primitives::AccountId>>"
+	),
+	substitute_type(
+		path = "medchain_primitives::identity::RotationPayload",
+		with = "::subxt::utils::Static<::medchain_primitives::identity::RotationPayload>"
+	),
+	substitute_type(
+		path = "medchain_primitives::identity::PractitionerRole",
+		with = "::subxt::utils::Static<::medchain_primitives::identity::PractitionerRole>"
+	),
+	substitute_type(
+		path = "medchain_primitives::identity::GuardianRights",
+		with = "::subxt::utils::Static<::medchain_primitives::identity::GuardianRights>"
+	),
+	substitute_type(
+		path = "medchain_primitives::consent::DataClass",
+		with = "::subxt::utils::Static<::medchain_primitives::consent::DataClass>"
+	),
+	substitute_type(
+		path = "medchain_primitives::consent::DataClassSet",
+		with = "::subxt::utils::Static<::medchain_primitives::consent::DataClassSet>"
+	),
+	substitute_type(
+		path = "medchain_primitives::consent::PurposeOfUse",
+		with = "::subxt::utils::Static<::medchain_primitives::consent::PurposeOfUse>"
+	),
+	substitute_type(
+		path = "medchain_primitives::consent::PurposeSet",
+		with = "::subxt::utils::Static<::medchain_primitives::consent::PurposeSet>"
+	),
+	substitute_type(
+		path = "medchain_primitives::consent::ConsentAction",
+		with = "::subxt::utils::Static<::medchain_primitives::consent::ConsentAction>"
+	),
+	substitute_type(
+		path = "medchain_primitives::consent::ActionSet",
+		with = "::subxt::utils::Static<::medchain_primitives::consent::ActionSet>"
+	),
+	substitute_type(
+		path = "medchain_primitives::consent::RecordId",
+		with = "::subxt::utils::Static<::medchain_primitives::consent::RecordId>"
+	),
+	substitute_type(
+		path = "medchain_primitives::consent::ConsentId",
+		with = "::subxt::utils::Static<::medchain_primitives::consent::ConsentId>"
+	),
+	substitute_type(
+		path = "medchain_primitives::consent::EmergencyId",
+		with = "::subxt::utils::Static<::medchain_primitives::consent::EmergencyId>"
+	),
+	substitute_type(
+		path = "medchain_primitives::consent::Grantee",
+		with = "::subxt::utils::Static<::medchain_primitives::consent::Grantee>"
+	),
+	substitute_type(
+		path = "medchain_primitives::consent::AccessTarget",
+		with = "::subxt::utils::Static<::medchain_primitives::consent::AccessTarget>"
+	),
+	substitute_type(
+		path = "medchain_primitives::consent::AccessDecision",
+		with = "::subxt::utils::Static<::medchain_primitives::consent::AccessDecision>"
+	),
+	substitute_type(
+		path = "medchain_primitives::consent::ConsentRecord",
+		with = "::subxt::utils::Static<::medchain_primitives::consent::ConsentRecord>"
+	),
+	substitute_type(
+		path = "medchain_primitives::consent::EmergencyGrant",
+		with = "::subxt::utils::Static<::medchain_primitives::consent::EmergencyGrant>"
+	),
+	substitute_type(
+		path = "medchain_primitives::records::RecordAnchor",
+		with = "::subxt::utils::Static<::medchain_primitives::records::RecordAnchor>"
+	),
+	substitute_type(
+		path = "medchain_primitives::records::RecordFilter",
+		with = "::subxt::utils::Static<::medchain_primitives::records::RecordFilter>"
+	),
+	substitute_type(
+		path = "medchain_primitives::records::RecordPage",
+		with = "::subxt::utils::Static<::medchain_primitives::records::RecordPage>"
+	),
+	substitute_type(
+		path = "medchain_primitives::audit::AuditEntry",
+		with = "::subxt::utils::Static<::medchain_primitives::audit::AuditEntry>"
+	),
+	substitute_type(
+		path = "medchain_primitives::audit::ChainVerification",
+		with = "::subxt::utils::Static<::medchain_primitives::audit::ChainVerification>"
+	),
+	substitute_type(
+		path = "medchain_primitives::audit::TrailHead",
+		with = "::subxt::utils::Static<::medchain_primitives::audit::TrailHead>"
+	),
+	substitute_type(
+		path = "medchain_primitives::audit::AuditQueryError",
+		with = "::subxt::utils::Static<::medchain_primitives::audit::AuditQueryError>"
+	)
+)]
+pub mod runtime {}
+
+/// What a write waits for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Wait {
+	/// Included in a block on the best chain (may still be reorganised away).
+	InBlock,
+	/// In a block GRANDPA has finalized: permanent.
+	Finalized,
+}
+
+/// How far a submitted transaction has come, for a spinner.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Progress {
+	/// Signed and sent to the node.
+	Submitted,
+	/// Included in a best block.
+	InBlock,
+	/// Finalized.
+	Finalized,
+}
+
+/// What can go wrong talking to the chain.
+#[derive(Debug, thiserror::Error)]
+pub enum ChainError {
+	/// The node cannot be reached, or the connection failed.
+	#[error("cannot reach the node at {url}: {reason}")]
+	Connect {
+		/// The node's address.
+		url: String,
+		/// Why.
+		reason: String,
+	},
+	/// A pallet refused the call.
+	#[error("{pallet}::{error}: {doc}")]
+	Pallet {
+		/// The pallet's name in the runtime (`Identity`, `Consent`, `Records`, …).
+		pallet: String,
+		/// The error's name.
+		error: String,
+		/// The first line of the error's documentation.
+		doc: String,
+	},
+	/// The runtime refused the call for a reason that is not a pallet's (bad origin, …).
+	#[error("the call failed: {0}")]
+	Dispatch(String),
+	/// The transaction pool refused the transaction, or it was dropped.
+	#[error("the transaction was not included: {0}")]
+	Transaction(String),
+	/// Any other failure of the client (RPC, decoding).
+	#[error("{0}")]
+	Client(String),
+}
+
+impl ChainError {
+	fn client(error: impl std::fmt::Display) -> Self {
+		Self::Client(error.to_string())
+	}
+}
+
+/// The dispatch error of a failed transaction, as a [`ChainError`].
+fn dispatch_error(error: subxt::error::DispatchError) -> ChainError {
+	if let subxt::error::DispatchError::Module(module) = &error {
+		if let Ok(details) = module.details() {
+			let doc = details.variant.docs.first().map(|d| d.trim().to_owned()).unwrap_or_default();
+			return ChainError::Pallet {
+				pallet: details.pallet.name().to_owned(),
+				error: details.variant.name.clone(),
+				doc,
+			};
+		}
+	}
+	ChainError::Dispatch(error.to_string())
+}
+
+/// A transaction in a block.
+#[derive(Debug)]
+pub struct Included {
+	/// The block it is in.
+	pub block_hash: H256,
+	/// Its events.
+	pub events: subxt::extrinsics::ExtrinsicEvents<PolkadotConfig>,
+}
+
+/// A connection to a MedChain node.
+#[derive(Clone)]
+pub struct Chain {
+	api: OnlineClient<PolkadotConfig>,
+}
+
+impl Chain {
+	/// Connects to the node at `url` (`ws://` or `wss://`).
+	pub async fn connect(url: &str) -> Result<Self, ChainError> {
+		let api = OnlineClient::<PolkadotConfig>::from_insecure_url(url)
+			.await
+			.map_err(|e| ChainError::Connect { url: url.to_owned(), reason: e.to_string() })?;
+		Ok(Self { api })
+	}
+
+	/// The subxt client, for anything this API does not cover.
+	pub fn api(&self) -> &OnlineClient<PolkadotConfig> {
+		&self.api
+	}
+
+	/// Signs `call` with `signer`, submits it and waits as `wait` says, reporting progress. A
+	/// failed call is an error naming the pallet error.
+	pub async fn submit<Call: Payload>(
+		&self,
+		call: &Call,
+		signer: &Keypair,
+		wait: Wait,
+		mut progress: impl FnMut(Progress),
+	) -> Result<Included, ChainError> {
+		let at = self.api.at_current_block().await.map_err(ChainError::client)?;
+		let mut watch = at
+			.transactions()
+			.sign_and_submit_then_watch_default(call, signer)
+			.await
+			.map_err(|e| ChainError::Transaction(e.to_string()))?;
+		progress(Progress::Submitted);
+		while let Some(status) = watch.next().await {
+			let status = status.map_err(ChainError::client)?;
+			let in_block = match status {
+				TransactionStatus::InBestBlock(block) => {
+					progress(Progress::InBlock);
+					if wait == Wait::Finalized {
+						continue;
+					}
+					block
+				},
+				TransactionStatus::InFinalizedBlock(block) => {
+					progress(Progress::Finalized);
+					block
+				},
+				TransactionStatus::Error { message }
+				| TransactionStatus::Invalid { message }
+				| TransactionStatus::Dropped { message } => return Err(ChainError::Transaction(message)),
+				_ => continue,
+			};
+			let events = in_block.wait_for_success().await.map_err(|e| match e {
+				subxt::error::TransactionEventsError::ExtrinsicFailed(error) => {
+					dispatch_error(error)
+				},
+				other => ChainError::client(other),
+			})?;
+			return Ok(Included { block_hash: in_block.block_hash(), events });
+		}
+		Err(ChainError::Transaction("the node stopped reporting on the transaction".into()))
+	}
+
+	/// Calls a runtime API at the latest finalized block.
+	pub async fn call<P: subxt::runtime_apis::Payload>(
+		&self,
+		payload: P,
+	) -> Result<P::ReturnType, ChainError> {
+		let at = self.api.at_current_block().await.map_err(ChainError::client)?;
+		at.runtime_apis().call(payload).await.map_err(ChainError::client)
+	}
+
+	/// The subject `account` controls, if any.
+	pub async fn subject_of(&self, account: &AccountId32) -> Result<Option<SubjectId>, ChainError> {
+		let call = runtime::runtime_apis().identity_api().subject_of(*account);
+		Ok(self.call(call).await?.map(|s| s.0))
+	}
+
+	/// A subject's identity document.
+	pub async fn identity(
+		&self,
+		subject: SubjectId,
+	) -> Result<Option<IdentityDocument<AccountId>>, ChainError> {
+		let call = runtime::runtime_apis().identity_api().identity(Static(subject));
+		Ok(self.call(call).await?.map(|d| d.0))
+	}
+
+	/// The bytes `new_controller` must sign to take over `subject`.
+	pub async fn rotation_payload(
+		&self,
+		subject: SubjectId,
+		new_controller: &AccountId32,
+	) -> Result<Option<RotationPayload>, ChainError> {
+		let call = runtime::runtime_apis()
+			.identity_api()
+			.rotation_payload(Static(subject), *new_controller);
+		Ok(self.call(call).await?.map(|p| p.0))
+	}
+
+	/// THE access rule: may `accessor` take `action` on `target` of `patient` for `purpose`?
+	pub async fn check_access(
+		&self,
+		patient: SubjectId,
+		accessor: SubjectId,
+		action: ConsentAction,
+		target: AccessTarget,
+		purpose: PurposeOfUse,
+	) -> Result<AccessDecision, ChainError> {
+		let call = runtime::runtime_apis().consent_api().check_access(
+			Static(patient),
+			Static(accessor),
+			Static(action),
+			Static(target),
+			Static(purpose),
+		);
+		Ok(self.call(call).await?.0)
+	}
+
+	/// One consent.
+	pub async fn consent(&self, id: ConsentId) -> Result<Option<ConsentRecord>, ChainError> {
+		let call = runtime::runtime_apis().consent_api().consent(Static(id));
+		Ok(self.call(call).await?.map(|c| c.0))
+	}
+
+	/// A patient's consents, newest first.
+	pub async fn consents_of_patient(
+		&self,
+		patient: SubjectId,
+		limit: u32,
+	) -> Result<Vec<ConsentRecord>, ChainError> {
+		let call =
+			runtime::runtime_apis()
+				.consent_api()
+				.consents_of_patient(Static(patient), None, limit);
+		Ok(self.call(call).await?.into_iter().map(|c| c.0).collect())
+	}
+
+	/// One record's anchor.
+	pub async fn record(&self, id: RecordId) -> Result<Option<RecordAnchor>, ChainError> {
+		let call = runtime::runtime_apis().records_api().record(Static(id));
+		Ok(self.call(call).await?.map(|a| a.0))
+	}
+
+	/// A page of a patient's records, newest first.
+	pub async fn records_of(
+		&self,
+		patient: SubjectId,
+		filter: RecordFilter,
+		before: Option<u32>,
+		limit: u32,
+	) -> Result<RecordPage, ChainError> {
+		let call = runtime::runtime_apis().records_api().records_of(
+			Static(patient),
+			Static(filter),
+			before,
+			limit,
+		);
+		Ok(self.call(call).await?.0)
+	}
+
+	/// The head of a patient's audit trail.
+	pub async fn trail_head(&self, patient: SubjectId) -> Result<TrailHead, ChainError> {
+		let call = runtime::runtime_apis().audit_api().head(Static(patient));
+		Ok(self.call(call).await?.0)
+	}
+
+	/// A patient's whole audit trail, oldest first, read in pages.
+	pub async fn trail(&self, patient: SubjectId) -> Result<Vec<AuditEntry>, ChainError> {
+		let mut entries = Vec::new();
+		let mut before = None;
+		loop {
+			let call = runtime::runtime_apis().audit_api().entries(
+				Static(patient),
+				before,
+				medchain_primitives::audit::MAX_AUDIT_PAGE,
+			);
+			let page = self
+				.call(call)
+				.await?
+				.map_err(|e| ChainError::Client(format!("audit query refused: {:?}", e.0)))?;
+			let Some(last) = page.last() else { break };
+			before = Some(last.0.seq);
+			let done = last.0.seq == 0;
+			entries.extend(page.into_iter().map(|e| e.0));
+			if done {
+				break;
+			}
+		}
+		entries.reverse();
+		Ok(entries)
+	}
+
+	/// Re-hashes a patient's whole trail on the node, page by page.
+	pub async fn verify_trail(&self, patient: SubjectId) -> Result<ChainVerification, ChainError> {
+		let mut from = 0;
+		let mut checked = 0;
+		loop {
+			let call = runtime::runtime_apis().audit_api().verify(
+				Static(patient),
+				from,
+				medchain_primitives::audit::MAX_VERIFY_PAGE,
+			);
+			let mut page = self.call(call).await?.0;
+			checked += page.checked;
+			match page.next {
+				Some(next) if page.first_bad.is_none() => from = next,
+				_ => {
+					page.checked = checked;
+					return Ok(page);
+				},
+			}
+		}
+	}
+
+	/// The chain's genesis hash: part of every audit entry's hash.
+	pub fn genesis_hash(&self) -> H256 {
+		self.api.genesis_hash()
+	}
+}
+
+/// Re-hashes a whole trail (oldest first) here, trusting no node: each entry's hash must be
+/// `entry_hash(genesis, patient, entry)` and link to the previous one. `Ok(entries checked)`, or
+/// `Err(sequence number of the first bad entry)`.
+pub fn verify_locally(
+	genesis: &H256,
+	patient: &SubjectId,
+	entries: &[AuditEntry],
+) -> Result<u64, u64> {
+	let mut prev = H256::zero();
+	for (i, entry) in entries.iter().enumerate() {
+		let expected = medchain_primitives::audit::entry_hash(genesis, patient, entry);
+		if entry.seq != i as u64 || entry.prev_hash != prev || entry.hash != expected {
+			return Err(i as u64);
+		}
+		prev = entry.hash;
+	}
+	Ok(entries.len() as u64)
+}
