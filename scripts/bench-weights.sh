@@ -13,8 +13,11 @@ export SKIP_FRAME_STORAGE_ACCESS_TEST_RUNTIME_WASM_BUILD=1
 cargo build --locked -p medchain-node --features runtime-benchmarks
 bench_node="$CARGO_TARGET_DIR/debug/medchain-node"
 
-for entry in pallet_patient_identity:identity pallet_audit_log:audit-log pallet_consent:consent; do
+# PALLETS="records consent" regenerates only those pallets' weights (default: all of them).
+for entry in pallet_patient_identity:identity pallet_audit_log:audit-log pallet_consent:consent \
+	pallet_medical_records:records; do
 	pallet="${entry%%:*}" dir="${entry##*:}"
+	if [ -n "${PALLETS:-}" ] && [[ " $PALLETS " != *" $dir "* ]]; then continue; fi
 	echo "== $pallet"
 	"$bench_node" benchmark pallet --chain dev --pallet "$pallet" --extrinsic '*' \
 		--steps "${STEPS:-10}" --repeat "${REPEAT:-3}" --wasm-execution compiled \

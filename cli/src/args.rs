@@ -67,6 +67,9 @@ pub enum Command {
 	/// A patient's audit trail: show, verify, export as FHIR.
 	#[command(subcommand)]
 	Audit(AuditCommand),
+	/// Token balances: fees for everyone but (soon) patients.
+	#[command(subcommand)]
+	Balance(BalanceCommand),
 	/// Shell completions, on stdout.
 	#[command(
 		after_help = "Example:\n  medchain completions bash > /etc/bash_completion.d/medchain"
@@ -309,9 +312,10 @@ pub enum ConsentCommand {
 pub enum EmergencyCommand {
 	/// Break the glass: read access to a patient's data for emergency treatment (ETREAT), for a
 	/// limited time, with a justification kept off chain (its salted hash goes on chain). The
-	/// patient is alerted.
+	/// patient is alerted. The justification is read from a file or stdin, never the command
+	/// line (it may name a condition, and other users see command lines).
 	#[command(
-		after_help = "Example:\n  medchain emergency open --patient did:… --minutes 60 --justification 'unconscious, allergy check'"
+		after_help = "Example:\n  echo 'unconscious, allergy check' | medchain emergency open --patient did:… --minutes 60"
 	)]
 	Open {
 		/// The patient.
@@ -320,9 +324,9 @@ pub enum EmergencyCommand {
 		/// Minutes of access.
 		#[arg(long, default_value_t = 60)]
 		minutes: u64,
-		/// Why: stays off chain; print it to your record of the event.
+		/// The file holding the justification (default: stdin).
 		#[arg(long)]
-		justification: String,
+		justification_file: Option<PathBuf>,
 	},
 	/// End an emergency access before its time.
 	#[command(after_help = "Example:\n  medchain emergency end 3")]
@@ -418,6 +422,28 @@ pub enum RecordCommand {
 	Erase {
 		/// The record.
 		id: String,
+	},
+}
+
+#[derive(Subcommand, Debug)]
+pub enum BalanceCommand {
+	/// An account's free balance (default: yours), in units of 10^12.
+	#[command(after_help = "Example:\n  medchain balance show 5F…")]
+	Show {
+		/// The account (SS58).
+		account: Option<String>,
+	},
+	/// Send units to an account (the dev chain's Alice, `//Alice`, holds plenty).
+	#[command(
+		after_help = "Example:\n  medchain --key-file sudo.json balance transfer --to 5F… --units 100"
+	)]
+	Transfer {
+		/// The receiving account (SS58).
+		#[arg(long)]
+		to: String,
+		/// Whole units to send.
+		#[arg(long)]
+		units: u64,
 	},
 }
 

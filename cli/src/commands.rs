@@ -44,6 +44,7 @@ pub async fn run(cli: Cli) -> std::result::Result<(), Failure> {
 		Command::Emergency(command) => emergency(&ctx, command).await,
 		Command::Record(command) => record(&ctx, command).await,
 		Command::Audit(command) => audit(&ctx, command).await,
+		Command::Balance(command) => balance(&ctx, command).await,
 		Command::Completions { shell } => {
 			clap_complete::generate(
 				*shell,
@@ -90,8 +91,15 @@ fn write_key_file(ctx: &Ctx, keys: &Keys, force: bool) -> Result<()> {
 		return Err(Failure::new("the passphrase is empty"));
 	}
 	let file = KeyFile::seal(keys, &passphrase)?;
-	std::fs::write(path, file.to_json())
-		.map_err(|e| Failure::new(format!("cannot write {}: {e}", path.display())))
+	// Written to a fresh file readable by its owner only, then moved into place.
+	let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+	let write = || -> std::io::Result<()> {
+		let mut temporary = tempfile::NamedTempFile::new_in(dir)?;
+		std::io::Write::write_all(&mut temporary, file.to_json().as_bytes())?;
+		temporary.persist(path).map_err(|e| e.error)?;
+		Ok(())
+	};
+	write().map_err(|e| Failure::new(format!("cannot write {}: {e}", path.display())))
 }
 
 fn keys(ctx: &Ctx, command: &KeysCommand) -> Result<()> {
@@ -576,9 +584,25 @@ async fn emergency(ctx: &Ctx<'_>, command: &EmergencyCommand) -> Result<()> {
 	let chain = ctx.chain().await?;
 	let keys = ctx.keys()?;
 	match command {
-		EmergencyCommand::Open { patient, minutes, justification } => {
+		EmergencyCommand::Open { patient, minutes, justification_file } => {
 			let patient = subject(patient)?;
-			let commitment = Commitment::new(justification.as_bytes());
+			let justification = match justification_file {
+				Some(path) => std::fs::read(path)
+					.map_err(|e| Failure::new(format!("cannot read {}: {e}", path.display())))?,
+				None => {
+					let mut text = Vec::new();
+					std::io::stdin()
+						.read_to_end(&mut text)
+						.map_err(|e| Failure::new(format!("cannot read the justification: {e}")))?;
+					text
+				},
+			};
+			if justification.iter().all(u8::is_ascii_whitespace) {
+				return Err(Failure::new(
+					"the justification is empty: say why the glass is broken",
+				));
+			}
+			let commitment = Commitment::new(&justification);
 			let call = runtime::transactions().consent().open_emergency_access(
 				Static(patient),
 				minutes * 60 * 1000,
@@ -648,8 +672,26 @@ fn seal_file(file: &Path, out: &Path) -> Result<(PathBuf, envelope::Sealed)> {
 	let temporary = out.join(format!(".sealing-{}", std::process::id()));
 	let output = File::create(&temporary)
 		.map_err(|e| Failure::new(format!("cannot write {}: {e}", temporary.display())))?;
-	let sealed = envelope::seal_stream(BufReader::new(input), BufWriter::new(output))?;
+	let sealed = envelope::seal_stream(BufReader::new(input), BufWriter::new(output));
+	let sealed = sealed.inspect_err(|_| {
+		let _ = std::fs::remove_file(&temporary);
+	})?;
 	Ok((temporary, sealed))
+}
+
+/// A failed submission: the sealed blob is deleted when the chain certainly refused it, kept (and
+/// named) when the transaction may still be included.
+fn keep_on_doubt(error: chain::ChainError, temporary: &Path) -> Failure {
+	match error {
+		chain::ChainError::Pallet { .. } | chain::ChainError::Dispatch(_) => {
+			let _ = std::fs::remove_file(temporary);
+			Failure::from(error)
+		},
+		other => Failure::new(format!(
+			"{other} (the transaction may still be included: the sealed blob is kept at {})",
+			temporary.display()
+		)),
+	}
 }
 
 fn blob_path(out: &Path, id: &RecordId) -> PathBuf {
@@ -748,9 +790,7 @@ async fn record(ctx: &Ctx<'_>, command: &RecordCommand) -> Result<()> {
 				Static(purpose),
 			);
 			let included = ctx.submit(&chain, &keys, &call, "anchor record").await;
-			let included = included.inspect_err(|_| {
-				let _ = std::fs::remove_file(&temporary);
-			})?;
+			let included = included.map_err(|e| keep_on_doubt(e, &temporary))?;
 			anchored(ctx, &chain, &included, out, &temporary, &sealed).await?;
 		},
 		RecordCommand::Amend { predecessor, file, custodian, purpose, out } => {
@@ -767,9 +807,7 @@ async fn record(ctx: &Ctx<'_>, command: &RecordCommand) -> Result<()> {
 				Static(purpose),
 			);
 			let included = ctx.submit(&chain, &keys, &call, "anchor new version").await;
-			let included = included.inspect_err(|_| {
-				let _ = std::fs::remove_file(&temporary);
-			})?;
+			let included = included.map_err(|e| keep_on_doubt(e, &temporary))?;
 			anchored(ctx, &chain, &included, out, &temporary, &sealed).await?;
 		},
 		RecordCommand::List { patient, class, status, limit } => {
@@ -840,32 +878,31 @@ async fn record(ctx: &Ctx<'_>, command: &RecordCommand) -> Result<()> {
 				return Err(Failure::new(format!("record {} is erased", hex0x(&id.0))));
 			}
 			let blob = blob_path(dir, &id);
-			let open = || {
-				File::open(&blob)
-					.map(BufReader::new)
-					.map_err(|e| Failure::new(format!("cannot read {}: {e}", blob.display())))
-			};
-			let (hash, size) = envelope::hash_stream(open()?)?;
-			if hash != anchor.content_hash || size != anchor.size {
-				return Err(Failure::new(format!("{} does not match the record's anchor (hash or size differ): refusing to decrypt", blob.display())));
-			}
 			let path = envelope_path(dir, &id, &keys.agreement_public());
 			let bytes = std::fs::read(&path).map_err(|e| {
 				Failure::new(format!("no envelope for your key ({}): {e}", path.display()))
 			})?;
 			let key = envelope::unwrap(&Envelope::from_bytes(&bytes)?, &id, keys.agreement())?;
-			let temporary = out.with_extension("medchain-partial");
-			let written = {
-				let output = File::create(&temporary).map_err(|e| {
-					Failure::new(format!("cannot write {}: {e}", temporary.display()))
-				})?;
-				envelope::open_stream(&key, open()?, BufWriter::new(output))
-			};
-			let written = written.inspect_err(|_| {
-				let _ = std::fs::remove_file(&temporary);
+			let input = File::open(&blob)
+				.map(BufReader::new)
+				.map_err(|e| Failure::new(format!("cannot read {}: {e}", blob.display())))?;
+			// One pass over one handle: the bytes decrypted are the bytes hashed, and the
+			// plaintext lands in a private temporary file kept only if they match the anchor.
+			let out_dir =
+				out.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+			let mut temporary = tempfile::NamedTempFile::new_in(out_dir)
+				.map_err(|e| Failure::new(format!("cannot write in {}: {e}", out_dir.display())))?;
+			let written = envelope::open_verified(
+				&key,
+				input,
+				BufWriter::new(temporary.as_file_mut()),
+				&anchor.content_hash,
+				anchor.size,
+			)
+			.map_err(|e| Failure::new(format!("{}: {e}", blob.display())))?;
+			temporary.persist(out).map_err(|e| {
+				Failure::new(format!("cannot write {}: {}", out.display(), e.error))
 			})?;
-			std::fs::rename(&temporary, out)
-				.map_err(|e| Failure::new(format!("cannot write {}: {e}", out.display())))?;
 			ctx.print(&json!({ "id": hex0x(&id.0), "out": out, "size": written }), || {
 				format!("decrypted record {} ({written} bytes) to {}", hex0x(&id.0), out.display())
 			});
@@ -1008,6 +1045,40 @@ async fn audit(ctx: &Ctx<'_>, command: &AuditCommand) -> Result<()> {
 				},
 				None => println!("{text}"),
 			}
+		},
+	}
+	Ok(())
+}
+
+async fn balance(ctx: &Ctx<'_>, command: &BalanceCommand) -> Result<()> {
+	const UNIT: u128 = 1_000_000_000_000;
+	let chain = ctx.chain().await?;
+	let account_of = |text: &str| -> Result<chain::AccountId32> {
+		text.parse()
+			.map_err(|e| Failure::new(format!("`{text}` is not an SS58 account: {e:?}")))
+	};
+	match command {
+		BalanceCommand::Show { account } => {
+			let account = match account {
+				Some(text) => account_of(text)?,
+				None => ctx.keys()?.account(),
+			};
+			let free = chain.free_balance(&account).await?;
+			ctx.print(&json!({ "account": account.to_string(), "free": free.to_string() }), || {
+				format!("{account}: {}.{:012} units", free / UNIT, free % UNIT)
+			});
+		},
+		BalanceCommand::Transfer { to, units } => {
+			let keys = ctx.keys()?;
+			let to = account_of(to)?;
+			let amount = u128::from(*units) * UNIT;
+			let call = runtime::transactions()
+				.balances()
+				.transfer_keep_alive(chain::MultiAddress::Id(to), amount);
+			ctx.submit(&chain, &keys, &call, "transfer").await?;
+			ctx.print(&json!({ "to": to.to_string(), "amount": amount.to_string() }), || {
+				format!("sent {units} units to {to}")
+			});
 		},
 	}
 	Ok(())

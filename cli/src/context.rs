@@ -135,7 +135,7 @@ impl<'a> Ctx<'a> {
 		keys: &Keys,
 		call: &Call,
 		what: &str,
-	) -> Result<medchain_client::chain::Included> {
+	) -> std::result::Result<medchain_client::chain::Included, ChainError> {
 		let wait = match self.cli.wait {
 			WaitFor::InBlock => Wait::InBlock,
 			WaitFor::Finalized => Wait::Finalized,
@@ -165,7 +165,7 @@ impl<'a> Ctx<'a> {
 		if let Some(bar) = spinner {
 			bar.finish_and_clear();
 		}
-		Ok(result?)
+		result
 	}
 
 	/// Prints `value` as JSON, or `text` for people.

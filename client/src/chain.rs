@@ -35,7 +35,7 @@ use subxt::{
 };
 pub use subxt::{
 	transactions::Payload as TxPayload,
-	utils::{AccountId32, Static, H256},
+	utils::{AccountId32, MultiAddress, Static, H256},
 };
 use subxt_signer::sr25519::Keypair;
 
@@ -325,6 +325,17 @@ impl Chain {
 	pub async fn subject_of(&self, account: &AccountId32) -> Result<Option<SubjectId>, ChainError> {
 		let call = runtime::runtime_apis().identity_api().subject_of(*account);
 		Ok(self.call(call).await?.map(|s| s.0))
+	}
+
+	/// An account's free balance, in the smallest unit (0 for an account that does not exist).
+	pub async fn free_balance(&self, account: &AccountId32) -> Result<u128, ChainError> {
+		let at = self.api.at_current_block().await.map_err(ChainError::client)?;
+		let entry = at
+			.storage()
+			.entry(runtime::storage().system().account())
+			.map_err(ChainError::client)?;
+		let info = entry.fetch((*account,)).await.map_err(ChainError::client)?;
+		Ok(info.decode().map_err(ChainError::client)?.data.free)
 	}
 
 	/// A subject's identity document.

@@ -82,6 +82,9 @@ pub enum EnvelopeError {
 	/// A key or envelope is malformed.
 	#[error("malformed: {0}")]
 	Malformed(&'static str),
+	/// The blob is not the one anchored on chain (its hash or size differ).
+	#[error("not the anchored ciphertext: its hash or size differs from the record's anchor")]
+	NotAnchored,
 }
 
 /// A record's data key: 32 random bytes, wiped on drop.
@@ -245,6 +248,44 @@ pub fn open_stream(
 	}
 	body.flush()?;
 	Ok(written)
+}
+
+/// A reader that hashes and counts what it reads.
+struct HashingReader<R> {
+	inner: R,
+	hasher: Blake2b<U32>,
+	size: u64,
+}
+
+impl<R: Read> Read for HashingReader<R> {
+	fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+		let n = self.inner.read(buf)?;
+		self.hasher.update(&buf[..n]);
+		self.size += n as u64;
+		Ok(n)
+	}
+}
+
+/// Decrypts `blob` into `body` in one pass while hashing it, and fails with
+/// [`EnvelopeError::NotAnchored`] unless the blob hashes to `content_hash` and has `size` bytes:
+/// what a reader does with a blob from a custodian. The bytes decrypted are the bytes checked; on
+/// any error, discard what was written to `body`.
+pub fn open_verified(
+	key: &DataKey,
+	blob: impl Read,
+	body: impl Write,
+	content_hash: &Hash,
+	size: u64,
+) -> Result<u64, EnvelopeError> {
+	let mut reader = HashingReader { inner: blob, hasher: Blake2b::new(), size: 0 };
+	let written = open_stream(key, &mut reader, body);
+	// Read to the end, so that a blob with extra bytes fails on its hash, not only on its tag.
+	io::copy(&mut reader, &mut io::sink())?;
+	let hash = Hash::from(<[u8; 32]>::from(reader.hasher.finalize()));
+	if hash != *content_hash || reader.size != size {
+		return Err(EnvelopeError::NotAnchored);
+	}
+	written
 }
 
 /// Seals a body held in memory: (blob, its key, hash and size).
@@ -431,6 +472,27 @@ mod tests {
 	}
 
 	#[test]
+	fn a_blob_opens_verified_only_if_it_is_the_anchored_one() {
+		let (blob, sealed) = seal(b"lab result").unwrap();
+		let mut body = Vec::new();
+		let n = open_verified(&sealed.key, &blob[..], &mut body, &sealed.content_hash, sealed.size)
+			.unwrap();
+		assert_eq!((n, &body[..]), (10, &b"lab result"[..]));
+		// Another blob under the same key would decrypt, but is not the anchored one.
+		let other_hash = hash_stream(&b"x"[..]).unwrap().0;
+		let result = open_verified(&sealed.key, &blob[..], Vec::new(), &other_hash, sealed.size);
+		assert!(matches!(result, Err(EnvelopeError::NotAnchored)));
+		let result = open_verified(
+			&sealed.key,
+			&blob[..],
+			Vec::new(),
+			&sealed.content_hash,
+			sealed.size + 1,
+		);
+		assert!(matches!(result, Err(EnvelopeError::NotAnchored)));
+	}
+
+	#[test]
 	fn empty_and_exact_chunk_bodies_round_trip() {
 		for size in [0, 1, CHUNK - 1, CHUNK, CHUNK + 1, 3 * CHUNK] {
 			let body: Vec<u8> = (0..size).map(|i| (i % 251) as u8).collect();
@@ -439,20 +501,33 @@ mod tests {
 		}
 	}
 
-	/// A reader of `left` pseudo-random bytes that never holds them all.
+	/// A reader of `left` bytes that never holds them all: a 1 MiB (+ 7 bytes, so chunks never
+	/// line up with it) pseudo-random table, repeated.
 	struct Pattern {
 		left: u64,
-		state: u64,
+		table: Vec<u8>,
+		at: usize,
+	}
+
+	impl Pattern {
+		fn new(left: u64) -> Self {
+			let mut state = 1u64;
+			let table = (0..(1 << 20) + 7)
+				.map(|_| {
+					state =
+						state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+					(state >> 56) as u8
+				})
+				.collect();
+			Self { left, table, at: 0 }
+		}
 	}
 
 	impl Read for Pattern {
 		fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-			let n = buf.len().min(self.left as usize);
-			for byte in &mut buf[..n] {
-				self.state =
-					self.state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-				*byte = (self.state >> 56) as u8;
-			}
+			let n = buf.len().min(self.left as usize).min(self.table.len() - self.at);
+			buf[..n].copy_from_slice(&self.table[self.at..self.at + n]);
+			self.at = (self.at + n) % self.table.len();
 			self.left -= n as u64;
 			Ok(n)
 		}
@@ -478,7 +553,7 @@ mod tests {
 		const SIZE: u64 = 100 * 1024 * 1024 + 12345;
 		// Seal into a temporary file: the body is never in memory, only two chunks at a time.
 		let mut file = tempfile::tempfile().unwrap();
-		let sealed = seal_stream(Pattern { left: SIZE, state: 1 }, &mut file).unwrap();
+		let sealed = seal_stream(Pattern::new(SIZE), &mut file).unwrap();
 		use std::io::Seek;
 		file.rewind().unwrap();
 		assert_eq!(hash_stream(&mut file).unwrap(), (sealed.content_hash, sealed.size));
@@ -486,7 +561,7 @@ mod tests {
 		let mut opened = HashSink::default();
 		assert_eq!(open_stream(&sealed.key, &mut file, &mut opened).unwrap(), SIZE);
 		let mut expected = HashSink::default();
-		io::copy(&mut Pattern { left: SIZE, state: 1 }, &mut expected).unwrap();
+		io::copy(&mut Pattern::new(SIZE), &mut expected).unwrap();
 		assert_eq!((opened.0.finalize(), opened.1), (expected.0.finalize(), expected.1));
 	}
 }

@@ -12,14 +12,17 @@
 //!   X25519 key reveals nothing of the signing key, and it is recovered from the mnemonic alone.
 //! - **Secret URIs** (`<mnemonic>//hard/soft`, or `//Alice` for the development mnemonic) are
 //!   accepted too, as subkey accepts them: the signing key is derived along the path, and the
-//!   path's text follows the seed in the key-agreement derivation's input.
+//!   path's junctions (a byte 1 for hard or 0 for soft, then the 32-byte chain code, each) follow
+//!   the seed in the key-agreement derivation's input.
 //!
 //! # Key file
 //!
 //! JSON holding the public account and key-agreement key in clear, and the mnemonic encrypted
-//! with XChaCha20-Poly1305 under a key stretched from the passphrase by Argon2id (m = 19 MiB,
-//! t = 2, p = 1: OWASP's recommendation; the parameters are stored in the file). The public fields
-//! are the cipher's associated data, so a file whose account was edited does not open.
+//! with XChaCha20-Poly1305 under a key stretched from the passphrase by Argon2id (m = 64 MiB,
+//! t = 3, p = 1: the file guards the root secret against offline guessing, so well above OWASP's
+//! login minimum; the parameters are stored in the file, and a file asking for more than 1 GiB or
+//! 16 passes is refused). The public fields are the cipher's associated data, so a file whose
+//! account was edited does not open.
 //!
 //! ```
 //! use medchain_client::keys::{KeyFile, Keys};
@@ -122,22 +125,31 @@ impl Keys {
 			phrase => phrase,
 		};
 		let mnemonic = Mnemonic::parse(phrase).map_err(|e| KeyError::BadMnemonic(e.to_string()))?;
+		// The parsed junctions, not the path's text: `//0` and `//00` are one path to subkey,
+		// and must be one key-agreement key too.
+		let junctions: Vec<u8> = uri
+			.junctions
+			.iter()
+			.flat_map(|j| core::iter::once(u8::from(j.is_hard())).chain(j.inner().iter().copied()))
+			.collect();
 		Ok(Self {
 			phrase: Zeroizing::new(text.to_owned()),
 			signer,
-			agreement: Self::agreement_from(&mnemonic, &text[path_start..]),
+			agreement: Self::agreement_from(&mnemonic, &junctions),
 		})
 	}
 
-	fn agreement_from(mnemonic: &Mnemonic, path: &str) -> AgreementSecret {
+	fn agreement_from(mnemonic: &Mnemonic, junctions: &[u8]) -> AgreementSecret {
 		let (entropy, len) = mnemonic.to_entropy_array();
+		let entropy = Zeroizing::new(entropy);
 		let seed = Zeroizing::new(
 			substrate_bip39::seed_from_entropy(&entropy[..len], "")
 				.expect("a parsed mnemonic's entropy has a valid length"),
 		);
 		let mut ikm = Zeroizing::new(KEY_AGREEMENT_DOMAIN.to_vec());
 		ikm.extend_from_slice(&seed[..]);
-		ikm.extend_from_slice(path.as_bytes());
+		// Each junction: 1 if hard, 0 if soft, then its 32-byte chain code.
+		ikm.extend_from_slice(junctions);
 		let (secret, _) = X25519HkdfSha256::derive_keypair(&ikm);
 		AgreementSecret(secret)
 	}
@@ -147,7 +159,7 @@ impl Keys {
 		Self {
 			phrase: Zeroizing::new(mnemonic.to_string()),
 			signer,
-			agreement: Self::agreement_from(mnemonic, ""),
+			agreement: Self::agreement_from(mnemonic, &[]),
 		}
 	}
 
@@ -229,8 +241,8 @@ impl KeyFile {
 			key_agreement: hex::encode(keys.agreement_public()),
 			kdf: KdfParams {
 				algorithm: "argon2id".into(),
-				m_cost: 19 * 1024,
-				t_cost: 2,
+				m_cost: 64 * 1024,
+				t_cost: 3,
 				p_cost: 1,
 				salt: hex::encode(salt),
 			},
@@ -300,6 +312,12 @@ impl KeyFile {
 		if self.kdf.algorithm != "argon2id" {
 			return Err(KeyError::BadKeyFile(format!("unsupported KDF {}", self.kdf.algorithm)));
 		}
+		// A crafted file must not make opening it exhaust memory or time.
+		if self.kdf.m_cost > 1024 * 1024 || self.kdf.t_cost > 16 || self.kdf.p_cost > 8 {
+			return Err(KeyError::BadKeyFile(
+				"KDF parameters beyond 1 GiB, 16 passes or 8 lanes".into(),
+			));
+		}
 		let salt = decode_hex(&self.kdf.salt, "salt")?;
 		let params = Params::new(self.kdf.m_cost, self.kdf.t_cost, self.kdf.p_cost, Some(32))
 			.map_err(|e| KeyError::BadKeyFile(format!("KDF parameters: {e}")))?;
@@ -360,6 +378,11 @@ mod tests {
 		let explicit = Keys::from_phrase(&format!("{DEV_PHRASE}//Alice")).unwrap();
 		assert_eq!(explicit.account(), alice.account());
 		assert_eq!(explicit.agreement_public(), alice.agreement_public());
+		// One path, two spellings: one key.
+		let zero = Keys::from_phrase("//0").unwrap();
+		let zero_zero = Keys::from_phrase("//00").unwrap();
+		assert_eq!(zero.account(), zero_zero.account());
+		assert_eq!(zero.agreement_public(), zero_zero.agreement_public());
 		let bob = Keys::from_phrase("//Bob").unwrap();
 		assert_ne!(bob.agreement_public(), alice.agreement_public());
 		let root = Keys::from_phrase(DEV_PHRASE).unwrap();
@@ -408,5 +431,8 @@ mod tests {
 		let edited = KeyFile { ciphertext: hex::encode(ciphertext), ..file.clone() };
 		assert!(matches!(edited.open("p"), Err(KeyError::WrongPassphrase)));
 		assert!(matches!(KeyFile::from_json("{}"), Err(KeyError::BadKeyFile(_))));
+		let mut greedy = file.clone();
+		greedy.kdf.m_cost = 4 * 1024 * 1024;
+		assert!(matches!(greedy.open("p"), Err(KeyError::BadKeyFile(_))));
 	}
 }

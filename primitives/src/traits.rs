@@ -7,7 +7,7 @@ use alloc::vec::Vec;
 
 use crate::{
 	audit::{AuditPolicy, AuditRecord},
-	consent::{AccessDecision, AccessTarget, ConsentAction, PurposeOfUse, RecordId},
+	consent::{AccessDecision, AccessTarget, ConsentAction, PermitBasis, PurposeOfUse, RecordId},
 	identity::{RoleSet, SubjectId, SubjectKind},
 	records::RecordAnchor,
 	Moment,
@@ -158,8 +158,12 @@ pub trait AccessRule {
 		purpose: PurposeOfUse,
 	) -> AccessDecision;
 
+	/// The organization an organization-wide consent names, when `basis` is one.
+	fn consenting_organization(basis: &PermitBasis) -> Option<SubjectId>;
+
 	/// Benchmarks only: a consent of `patient` that lets `practitioner` create records of every
-	/// class for every purpose, as expensive to find as any (the last the rule looks at).
+	/// class for every purpose, among as many non-matching consents as the rule may have to look
+	/// at for the practitioner and each organization attesting them.
 	#[cfg(feature = "runtime-benchmarks")]
 	fn benchmark_allow_create(patient: &SubjectId, practitioner: &SubjectId);
 }

@@ -89,6 +89,15 @@ describe('the medchain CLI against a dev node', () => {
     await fails('patient.json', ['keys', 'new'], /exists: pass --force/);
   });
 
+  it('funds the new accounts from the dev chain\'s Alice (fees; patients go fee-less with governance)', async () => {
+    for (const who of ['patient', 'alice', 'bob', 'hospital']) {
+      await ok('sudo.json', ['balance', 'transfer', '--to', w[who].account, '--units', '100']);
+      const balance = await ok(`${who}.json`, ['balance', 'show']);
+      assert.equal(balance.free, String(100n * 10n ** 12n));
+    }
+    await fails('bob.json', ['balance', 'transfer', '--to', 'not-an-account', '--units', '1'], /is not an SS58 account/);
+  });
+
   it('registers a patient and two practitioners; governance admits the hospital, which attests both', async () => {
     w.patient.id = (await ok('patient.json', ['identity', 'register', '--kind', 'patient'])).id;
     w.alice.id = (await ok('alice.json', ['identity', 'register', '--kind', 'practitioner'])).id;

@@ -178,11 +178,22 @@ impl<T: Config> AccessRule for Pallet<T> {
 		Pallet::<T>::check_access(patient, accessor, action, target, purpose)
 	}
 
+	fn consenting_organization(basis: &PermitBasis) -> Option<SubjectId> {
+		match basis {
+			PermitBasis::Consent(id) => match Consents::<T>::get(id)?.terms.grantee {
+				Grantee::Organization(organization) => Some(organization),
+				Grantee::Practitioner(_) => None,
+			},
+			_ => None,
+		}
+	}
+
 	#[cfg(feature = "runtime-benchmarks")]
 	fn benchmark_allow_create(patient: &SubjectId, practitioner: &SubjectId) {
-		let terms = ConsentTerms {
-			grantee: Grantee::Practitioner(*practitioner),
-			actions: ActionSet::of(&[ConsentAction::Create]),
+		let now = T::Time::now();
+		let terms = |grantee, actions: &[ConsentAction]| ConsentTerms {
+			grantee,
+			actions: ActionSet::of(actions),
 			classes: DataClassSet::of(&DataClass::ALL),
 			records: Default::default(),
 			excluded: DataClassSet::EMPTY,
@@ -190,8 +201,21 @@ impl<T: Config> AccessRule for Pallet<T> {
 			valid_from: 0,
 			valid_until: None,
 		};
-		Pallet::<T>::insert_consent(*patient, *patient, terms, T::Time::now())
-			.expect("benchmarks grant far fewer consents than the identifier space holds");
+		let insert = |terms| {
+			Pallet::<T>::insert_consent(*patient, *patient, terms, now)
+				.expect("benchmarks grant far fewer consents than the identifier space holds");
+		};
+		// Read-only consents do not allow a create: the rule looks at every one of them.
+		let filler = T::MaxConsentsPerPair::get().saturating_sub(1);
+		for organization in T::Identity::organizations_of(practitioner, now) {
+			for _ in 0..filler.saturating_add(1) {
+				insert(terms(Grantee::Organization(organization), &[ConsentAction::Read]));
+			}
+		}
+		for _ in 0..filler {
+			insert(terms(Grantee::Practitioner(*practitioner), &[ConsentAction::Read]));
+		}
+		insert(terms(Grantee::Practitioner(*practitioner), &[ConsentAction::Create]));
 	}
 }
 

@@ -1,6 +1,7 @@
 //! Benchmarks of the three calls, each in its worst case: a practitioner author (the rule walks
 //! their attestations and consents; the custodian is looked up), and an erasure of a whole chain.
 
+use alloc::vec::Vec;
 use frame_benchmarking::v2::*;
 use frame_support::traits::Get;
 use frame_system::RawOrigin;
@@ -14,20 +15,26 @@ fn patient<T: Config>() -> (T::AccountId, SubjectId) {
 	(controller, subject)
 }
 
-/// A practitioner attested by one organization, whose consent (from `patient`) to create records
-/// is the one the rule finds.
-fn practitioner<T: Config>(patient: &SubjectId) -> (T::AccountId, SubjectId) {
-	let organization = T::Identity::benchmark_subject(
-		SubjectKind::Organization,
-		account("bench-organization", 0, 0),
-		None,
-	);
+/// A practitioner attested by as many organizations as one may be, whose consent (from
+/// `patient`) to create records the rule finds among as many non-matching consents as it may
+/// have to look at; and the first organization, the custodian.
+fn practitioner<T: Config>(patient: &SubjectId) -> (T::AccountId, SubjectId, SubjectId) {
 	let controller: T::AccountId = account("bench-practitioner", 0, 0);
 	let subject =
 		T::Identity::benchmark_subject(SubjectKind::Practitioner, controller.clone(), None);
-	T::Identity::benchmark_attest(&subject, &organization);
+	let organizations: Vec<SubjectId> = (0..T::Identity::benchmark_max_attestations().max(1))
+		.map(|i| {
+			let organization = T::Identity::benchmark_subject(
+				SubjectKind::Organization,
+				account("bench-organization", i, 0),
+				None,
+			);
+			T::Identity::benchmark_attest(&subject, &organization);
+			organization
+		})
+		.collect();
 	T::Access::benchmark_allow_create(patient, &subject);
-	(controller, subject)
+	(controller, subject, organizations[0])
 }
 
 fn hash(i: u32) -> H256 {
@@ -41,7 +48,7 @@ mod benchmarks {
 	#[benchmark]
 	fn anchor() {
 		let (_, patient) = patient::<T>();
-		let (author, _) = practitioner::<T>(&patient);
+		let (author, _, custodian) = practitioner::<T>(&patient);
 		#[extrinsic_call]
 		_(
 			RawOrigin::Signed(author),
@@ -49,7 +56,7 @@ mod benchmarks {
 			DataClass::Labs,
 			hash(0),
 			1024,
-			None,
+			Some(custodian),
 			PurposeOfUse::Treat,
 		);
 		assert_eq!(PatientRecordCount::<T>::get(patient), 1);
@@ -58,14 +65,14 @@ mod benchmarks {
 	#[benchmark]
 	fn amend() {
 		let (_, patient) = patient::<T>();
-		let (author, _) = practitioner::<T>(&patient);
+		let (author, _, custodian) = practitioner::<T>(&patient);
 		Pallet::<T>::anchor(
 			RawOrigin::Signed(author.clone()).into(),
 			patient,
 			DataClass::Labs,
 			hash(0),
 			1024,
-			None,
+			Some(custodian),
 			PurposeOfUse::Treat,
 		)
 		.expect("the practitioner may create labs");

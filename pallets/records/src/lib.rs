@@ -23,13 +23,14 @@
 //! 1. [`Pallet::anchor`]: the author must pass the access rule for `Create` on the class, for the
 //!    purpose named (the patient and delegates always do). The record identifier is derived by
 //!    the chain ([`record_id`]). The custodian must be an active organization; for a practitioner
-//!    author it must attest them now; when none is named, a practitioner attested by exactly one
-//!    organization gets that one, anyone else must name one.
+//!    author it must attest them now, and under an organization-wide consent be that
+//!    organization; when none is named, the consenting organization, or the one organization
+//!    attesting a practitioner, is taken; anyone else must name one.
 //! 2. [`Pallet::amend`]: a new version of an `Active` record, by an author who passes the rule for
 //!    `Create` on that record (its class, or the record named in a consent). It keeps the patient
 //!    and class; the custodian follows rule 1 with the predecessor's as the default.
-//! 3. [`Pallet::erase`]: the patient or a delegate guardian erases a record and every earlier
-//!    version not yet erased. Hashes stay; the status becomes `Erased`; a `RecordErased` event per
+//! 3. [`Pallet::erase`]: the patient or a delegate guardian erases the latest version of a record
+//!    and with it every earlier version (so no version stays readable). Hashes stay; the status becomes `Erased`; a `RecordErased` event per
 //!    version is what the gateway follows.
 //! 4. Every anchor, new version and erasure is appended to the patient's audit trail
 //!    (`RecordWritten`, `RecordErased`) with the consent (or own-data basis) that allowed it and the
@@ -39,8 +40,8 @@
 //!
 //! - Identifiers, codes and hashes only: no PHI. The ciphertext and the wrapped keys never come on
 //!   chain (chain history cannot be deleted).
-//! - Storage is bounded: at most `MaxRecordsPerPatient` records per patient, at most `MaxVersions`
-//!   versions in one chain (so an erasure's walk is bounded).
+//! - Storage is bounded: at most `MaxRecordsPerPatient` live records per patient (erasing frees
+//!   room), at most `MaxVersions` versions in one chain (so an erasure's walk is bounded).
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -115,7 +116,7 @@ pub mod pallet {
 		#[pallet::no_default]
 		type Time: Time<Moment = Moment>;
 
-		/// Most records (versions included) one patient may have anchored.
+		/// Most live (not erased) records, versions included, one patient may have.
 		#[pallet::constant]
 		type MaxRecordsPerPatient: Get<u32>;
 
@@ -159,9 +160,15 @@ pub mod pallet {
 	pub type PatientAnchors<T: Config> =
 		StorageDoubleMap<_, Blake2_128Concat, SubjectId, Twox64Concat, u32, RecordId, OptionQuery>;
 
-	/// How many records each patient has.
+	/// How many records each patient has ever had anchored (the length of their list).
 	#[pallet::storage]
 	pub type PatientRecordCount<T: Config> =
+		StorageMap<_, Blake2_128Concat, SubjectId, u32, ValueQuery>;
+
+	/// How many of each patient's records are not erased: what [`Config::MaxRecordsPerPatient`]
+	/// bounds, so that erasing frees room.
+	#[pallet::storage]
+	pub type LiveRecordCount<T: Config> =
 		StorageMap<_, Blake2_128Concat, SubjectId, u32, ValueQuery>;
 
 	#[pallet::event]
@@ -199,6 +206,8 @@ pub mod pallet {
 		NotAnOrganization,
 		/// A practitioner may only anchor at an organization that attests them now.
 		NotAttestedByCustodian,
+		/// Under an organization-wide consent, the record is kept by that organization only.
+		CustodianOutsideConsent,
 		/// Name the custodian: the author is not a practitioner attested by exactly one
 		/// organization.
 		CustodianRequired,
@@ -210,7 +219,7 @@ pub mod pallet {
 		RecordErased,
 		/// Only the patient or a guardian with the delegate right may erase a record.
 		NotPatientOrDelegate,
-		/// The patient has as many records as the chain keeps per patient.
+		/// The patient has as many live (not erased) records as the chain keeps per patient.
 		TooManyRecords,
 		/// The record's chain has as many versions as the chain keeps.
 		TooManyVersions,
@@ -246,7 +255,7 @@ pub mod pallet {
 			let author = T::SubjectOrigin::ensure_origin(origin)?;
 			ensure!(size > 0, Error::<T>::EmptyRecord);
 			let basis = Self::permitted(&patient, &author, &AccessTarget::Class(class), purpose)?;
-			let custodian = Self::custodian(&patient, &author, custodian, None)?;
+			let custodian = Self::custodian(&author, &basis, custodian, None)?;
 			Self::insert(
 				patient,
 				author,
@@ -285,8 +294,7 @@ pub mod pallet {
 			let patient = previous.patient;
 			let basis =
 				Self::permitted(&patient, &author, &AccessTarget::Record(predecessor), purpose)?;
-			let custodian =
-				Self::custodian(&patient, &author, custodian, Some(previous.custodian))?;
+			let custodian = Self::custodian(&author, &basis, custodian, Some(previous.custodian))?;
 			let version = previous.version.saturating_add(1);
 			Self::insert(
 				patient,
@@ -305,9 +313,9 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// Erases `record` and every earlier version not yet erased: the status becomes erased,
-		/// the hashes stay, and the custodian's gateway deletes the ciphertext. The patient or a
-		/// delegate guardian only.
+		/// Erases `record`, which must be the latest version, and every earlier version: the status
+		/// becomes erased, the hashes stay, and the custodian's gateway deletes the ciphertext. The
+		/// patient or a delegate guardian only.
 		#[pallet::call_index(2)]
 		#[pallet::weight(T::WeightInfo::erase(T::MaxVersions::get()))]
 		pub fn erase(origin: OriginFor<T>, record: RecordId) -> DispatchResultWithPostInfo {
@@ -318,7 +326,12 @@ pub mod pallet {
 				by == patient || T::Identity::is_delegate(&patient, &by),
 				Error::<T>::NotPatientOrDelegate
 			);
-			ensure!(anchor.status != RecordStatus::Erased, Error::<T>::RecordErased);
+			// Erasure starts from the latest version, so that no newer version stays readable.
+			match anchor.status {
+				RecordStatus::Active => {},
+				RecordStatus::Superseded => return Err(Error::<T>::NotLatestVersion.into()),
+				RecordStatus::Erased => return Err(Error::<T>::RecordErased.into()),
+			}
 			let now = T::Time::now();
 			let mut erased = 0u32;
 			let mut next = Some(record);
@@ -329,6 +342,7 @@ pub mod pallet {
 				}
 				version.status = RecordStatus::Erased;
 				Anchors::<T>::insert(id, version);
+				LiveRecordCount::<T>::mutate(patient, |n| *n = n.saturating_sub(1));
 				erased = erased.saturating_add(1);
 				let entry = AuditRecord {
 					event_type: AuditEventType::RecordErased,
@@ -377,25 +391,34 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
-	/// The custodian of a record `author` writes for `patient`: `requested` if given, else
-	/// `default` (a predecessor's) if the author may use it, else the practitioner's one attesting
-	/// organization.
+	/// The custodian of a record `author` writes on `basis`: `requested` if given,
+	/// else `default` (a predecessor's) if the author may use it, else the organization whose
+	/// consent allowed it, else the practitioner's one attesting organization.
+	///
+	/// The patient and their delegates name any active organization. A practitioner names only an
+	/// organization that attests them now; under an organization-wide consent, only that
+	/// organization: the patient let it, not the practitioner's other employers, hold the record.
 	fn custodian(
-		patient: &SubjectId,
 		author: &SubjectId,
+		basis: &PermitBasis,
 		requested: Option<SubjectId>,
 		default: Option<SubjectId>,
 	) -> Result<SubjectId, Error<T>> {
 		let now = T::Time::now();
-		// The patient and their delegates name any active organization; a practitioner only one
-		// that attests them now.
-		let own_data = author == patient || T::Identity::is_delegate(patient, author);
+		let own_data = matches!(basis, PermitBasis::OwnData);
+		let consenting = T::Access::consenting_organization(basis);
 		let may_use = |organization: &SubjectId| -> Result<(), Error<T>> {
 			if T::Identity::active_kind(organization) != Some(SubjectKind::Organization) {
 				return Err(Error::<T>::NotAnOrganization);
 			}
-			if !own_data && !T::Identity::is_attested_by(author, organization, now) {
+			if own_data {
+				return Ok(());
+			}
+			if !T::Identity::is_attested_by(author, organization, now) {
 				return Err(Error::<T>::NotAttestedByCustodian);
+			}
+			if consenting.is_some_and(|o| o != *organization) {
+				return Err(Error::<T>::CustodianOutsideConsent);
 			}
 			Ok(())
 		};
@@ -404,6 +427,10 @@ impl<T: Config> Pallet<T> {
 			return Ok(organization);
 		}
 		if let Some(organization) = default.filter(|o| may_use(o).is_ok()) {
+			return Ok(organization);
+		}
+		if let Some(organization) = consenting {
+			may_use(&organization)?;
 			return Ok(organization);
 		}
 		match T::Identity::organizations_of(author, now).as_slice() {
@@ -426,8 +453,10 @@ impl<T: Config> Pallet<T> {
 		basis: PermitBasis,
 		purpose: PurposeOfUse,
 	) -> Result<(), sp_runtime::DispatchError> {
+		let live = LiveRecordCount::<T>::get(patient);
+		frame_support::ensure!(live < T::MaxRecordsPerPatient::get(), Error::<T>::TooManyRecords);
 		let index = PatientRecordCount::<T>::get(patient);
-		frame_support::ensure!(index < T::MaxRecordsPerPatient::get(), Error::<T>::TooManyRecords);
+		let next_index = index.checked_add(1).ok_or(Error::<T>::TooManyRecords)?;
 		let nonce = NextRecordNonce::<T>::get();
 		NextRecordNonce::<T>::put(nonce.checked_add(1).ok_or(Error::<T>::NonceOverflow)?);
 		let id = record_id(&patient, &author, &content_hash, nonce);
@@ -448,7 +477,8 @@ impl<T: Config> Pallet<T> {
 		};
 		Anchors::<T>::insert(id, anchor);
 		PatientAnchors::<T>::insert(patient, index, id);
-		PatientRecordCount::<T>::insert(patient, index.saturating_add(1));
+		PatientRecordCount::<T>::insert(patient, next_index);
+		LiveRecordCount::<T>::insert(patient, live.saturating_add(1));
 		let policy = match basis {
 			PermitBasis::OwnData => AuditPolicy::OwnData,
 			PermitBasis::Consent(id) => AuditPolicy::Consent(id),

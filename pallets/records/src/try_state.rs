@@ -42,7 +42,6 @@ pub fn do_try_state<T: Config>() -> Result<(), TryRuntimeError> {
 	ensure!(total == NextRecordNonce::<T>::get(), "one anchor per nonce, none ever deleted");
 	let mut listed = 0u64;
 	for (patient, count) in PatientRecordCount::<T>::iter() {
-		ensure!(count <= T::MaxRecordsPerPatient::get(), "records per patient in bounds");
 		ensure!(
 			PatientAnchors::<T>::iter_prefix(patient).count() as u32 == count,
 			"the patient's list holds as many records as its count"
@@ -50,5 +49,16 @@ pub fn do_try_state<T: Config>() -> Result<(), TryRuntimeError> {
 		listed += u64::from(count);
 	}
 	ensure!(listed == total, "every anchor is listed under its patient");
+	let mut live = alloc::collections::BTreeMap::<SubjectId, u32>::new();
+	for (_, anchor) in Anchors::<T>::iter() {
+		if anchor.status != RecordStatus::Erased {
+			*live.entry(anchor.patient).or_default() += 1;
+		}
+	}
+	for (patient, count) in LiveRecordCount::<T>::iter() {
+		ensure!(live.remove(&patient).unwrap_or(0) == count, "live counts match the anchors");
+		ensure!(count <= T::MaxRecordsPerPatient::get(), "live records per patient in bounds");
+	}
+	ensure!(live.values().all(|n| *n == 0), "every patient with live records has a count");
 	Ok(())
 }

@@ -191,7 +191,7 @@ impl pallet_medical_records::Config for Runtime {
 	type Access = Consent;
 	type Audit = AuditLog;
 	type Time = Timestamp;
-	/// A lifetime of care, versions included; a patient past it starts erasing old versions.
+	/// A lifetime of care, versions included, not counting erased records (erasing frees room).
 	type MaxRecordsPerPatient = ConstU32<100_000>;
 	/// Corrections and addenda of one record; a record amended more often is a new record.
 	type MaxVersions = ConstU32<64>;

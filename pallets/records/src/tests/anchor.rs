@@ -182,14 +182,15 @@ fn bad_anchors_are_refused_and_change_nothing() {
 }
 
 #[test]
-fn a_patient_holds_at_most_the_bound_of_records() {
+fn a_patient_holds_at_most_the_bound_of_live_records_and_erasing_frees_room() {
 	ExtBuilder.build_and_execute(|| {
 		let (patient, _, hospital) = world();
 		let bound = <Test as Config>::MaxRecordsPerPatient::get();
-		for i in 0..bound {
+		let first = anchor_as("patient", Some(hospital), 0);
+		for i in 1..bound {
 			anchor_as("patient", Some(hospital), i as u8);
 		}
-		assert_noop!(
+		let anchor = || {
 			Records::anchor(
 				Seeds::signed("patient"),
 				patient,
@@ -198,8 +199,53 @@ fn a_patient_holds_at_most_the_bound_of_records() {
 				1,
 				Some(hospital),
 				PurposeOfUse::Treat,
-			),
-			Error::<Test>::TooManyRecords
-		);
+			)
+		};
+		assert_noop!(anchor(), Error::<Test>::TooManyRecords);
+		assert_ok!(Records::erase(Seeds::signed("patient"), first));
+		assert_eq!(LiveRecordCount::<Test>::get(patient), bound - 1);
+		assert_ok!(anchor());
+		assert_eq!(PatientRecordCount::<Test>::get(patient), bound + 1);
+	});
+}
+
+#[test]
+fn under_an_organization_wide_consent_the_record_stays_with_that_organization() {
+	ExtBuilder.build_and_execute(|| {
+		let (patient, doctor, hospital) = world();
+		// The doctor also works at a clinic the patient never consented to.
+		let clinic = Seeds::organization("clinic");
+		Seeds::attest("doctor", "clinic", medchain_primitives::identity::PractitionerRole::Nurse);
+		assert_ok!(Consent::grant(
+			Seeds::signed("patient"),
+			patient,
+			ConsentTerms {
+				grantee: Grantee::Organization(hospital),
+				actions: ActionSet::of(&[ConsentAction::Create]),
+				classes: DataClassSet::of(&[DataClass::Labs]),
+				records: Vec::new(),
+				excluded: DataClassSet::EMPTY,
+				purposes: PurposeSet::of(&[PurposeOfUse::Treat]),
+				valid_from: NOW,
+				valid_until: None,
+			}
+		));
+		let anchor = |custodian| {
+			Records::anchor(
+				Seeds::signed("doctor"),
+				patient,
+				DataClass::Labs,
+				H256::zero(),
+				1,
+				custodian,
+				PurposeOfUse::Treat,
+			)
+		};
+		assert_noop!(anchor(Some(clinic)), Error::<Test>::CustodianOutsideConsent);
+		// Unnamed, the custodian is the consenting organization, though two attest the doctor.
+		assert_ok!(anchor(None));
+		let record = Anchors::<Test>::get(latest(patient)).unwrap();
+		assert_eq!((record.author, record.custodian), (doctor, hospital));
+		assert_ok!(anchor(Some(hospital)));
 	});
 }

@@ -101,6 +101,29 @@ fn a_delegate_guardian_erases_and_no_one_else() {
 }
 
 #[test]
+fn erasure_starts_from_the_latest_version() {
+	ExtBuilder.build_and_execute(|| {
+		let (patient, _, hospital) = world();
+		let first = anchor_as("patient", Some(hospital), 1);
+		assert_ok!(Records::amend(
+			Seeds::signed("patient"),
+			first,
+			H256::repeat_byte(2),
+			10,
+			None,
+			PurposeOfUse::Treat
+		));
+		// Erasing the old version alone would leave the new one readable.
+		assert_noop!(
+			Records::erase(Seeds::signed("patient"), first),
+			Error::<Test>::NotLatestVersion
+		);
+		assert_ok!(Records::erase(Seeds::signed("patient"), latest(patient)));
+		assert_eq!(status(first), RecordStatus::Erased);
+	});
+}
+
+#[test]
 fn erasing_twice_or_an_unknown_record_is_refused() {
 	ExtBuilder.build_and_execute(|| {
 		let (_, _, hospital) = world();
