@@ -9,5 +9,5 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$here/env.sh"
 tmp=(--tmp)
 for arg in "$@"; do [ "$arg" = --base-path ] && tmp=(); done
-echo "dev chain: ws://127.0.0.1:9944 (Polkadot.js apps: ?rpc=ws://127.0.0.1:9944); Ctrl-C stops it"
+echo "dev chain: ws://127.0.0.1:9944 (Polkadot.js apps: ?rpc=ws://127.0.0.1:9944; CLI: $CARGO_TARGET_DIR/debug/medchain, docs/cli.md); Ctrl-C stops it"
 exec "$MEDCHAIN_NODE" --dev "${tmp[@]}" --rpc-port 9944 --rpc-cors all "$@"

@@ -223,6 +223,43 @@ describe('the medchain CLI against a dev node', () => {
     assert.ok(bundle.entry.every((e) => e.resource.resourceType === 'AuditEvent'));
   });
 
+  it('breaks the glass for emergency treatment, with the justification off the command line', async () => {
+    const etreat = ['consent', 'check', '--patient', w.patient.id, '--accessor', w.bob.id, '--class', 'labs', '--purpose', 'ETREAT'];
+    assert.equal((await ok('bob.json', etreat)).decision, 'deny');
+    await fails('bob.json', ['emergency', 'open', '--patient', w.patient.id, '--minutes', '30'], /the justification is empty/);
+    const opened = await ok('bob.json', ['emergency', 'open', '--patient', w.patient.id, '--minutes', '30'], { input: 'unconscious on arrival, allergy check\n' });
+    assert.match(opened.justification.hash, /^0x[0-9a-f]{64}$/);
+    assert.deepEqual(await ok('bob.json', etreat), { decision: 'permit', basis: { emergency: opened.id } });
+    await ok('bob.json', ['emergency', 'end', String(opened.id)]);
+    assert.equal((await ok('bob.json', etreat)).decision, 'deny');
+    const trail = await ok('patient.json', ['audit', 'show']);
+    assert.deepEqual(trail.slice(-2).map((e) => e.type), ['emergency-access', 'emergency-ended']);
+  });
+
+  it('names and removes a guardian, and revokes an attestation', async () => {
+    await ok('patient.json', ['identity', 'guardian', 'add', w.alice.id, '--delegate']);
+    let doc = await ok('patient.json', ['identity', 'show']);
+    assert.deepEqual(doc.guardians, [{ guardian: w.alice.id, delegate: true, recovery: false }]);
+    await ok('patient.json', ['identity', 'guardian', 'remove', w.alice.id]);
+    doc = await ok('patient.json', ['identity', 'show']);
+    assert.deepEqual(doc.guardians, []);
+    await ok('hospital.json', ['practitioner', 'revoke', w.alice.id]);
+    assert.equal((await ok('alice.json', ['identity', 'show'])).is_practitioner, false);
+    await fails('hospital.json', ['practitioner', 'revoke', w.alice.id], /Identity::NotAttested/);
+  });
+
+  it('rotates a practitioner to new keys: the old key file stops working', async () => {
+    const fresh = await ok('bob-new.json', ['keys', 'new']);
+    await ok('sudo.json', ['balance', 'transfer', '--to', fresh.account, '--units', '10']);
+    const rotated = await ok('bob.json', ['identity', 'rotate-key', '--new-key-file', join(dir, 'bob-new.json')]);
+    assert.equal(rotated.id, w.bob.id);
+    assert.equal(rotated.controller, fresh.account);
+    const doc = await ok('bob-new.json', ['identity', 'show']);
+    assert.equal(doc.id, w.bob.id);
+    assert.equal(doc.key_agreement, fresh.key_agreement);
+    await fails('bob.json', ['identity', 'show'], /controls no identity/);
+  });
+
   it('prints shell completions', async () => {
     const run = await medchain('bob.json', ['completions', 'bash']);
     assert.equal(run.code, 0);

@@ -249,3 +249,25 @@ fn under_an_organization_wide_consent_the_record_stays_with_that_organization() 
 		assert_ok!(anchor(Some(hospital)));
 	});
 }
+
+#[test]
+fn a_spent_nonce_space_is_an_error_not_a_reused_identifier() {
+	ExtBuilder.build_and_execute(|| {
+		let (patient, _, hospital) = world();
+		NextRecordNonce::<Test>::put(u64::MAX);
+		assert_noop!(
+			Records::anchor(
+				Seeds::signed("patient"),
+				patient,
+				DataClass::Labs,
+				H256::zero(),
+				1,
+				Some(hospital),
+				PurposeOfUse::Treat,
+			),
+			Error::<Test>::NonceOverflow
+		);
+		// try_state counts one anchor per nonce: put the counter back.
+		NextRecordNonce::<Test>::put(0);
+	});
+}
