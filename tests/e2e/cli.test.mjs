@@ -36,7 +36,8 @@ function medchain (keyFile, args, { passphrase = 'correct horse', env = {}, inpu
       try { json = JSON.parse(stdout); } catch { /* not JSON (a failure, or completions) */ }
       resolveRun({ code: error ? error.code : 0, json, stdout, stderr });
     });
-    if (input !== undefined) child.stdin.end(input);
+    // stdin ends at once unless a test gives input: no command waits on a terminal that is not there.
+    child.stdin.end(input ?? '');
   });
 }
 
