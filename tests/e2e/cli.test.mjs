@@ -37,6 +37,8 @@ function medchain (keyFile, args, { passphrase = 'correct horse', env = {}, inpu
       resolveRun({ code: error ? error.code : 0, json, stdout, stderr });
     });
     // stdin ends at once unless a test gives input: no command waits on a terminal that is not there.
+    // A command that exits without reading it closes the pipe first: that EPIPE is not a failure.
+    child.stdin.on('error', () => {});
     child.stdin.end(input ?? '');
   });
 }
