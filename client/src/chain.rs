@@ -146,6 +146,10 @@ use medchain_primitives::{
 		with = "::subxt::utils::Static<::medchain_primitives::records::RecordPage>"
 	),
 	substitute_type(
+		path = "medchain_primitives::audit::AuditRecord",
+		with = "::subxt::utils::Static<::medchain_primitives::audit::AuditRecord>"
+	),
+	substitute_type(
 		path = "medchain_primitives::audit::AuditEntry",
 		with = "::subxt::utils::Static<::medchain_primitives::audit::AuditEntry>"
 	),

@@ -8,6 +8,8 @@
 //!   data key wrapped per recipient with HPKE, bound to the record and the recipient.
 //! - [`chain`]: sign, submit and wait; storage and runtime-API reads; typed pallet errors; an
 //!   interface generated from the runtime's metadata.
+//! - [`gateway`], [`httpsig`]: a custodian gateway's API, every request signed with your key
+//!   (HTTP Message Signatures, RFC 9421).
 //! - [`codes`]: code sets by name (`labs`, `TREAT`, `read`, `physician`).
 //! - [`fhir`]: the FHIR R4 export of consents and audit trails (used by the node's RPC too).
 //! - [`commitment`]: salted commitments by which a human document (profile, license,
@@ -23,4 +25,6 @@ pub mod codes;
 pub mod commitment;
 pub mod envelope;
 pub mod fhir;
+pub mod gateway;
+pub mod httpsig;
 pub mod keys;

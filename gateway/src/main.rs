@@ -1,0 +1,123 @@
+//! `medchain-gateway`: see the crate documentation and docs/gateway.md.
+
+use std::{sync::Arc, time::Duration};
+
+use clap::Parser;
+use medchain_client::{chain::Chain, keys::KeyFile};
+use medchain_gateway::{
+	audit::AuditQueue,
+	auth::Replay,
+	chain::ChainView,
+	config::{Config, Flags},
+	follower,
+	http::{self, Gateway},
+	metrics::Metrics,
+	store::Store,
+};
+use medchain_primitives::identity::{SubjectKind, SubjectStatus};
+
+#[tokio::main]
+async fn main() {
+	tracing_subscriber::fmt()
+		.with_env_filter(
+			tracing_subscriber::EnvFilter::try_from_default_env()
+				.unwrap_or_else(|_| "info,medchain_gateway=info".into()),
+		)
+		.init();
+	if let Err(error) = run(Flags::parse()).await {
+		eprintln!("error: {error}");
+		std::process::exit(1);
+	}
+}
+
+async fn run(flags: Flags) -> Result<(), String> {
+	let config = Config::load(flags)?;
+	let passphrase = std::env::var("MEDCHAIN_PASSPHRASE")
+		.map_err(|_| "MEDCHAIN_PASSPHRASE must hold the key file's passphrase".to_owned())?;
+	let text = std::fs::read_to_string(&config.key_file)
+		.map_err(|e| format!("cannot read {}: {e}", config.key_file.display()))?;
+	let keys = KeyFile::from_json(&text)
+		.and_then(|file| file.open(&passphrase))
+		.map_err(|e| format!("{}: {e}", config.key_file.display()))?;
+	let keys = Arc::new(keys);
+
+	let chain = Chain::connect(&config.node).await.map_err(|e| e.to_string())?;
+	let view = ChainView::new(chain).await.map_err(|e| e.to_string())?;
+	let me = view
+		.subject_of(keys.account().0)
+		.await
+		.map_err(|e| e.to_string())?
+		.ok_or_else(|| format!("the key {} controls no identity: register it as a gateway of your organization", keys.ss58()))?;
+	let document = view
+		.identity(me)
+		.await
+		.map_err(|e| e.to_string())?
+		.ok_or("the gateway has no identity document")?;
+	if document.kind != SubjectKind::Gateway || document.status != SubjectStatus::Active {
+		return Err(format!("{} is not an active gateway", me.to_did()));
+	}
+	let organization = document.organization.ok_or("the gateway belongs to no organization")?;
+	if document.key_agreement != keys.agreement_public() {
+		return Err("the key file's X25519 key is not the one registered for this gateway".into());
+	}
+
+	let metrics = Arc::new(Metrics::new());
+	let store = Store::open(&config.data_dir).map_err(|e| e.to_string())?;
+	let erased = follower::reconcile(&view, &store, &metrics).await?;
+	if erased > 0 {
+		tracing::info!(erased, "erased records whose anchors were erased while the gateway was down");
+	}
+	let audit = AuditQueue::start(store.clone(), view.clone(), keys.clone(), config.audit_batch, metrics.clone());
+	tokio::spawn(follower::follow(view.clone(), store.clone(), metrics.clone()));
+
+	let started = std::time::SystemTime::now()
+		.duration_since(std::time::UNIX_EPOCH)
+		.map(|d| d.as_secs())
+		.unwrap_or(0);
+	let gateway = Arc::new(Gateway {
+		replay: Replay::new(started, config.freshness_seconds),
+		limiter: Gateway::limiter(&config),
+		config: config.clone(),
+		store,
+		view,
+		audit,
+		metrics,
+		keys,
+		me,
+		organization,
+	});
+	let app = http::router(gateway);
+
+	let handle = axum_server::Handle::new();
+	let shutdown = handle.clone();
+	tokio::spawn(async move {
+		let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+			.expect("a SIGTERM handler");
+		tokio::select! {
+			_ = tokio::signal::ctrl_c() => {},
+			_ = term.recv() => {},
+		}
+		shutdown.graceful_shutdown(Some(Duration::from_secs(5)));
+	});
+	let scheme = if config.tls.is_some() { "https" } else { "http" };
+	tracing::info!(
+		gateway = %me.to_did(),
+		organization = %organization.to_did(),
+		"listening on {scheme}://{}",
+		config.listen
+	);
+	match &config.tls {
+		Some((cert, key)) => {
+			let _ = rustls::crypto::ring::default_provider().install_default();
+			let tls = axum_server::tls_rustls::RustlsConfig::from_pem_file(cert, key)
+				.await
+				.map_err(|e| format!("TLS certificate or key: {e}"))?;
+			axum_server::bind_rustls(config.listen, tls)
+				.handle(handle)
+				.serve(app.into_make_service())
+				.await
+		},
+		None => axum_server::bind(config.listen).handle(handle).serve(app.into_make_service()).await,
+	}
+	.map_err(|e| format!("cannot serve on {}: {e}", config.listen))
+}
