@@ -9,7 +9,7 @@ root="$(dirname "$here")"
 toolchain="$(sed -nE 's/^channel *= *"([^"]+)".*/\1/p' "$root/rust-toolchain.toml")"
 
 # Debian packages: command → package.
-declare -A needed=([protoc]=protobuf-compiler [clang]=clang [mold]=mold [curl]=curl [node]=nodejs [npm]=npm [pkg-config]=pkg-config)
+declare -A needed=([protoc]=protobuf-compiler [clang]=clang [mold]=mold [curl]=curl [node]=nodejs [npm]=npm [pkg-config]=pkg-config [openssl]=openssl)
 missing=()
 for cmd in "${!needed[@]}"; do
 	command -v "$cmd" >/dev/null 2>&1 || missing+=("${needed[$cmd]}")

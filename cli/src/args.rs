@@ -20,6 +20,19 @@ pub struct Cli {
 	#[arg(long, global = true, env = "MEDCHAIN_KEY_FILE", default_value = "medchain-key.json")]
 	pub key_file: PathBuf,
 
+	/// The custodian gateway's address, for `record put|upload|get`.
+	#[arg(
+		long,
+		global = true,
+		env = "MEDCHAIN_GATEWAY_URL",
+		default_value = "http://127.0.0.1:8480"
+	)]
+	pub gateway: String,
+
+	/// A CA certificate (PEM) to trust for the gateway's TLS, besides the system's.
+	#[arg(long, global = true, env = "MEDCHAIN_GATEWAY_CA")]
+	pub gateway_ca: Option<PathBuf>,
+
 	/// Print JSON for scripts instead of tables.
 	#[arg(long, global = true)]
 	pub json: bool,
@@ -193,6 +206,22 @@ pub enum OrgCommand {
 		#[arg(long)]
 		profile: Option<PathBuf>,
 	},
+	/// Register a gateway of your organization (run with the organization's key file); the
+	/// gateway then runs with its own key file (`medchain-gateway --key-file`).
+	#[command(
+		after_help = "Example:\n  medchain --key-file org.json org add-gateway --controller 5F… --key-agreement 0x…"
+	)]
+	AddGateway {
+		/// The gateway's signing account (SS58): `keys show` on the gateway's key file.
+		#[arg(long)]
+		controller: String,
+		/// The gateway's X25519 key, 32 bytes hex.
+		#[arg(long)]
+		key_agreement: String,
+		/// The gateway's off-chain description (its address, operator): a salted hash goes on chain.
+		#[arg(long)]
+		profile: Option<PathBuf>,
+	},
 }
 
 #[derive(Subcommand, Debug)]
@@ -362,6 +391,10 @@ pub enum RecordCommand {
 		/// Where the ciphertext and envelopes go.
 		#[arg(long, default_value = "medchain-records")]
 		out: PathBuf,
+		/// Also wrap the data key for the gateway at --gateway (checked on chain; it becomes the
+		/// custodian), so that `record upload` can send the files later.
+		#[arg(long)]
+		for_gateway: bool,
 	},
 	/// Encrypt a file as a new version of a record (which it supersedes).
 	#[command(after_help = "Example:\n  medchain record amend 0x… --file labs-v2.pdf")]
@@ -415,6 +448,53 @@ pub enum RecordCommand {
 		/// Where the plaintext goes.
 		#[arg(long)]
 		out: PathBuf,
+	},
+	/// Encrypt a file, anchor it with the gateway's organization as custodian, and upload the
+	/// ciphertext with envelopes for the patient and the gateway (the gateway is checked on chain
+	/// first).
+	#[command(
+		after_help = "Example:\n  medchain --gateway https://gw.hospital.example record put --file labs.pdf --class labs --patient did:medchain:…"
+	)]
+	Put {
+		/// The file to encrypt.
+		#[arg(long)]
+		file: PathBuf,
+		/// Its data class.
+		#[arg(long)]
+		class: String,
+		/// The patient (default: you).
+		#[arg(long)]
+		patient: Option<String>,
+		/// The purpose of use.
+		#[arg(long, default_value = "TREAT")]
+		purpose: String,
+		/// Where the ciphertext and envelopes are kept if the upload fails (to retry with
+		/// `record upload`).
+		#[arg(long, default_value = "medchain-records")]
+		out: PathBuf,
+	},
+	/// Upload an anchored record's ciphertext and envelopes from files (`record anchor`'s, or a
+	/// failed `record put`'s) to the gateway.
+	#[command(after_help = "Example:\n  medchain record upload 0x… --dir medchain-records")]
+	Upload {
+		/// The record.
+		id: String,
+		/// Where the ciphertext and envelopes are.
+		#[arg(long, default_value = "medchain-records")]
+		dir: PathBuf,
+	},
+	/// Fetch a record from its custodian's gateway: the chain decides; the ciphertext is checked
+	/// against the anchor's hash, then decrypted with the key the gateway wrapped for you.
+	#[command(after_help = "Example:\n  medchain record get 0x… --out labs.pdf --purpose TREAT")]
+	Get {
+		/// The record.
+		id: String,
+		/// Where the plaintext goes.
+		#[arg(long)]
+		out: PathBuf,
+		/// The purpose of use.
+		#[arg(long, default_value = "TREAT")]
+		purpose: String,
 	},
 	/// Erase a record and every earlier version: the custodian deletes the ciphertext; only the
 	/// hashes stay on chain. Patients and delegate guardians only.

@@ -319,17 +319,47 @@ async fn identity(ctx: &Ctx<'_>, command: &IdentityCommand) -> Result<()> {
 	Ok(())
 }
 
-async fn org(ctx: &Ctx<'_>, command: &OrgCommand) -> Result<()> {
-	let OrgCommand::Admit { controller, key_agreement, profile } = command;
-	let chain = ctx.chain().await?;
-	let keys = ctx.keys()?;
-	let controller: chain::AccountId32 = controller
+fn account_and_key(
+	controller: &str,
+	key_agreement: &str,
+) -> Result<(chain::AccountId32, [u8; 32])> {
+	let account = controller
 		.parse()
 		.map_err(|e| Failure::new(format!("`{controller}` is not an SS58 account: {e:?}")))?;
 	let key: [u8; 32] = hex::decode(key_agreement.trim_start_matches("0x"))
 		.ok()
 		.and_then(|bytes| bytes.try_into().ok())
 		.ok_or_else(|| Failure::new(format!("`{key_agreement}` is not a 32-byte hex key")))?;
+	Ok((account, key))
+}
+
+async fn org(ctx: &Ctx<'_>, command: &OrgCommand) -> Result<()> {
+	let chain = ctx.chain().await?;
+	let keys = ctx.keys()?;
+	let (controller, key_agreement, profile) = match command {
+		OrgCommand::Admit { controller, key_agreement, profile } => {
+			(controller, key_agreement, profile)
+		},
+		OrgCommand::AddGateway { controller, key_agreement, profile } => {
+			let (controller, key) = account_and_key(controller, key_agreement)?;
+			let profile = commitment_of(profile.as_deref())?;
+			let call = runtime::transactions().identity().register_gateway(
+				controller,
+				key,
+				profile.map(|c| c.hash).unwrap_or_default(),
+			);
+			ctx.submit(&chain, &keys, &call, "register gateway").await?;
+			let id = chain
+				.subject_of(&controller)
+				.await?
+				.ok_or_else(|| Failure::new("the gateway was not registered"))?;
+			ctx.print(&json!({ "id": id.to_did(), "controller": controller.to_string(), "profile": commitment_json(&profile) }), || {
+				format!("registered gateway {} (controller {controller})", id.to_did())
+			});
+			return Ok(());
+		},
+	};
+	let (controller, key) = account_and_key(controller, key_agreement)?;
 	let profile = commitment_of(profile.as_deref())?;
 	use runtime::runtime_types::{
 		medchain_runtime::RuntimeCall, pallet_patient_identity::pallet::Call,
@@ -694,6 +724,57 @@ fn keep_on_doubt(error: chain::ChainError, temporary: &Path) -> Failure {
 	}
 }
 
+/// The gateway's `/info`, checked on chain: an active gateway of the organization it names,
+/// with the key it shows. The custodian's envelope is wrapped for that key.
+async fn verified_gateway(
+	chain: &Chain,
+	gateway: &medchain_client::gateway::Gateway,
+	ctx: &Ctx<'_>,
+) -> Result<medchain_client::gateway::GatewayInfo> {
+	let info = gateway.info().await.map_err(|e| Failure::new(e.to_string()))?;
+	let document = chain.identity(info.gateway).await?;
+	let genuine = document.is_some_and(|d| {
+		d.kind == SubjectKind::Gateway
+			&& d.status == medchain_primitives::identity::SubjectStatus::Active
+			&& d.organization == Some(info.organization)
+			&& d.key_agreement == info.key_agreement
+	});
+	if !genuine {
+		return Err(Failure::new(format!(
+			"the gateway at {} is not what the chain says: {} is not an active gateway of {} with that key",
+			ctx.cli.gateway,
+			info.gateway.to_did(),
+			info.organization.to_did()
+		)));
+	}
+	Ok(info)
+}
+
+/// Uploads with a progress bar on a terminal.
+async fn upload_with_progress(
+	ctx: &Ctx<'_>,
+	gateway: &medchain_client::gateway::Gateway,
+	keys: &Keys,
+	id: &RecordId,
+	blob: &Path,
+	envelopes: &[Envelope],
+) -> std::result::Result<(), medchain_client::gateway::GatewayError> {
+	let size = std::fs::metadata(blob)?.len();
+	let bar = ctx.progress_bar(size, "uploading");
+	let ticker = bar.clone();
+	let result = gateway
+		.put(keys, id, blob, envelopes, move |sent| {
+			if let Some(bar) = &ticker {
+				bar.set_position(sent);
+			}
+		})
+		.await;
+	if let Some(bar) = bar {
+		bar.finish_and_clear();
+	}
+	result
+}
+
 fn blob_path(out: &Path, id: &RecordId) -> PathBuf {
 	out.join(format!("{}.blob", hex0x(&id.0)))
 }
@@ -709,17 +790,23 @@ async fn store_sealed(
 	temporary: &Path,
 	sealed: &envelope::Sealed,
 	anchor: &RecordAnchor,
+	gateway_key: Option<[u8; 32]>,
 ) -> Result<Vec<PathBuf>> {
 	std::fs::rename(temporary, blob_path(out, &anchor.id))
 		.map_err(|e| Failure::new(format!("cannot store the blob: {e}")))?;
 	let mut written = vec![blob_path(out, &anchor.id)];
+	let mut recipients = Vec::new();
 	for holder in [anchor.patient, anchor.custodian] {
 		let document = chain
 			.identity(holder)
 			.await?
 			.ok_or_else(|| Failure::new(format!("{} has no identity document", holder.to_did())))?;
-		let envelope = envelope::wrap(&sealed.key, &anchor.id, &document.key_agreement)?;
-		let path = envelope_path(out, &anchor.id, &document.key_agreement);
+		recipients.push(document.key_agreement);
+	}
+	recipients.extend(gateway_key);
+	for recipient in recipients {
+		let envelope = envelope::wrap(&sealed.key, &anchor.id, &recipient)?;
+		let path = envelope_path(out, &anchor.id, &recipient);
 		std::fs::write(&path, envelope.to_bytes())
 			.map_err(|e| Failure::new(format!("cannot write {}: {e}", path.display())))?;
 		written.push(path);
@@ -734,6 +821,7 @@ async fn anchored(
 	out: &Path,
 	temporary: &Path,
 	sealed: &envelope::Sealed,
+	gateway_key: Option<[u8; 32]>,
 ) -> Result<()> {
 	let event = included
 		.events
@@ -754,7 +842,7 @@ async fn anchored(
 		status: medchain_primitives::records::RecordStatus::Active,
 		index: 0,
 	};
-	let files = store_sealed(chain, out, temporary, sealed, &anchor).await?;
+	let files = store_sealed(chain, out, temporary, sealed, &anchor, gateway_key).await?;
 	let mut value = anchor_json(&anchor);
 	value.as_object_mut().expect("an object").remove("created");
 	value["files"] = json!(files);
@@ -774,12 +862,25 @@ async fn anchored(
 async fn record(ctx: &Ctx<'_>, command: &RecordCommand) -> Result<()> {
 	let chain = ctx.chain().await?;
 	match command {
-		RecordCommand::Anchor { file, class, patient, custodian, purpose, out } => {
+		RecordCommand::Anchor { file, class, patient, custodian, purpose, out, for_gateway } => {
 			let keys = ctx.keys()?;
 			let patient = ctx.subject_or_me(patient.as_deref(), &chain, &keys).await?;
 			let class = code(codes::data_class(class))?;
 			let purpose = code(codes::purpose(purpose))?;
-			let custodian = custodian.as_deref().map(subject).transpose()?;
+			let mut custodian = custodian.as_deref().map(subject).transpose()?;
+			let gateway_key = if *for_gateway {
+				let info = verified_gateway(&chain, &ctx.gateway()?, ctx).await?;
+				if custodian.is_some_and(|c| c != info.organization) {
+					return Err(Failure::new(format!(
+						"the gateway keeps records of {}, not of the custodian named",
+						info.organization.to_did()
+					)));
+				}
+				custodian = Some(info.organization);
+				Some(info.key_agreement)
+			} else {
+				None
+			};
 			let (temporary, sealed) = seal_file(file, out)?;
 			let call = runtime::transactions().records().anchor(
 				Static(patient),
@@ -791,7 +892,7 @@ async fn record(ctx: &Ctx<'_>, command: &RecordCommand) -> Result<()> {
 			);
 			let included = ctx.submit(&chain, &keys, &call, "anchor record").await;
 			let included = included.map_err(|e| keep_on_doubt(e, &temporary))?;
-			anchored(ctx, &chain, &included, out, &temporary, &sealed).await?;
+			anchored(ctx, &chain, &included, out, &temporary, &sealed, gateway_key).await?;
 		},
 		RecordCommand::Amend { predecessor, file, custodian, purpose, out } => {
 			let keys = ctx.keys()?;
@@ -808,7 +909,7 @@ async fn record(ctx: &Ctx<'_>, command: &RecordCommand) -> Result<()> {
 			);
 			let included = ctx.submit(&chain, &keys, &call, "anchor new version").await;
 			let included = included.map_err(|e| keep_on_doubt(e, &temporary))?;
-			anchored(ctx, &chain, &included, out, &temporary, &sealed).await?;
+			anchored(ctx, &chain, &included, out, &temporary, &sealed, None).await?;
 		},
 		RecordCommand::List { patient, class, status, limit } => {
 			let patient = match patient {
@@ -906,6 +1007,145 @@ async fn record(ctx: &Ctx<'_>, command: &RecordCommand) -> Result<()> {
 			ctx.print(&json!({ "id": hex0x(&id.0), "out": out, "size": written }), || {
 				format!("decrypted record {} ({written} bytes) to {}", hex0x(&id.0), out.display())
 			});
+		},
+		RecordCommand::Put { file, class, patient, purpose, out } => {
+			let keys = ctx.keys()?;
+			let gateway = ctx.gateway()?;
+			let info = verified_gateway(&chain, &gateway, ctx).await?;
+			let patient = ctx.subject_or_me(patient.as_deref(), &chain, &keys).await?;
+			let class = code(codes::data_class(class))?;
+			let purpose = code(codes::purpose(purpose))?;
+			let patient_key = chain
+				.identity(patient)
+				.await?
+				.ok_or_else(|| Failure::new(format!("{} has no identity", patient.to_did())))?
+				.key_agreement;
+			let (temporary, sealed) = seal_file(file, out)?;
+			let call = runtime::transactions().records().anchor(
+				Static(patient),
+				Static(class),
+				sealed.content_hash,
+				sealed.size,
+				Some(Static(info.organization)),
+				Static(purpose),
+			);
+			// The gateway reads anchors at the finalized block: wait for it whatever --wait says.
+			let included = ctx
+				.submit_waiting(&chain, &keys, &call, "anchor record", chain::Wait::Finalized)
+				.await;
+			let included = included.map_err(|e| keep_on_doubt(e, &temporary))?;
+			let event = included
+				.events
+				.find_first::<runtime::records::events::RecordAnchored>()
+				.and_then(|e| e.ok())
+				.ok_or_else(|| Failure::new("the chain reported no RecordAnchored event"))?;
+			let id = event.id.0;
+			let envelopes = vec![
+				envelope::wrap(&sealed.key, &id, &patient_key)?,
+				envelope::wrap(&sealed.key, &id, &info.key_agreement)?,
+			];
+			let uploaded =
+				upload_with_progress(ctx, &gateway, &keys, &id, &temporary, &envelopes).await;
+			if let Err(error) = uploaded {
+				// Keep what a retry needs: `record upload` sends these files.
+				std::fs::rename(&temporary, blob_path(out, &id))
+					.map_err(|e| Failure::new(format!("cannot keep the blob: {e}")))?;
+				for envelope in &envelopes {
+					std::fs::write(
+						envelope_path(out, &id, &envelope.recipient),
+						envelope.to_bytes(),
+					)
+					.map_err(|e| Failure::new(format!("cannot keep an envelope: {e}")))?;
+				}
+				return Err(Failure::new(format!(
+					"record {} is anchored but the upload failed: {error}; retry with `medchain record upload {} --dir {}`",
+					hex0x(&id.0),
+					hex0x(&id.0),
+					out.display()
+				)));
+			}
+			let _ = std::fs::remove_file(&temporary);
+			ctx.print(
+				&json!({ "id": hex0x(&id.0), "patient": patient.to_did(), "custodian": info.organization.to_did(), "gateway": info.gateway.to_did(), "size": sealed.size, "content_hash": format!("{:?}", sealed.content_hash) }),
+				|| format!(
+					"stored record {} ({} bytes of ciphertext) at gateway {} of {}",
+					hex0x(&id.0),
+					sealed.size,
+					info.gateway.to_did(),
+					info.organization.to_did()
+				),
+			);
+		},
+		RecordCommand::Upload { id, dir } => {
+			let keys = ctx.keys()?;
+			let gateway = ctx.gateway()?;
+			verified_gateway(&chain, &gateway, ctx).await?;
+			let id = record_id(id)?;
+			let prefix = format!("{}.", hex0x(&id.0));
+			let mut envelopes = Vec::new();
+			let entries = std::fs::read_dir(dir)
+				.map_err(|e| Failure::new(format!("cannot read {}: {e}", dir.display())))?;
+			for entry in entries.flatten() {
+				let name = entry.file_name().to_string_lossy().into_owned();
+				if name.starts_with(&prefix) && name.ends_with(".envelope") {
+					let bytes = std::fs::read(entry.path())
+						.map_err(|e| Failure::new(format!("cannot read {name}: {e}")))?;
+					envelopes.push(Envelope::from_bytes(&bytes)?);
+				}
+			}
+			let blob = blob_path(dir, &id);
+			upload_with_progress(ctx, &gateway, &keys, &id, &blob, &envelopes)
+				.await
+				.map_err(|e| Failure::new(e.to_string()))?;
+			ctx.print(&json!({ "id": hex0x(&id.0), "envelopes": envelopes.len() }), || {
+				format!("uploaded record {} with {} envelopes", hex0x(&id.0), envelopes.len())
+			});
+		},
+		RecordCommand::Get { id, out, purpose } => {
+			let keys = ctx.keys()?;
+			let gateway = ctx.gateway()?;
+			let id = record_id(id)?;
+			let purpose = code(codes::purpose(purpose))?;
+			let anchor = chain
+				.record(id)
+				.await?
+				.ok_or_else(|| Failure::new(format!("no record {}", hex0x(&id.0))))?;
+			let out_dir =
+				out.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+			let blob = tempfile::NamedTempFile::new_in(out_dir)
+				.map_err(|e| Failure::new(format!("cannot write in {}: {e}", out_dir.display())))?;
+			let envelope = gateway
+				.get(&keys, &id, purpose, blob.path())
+				.await
+				.map_err(|e| Failure::new(e.to_string()))?;
+			let key = envelope::unwrap(&envelope, &id, keys.agreement())?;
+			let input = File::open(blob.path())
+				.map(BufReader::new)
+				.map_err(|e| Failure::new(format!("cannot read the fetched blob: {e}")))?;
+			let mut temporary = tempfile::NamedTempFile::new_in(out_dir)
+				.map_err(|e| Failure::new(format!("cannot write in {}: {e}", out_dir.display())))?;
+			// The gateway is not trusted: the bytes must be the anchored ciphertext.
+			let written = envelope::open_verified(
+				&key,
+				input,
+				BufWriter::new(temporary.as_file_mut()),
+				&anchor.content_hash,
+				anchor.size,
+			)
+			.map_err(|e| Failure::new(format!("the gateway's answer for {}: {e}", hex0x(&id.0))))?;
+			temporary.persist(out).map_err(|e| {
+				Failure::new(format!("cannot write {}: {}", out.display(), e.error))
+			})?;
+			ctx.print(
+				&json!({ "id": hex0x(&id.0), "out": out, "size": written, "purpose": purpose.code() }),
+				|| {
+					format!(
+						"fetched and decrypted record {} ({written} bytes) to {}",
+						hex0x(&id.0),
+						out.display()
+					)
+				},
+			);
 		},
 		RecordCommand::Erase { id } => {
 			let keys = ctx.keys()?;

@@ -101,6 +101,33 @@ impl<'a> Ctx<'a> {
 		Ok(file.open(&passphrase)?)
 	}
 
+	/// The gateway client.
+	pub fn gateway(&self) -> Result<medchain_client::gateway::Gateway> {
+		let ca = match &self.cli.gateway_ca {
+			Some(path) => Some(
+				std::fs::read(path)
+					.map_err(|e| Failure::new(format!("cannot read {}: {e}", path.display())))?,
+			),
+			None => None,
+		};
+		medchain_client::gateway::Gateway::new(&self.cli.gateway, ca.as_deref())
+			.map_err(|e| Failure::new(e.to_string()))
+	}
+
+	/// A byte progress bar on a terminal (none otherwise).
+	pub fn progress_bar(&self, total: u64, what: &str) -> Option<ProgressBar> {
+		if !std::io::stderr().is_terminal() || self.json() {
+			return None;
+		}
+		let bar = ProgressBar::new(total);
+		bar.set_style(
+			ProgressStyle::with_template("{msg} {bar:30} {bytes}/{total_bytes} {bytes_per_sec}")
+				.expect("a valid template"),
+		);
+		bar.set_message(what.to_owned());
+		Some(bar)
+	}
+
 	pub async fn chain(&self) -> Result<Chain> {
 		Ok(Chain::connect(&self.cli.node).await?)
 	}
@@ -140,6 +167,18 @@ impl<'a> Ctx<'a> {
 			WaitFor::InBlock => Wait::InBlock,
 			WaitFor::Finalized => Wait::Finalized,
 		};
+		self.submit_waiting(chain, keys, call, what, wait).await
+	}
+
+	/// Submits `call` and waits as `wait` says, whatever `--wait` says.
+	pub async fn submit_waiting<Call: medchain_client::chain::TxPayload>(
+		&self,
+		chain: &Chain,
+		keys: &Keys,
+		call: &Call,
+		what: &str,
+		wait: Wait,
+	) -> std::result::Result<medchain_client::chain::Included, ChainError> {
 		let spinner = if std::io::stderr().is_terminal() && !self.json() {
 			let bar = ProgressBar::new_spinner();
 			bar.set_style(

@@ -250,19 +250,28 @@ pub struct Included {
 	pub events: subxt::extrinsics::ExtrinsicEvents<PolkadotConfig>,
 }
 
+type Rpc = subxt::rpcs::LegacyRpcMethods<subxt::config::RpcConfigFor<PolkadotConfig>>;
+
 /// A connection to a MedChain node.
 #[derive(Clone)]
 pub struct Chain {
 	api: OnlineClient<PolkadotConfig>,
+	rpc: Rpc,
 }
 
 impl Chain {
 	/// Connects to the node at `url` (`ws://` or `wss://`).
 	pub async fn connect(url: &str) -> Result<Self, ChainError> {
-		let api = OnlineClient::<PolkadotConfig>::from_insecure_url(url)
+		let connect = |e: &dyn std::fmt::Display| ChainError::Connect {
+			url: url.to_owned(),
+			reason: e.to_string(),
+		};
+		let client =
+			subxt::rpcs::RpcClient::from_insecure_url(url).await.map_err(|e| connect(&e))?;
+		let api = OnlineClient::<PolkadotConfig>::from_rpc_client(client.clone())
 			.await
-			.map_err(|e| ChainError::Connect { url: url.to_owned(), reason: e.to_string() })?;
-		Ok(Self { api })
+			.map_err(|e| connect(&e))?;
+		Ok(Self { api, rpc: Rpc::new(client) })
 	}
 
 	/// The subxt client, for anything this API does not cover.
@@ -280,9 +289,17 @@ impl Chain {
 		mut progress: impl FnMut(Progress),
 	) -> Result<Included, ChainError> {
 		let at = self.api.at_current_block().await.map_err(ChainError::client)?;
+		// The pool's next nonce, not the finalized block's: a write right after another (in a
+		// best block, or still in the pool) gets the nonce after it.
+		let account = signer.public_key().to_account_id();
+		let nonce =
+			self.rpc.system_account_next_index(&account).await.map_err(ChainError::client)?;
+		let params = subxt::config::PolkadotExtrinsicParamsBuilder::<PolkadotConfig>::new()
+			.nonce(nonce)
+			.build();
 		let mut watch = at
 			.transactions()
-			.sign_and_submit_then_watch_default(call, signer)
+			.sign_and_submit_then_watch(call, signer, params)
 			.await
 			.map_err(|e| ChainError::Transaction(e.to_string()))?;
 		progress(Progress::Submitted);

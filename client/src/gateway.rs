@@ -141,7 +141,14 @@ impl Gateway {
 	}
 
 	fn unreachable(&self, e: reqwest::Error) -> GatewayError {
-		GatewayError::Unreachable { url: self.url.clone(), reason: e.to_string() }
+		// reqwest's message names the URL only; the cause (refused, TLS, …) is in its sources.
+		let mut reason = e.to_string();
+		let mut source = std::error::Error::source(&e);
+		while let Some(cause) = source {
+			reason = format!("{reason}: {cause}");
+			source = cause.source();
+		}
+		GatewayError::Unreachable { url: self.url.clone(), reason }
 	}
 
 	/// A request signed by `keys`: `fields` are extra `medchain-*` headers, covered too.
@@ -184,8 +191,12 @@ impl Gateway {
 
 	/// The gateway's identity and key.
 	pub async fn info(&self) -> Result<GatewayInfo, GatewayError> {
-		let response =
-			self.http.get(format!("{}/info", self.url)).send().await.map_err(|e| self.unreachable(e))?;
+		let response = self
+			.http
+			.get(format!("{}/info", self.url))
+			.send()
+			.await
+			.map_err(|e| self.unreachable(e))?;
 		if !response.status().is_success() {
 			return Err(refusal(response).await);
 		}
@@ -228,16 +239,24 @@ impl Gateway {
 		let envelopes = STANDARD.encode(envelopes.to_vec().encode());
 		let file = tokio::fs::File::open(blob).await?;
 		let mut sent = 0u64;
-		let stream = tokio_util::io::ReaderStream::with_capacity(file, 64 * 1024).map(move |chunk| {
-			if let Ok(bytes) = &chunk {
-				sent += bytes.len() as u64;
-				progress(sent);
-			}
-			chunk
-		});
+		let stream =
+			tokio_util::io::ReaderStream::with_capacity(file, 64 * 1024).map(move |chunk| {
+				if let Ok(bytes) = &chunk {
+					sent += bytes.len() as u64;
+					progress(sent);
+				}
+				chunk
+			});
 		let path = format!("/records/0x{}", hex::encode(record.0));
 		let response = self
-			.signed(keys, reqwest::Method::PUT, &path, "", &digest, &[(ENVELOPES_HEADER, &envelopes)])
+			.signed(
+				keys,
+				reqwest::Method::PUT,
+				&path,
+				"",
+				&digest,
+				&[(ENVELOPES_HEADER, &envelopes)],
+			)
 			.header("content-length", size)
 			.header("content-type", "application/octet-stream")
 			.body(reqwest::Body::wrap_stream(stream))

@@ -145,7 +145,9 @@ fn signature_base(
 			"@method" => method.to_ascii_uppercase(),
 			"@path" => path.to_owned(),
 			"@query" => format!("?{query}"),
-			name if name.starts_with('@') => return Err(SignatureError::Malformed("Signature-Input")),
+			name if name.starts_with('@') => {
+				return Err(SignatureError::Malformed("Signature-Input"))
+			},
 			name => field(name).ok_or_else(|| SignatureError::NotCovered(name.to_owned()))?,
 		};
 		if value.contains('\n') {
@@ -212,9 +214,7 @@ pub fn verify(
 	let mut components = Vec::with_capacity(list.items.len());
 	for item in &list.items {
 		match &item.bare_item {
-			BareItem::String(s) if item.params.is_empty() => {
-				components.push(s.as_str().to_owned())
-			},
+			BareItem::String(s) if item.params.is_empty() => components.push(s.as_str().to_owned()),
 			_ => return Err(malformed("Signature-Input: component")),
 		}
 	}
@@ -224,7 +224,9 @@ pub fn verify(
 		}
 	}
 	let created = match list.params.get("created") {
-		Some(BareItem::Integer(i)) => u64::try_from(i64::from(*i)).map_err(|_| malformed("created"))?,
+		Some(BareItem::Integer(i)) => {
+			u64::try_from(i64::from(*i)).map_err(|_| malformed("created"))?
+		},
 		_ => return Err(malformed("Signature-Input: created")),
 	};
 	let nonce = string_param(list, "nonce").ok_or(malformed("Signature-Input: nonce"))?;
@@ -232,7 +234,11 @@ pub fn verify(
 	if string_param(list, "tag").as_deref() != Some(TAG) {
 		return Err(malformed("Signature-Input: tag"));
 	}
-	if list.params.keys().any(|k| !["created", "nonce", "keyid", "tag"].contains(&k.as_str())) {
+	if list
+		.params
+		.keys()
+		.any(|k| !["created", "nonce", "keyid", "tag"].contains(&k.as_str()))
+	{
 		return Err(malformed("Signature-Input: unknown parameter"));
 	}
 	let account: [u8; 32] = hex::decode(keyid.trim_start_matches("0x"))
@@ -267,8 +273,9 @@ pub fn verify(
 
 /// Whether `header` (a `Content-Digest` value) names `sha256` as the body's SHA-256.
 pub fn check_digest(header: &str, sha256: &[u8; 32]) -> Result<(), SignatureError> {
-	let digests: Dictionary =
-		Parser::new(header).parse().map_err(|_| SignatureError::Malformed("Content-Digest"))?;
+	let digests: Dictionary = Parser::new(header)
+		.parse()
+		.map_err(|_| SignatureError::Malformed("Content-Digest"))?;
 	match digests.get("sha-256") {
 		Some(ListEntry::Item(item)) => match &item.bare_item {
 			BareItem::ByteSequence(bytes) if bytes[..] == sha256[..] => Ok(()),
@@ -285,7 +292,15 @@ mod tests {
 	use crate::keys::Keys;
 
 	fn signed_get(keys: &Keys, digest: &str) -> SignatureHeaders {
-		sign(keys.signer(), "GET", "/records/0xab", "purpose=TREAT", &[("content-digest", digest)], 1_700_000_000, "n1")
+		sign(
+			keys.signer(),
+			"GET",
+			"/records/0xab",
+			"purpose=TREAT",
+			&[("content-digest", digest)],
+			1_700_000_000,
+			"n1",
+		)
 	}
 
 	fn lookup(digest: &str) -> impl Fn(&str) -> Option<String> + '_ {
@@ -297,9 +312,15 @@ mod tests {
 		let keys = Keys::generate();
 		let digest = content_digest(b"");
 		let h = signed_get(&keys, &digest);
-		let signed =
-			verify("GET", "/records/0xab", "purpose=TREAT", &h.signature_input, &h.signature, lookup(&digest))
-				.unwrap();
+		let signed = verify(
+			"GET",
+			"/records/0xab",
+			"purpose=TREAT",
+			&h.signature_input,
+			&h.signature,
+			lookup(&digest),
+		)
+		.unwrap();
 		assert_eq!(signed.account, keys.account().0);
 		assert_eq!((signed.created, signed.nonce.as_str()), (1_700_000_000, "n1"));
 		assert!(signed.covers("content-digest") && !signed.covers("medchain-envelopes"));
@@ -314,14 +335,33 @@ mod tests {
 		let digest = content_digest(b"");
 		let h = signed_get(&keys, &digest);
 		let v = |m, p, q, d: &str| verify(m, p, q, &h.signature_input, &h.signature, lookup(d));
-		assert_eq!(v("PUT", "/records/0xab", "purpose=TREAT", &digest), Err(SignatureError::Invalid));
-		assert_eq!(v("GET", "/records/0xac", "purpose=TREAT", &digest), Err(SignatureError::Invalid));
-		assert_eq!(v("GET", "/records/0xab", "purpose=ETREAT", &digest), Err(SignatureError::Invalid));
-		assert_eq!(v("GET", "/records/0xab", "purpose=TREAT", &content_digest(b"x")), Err(SignatureError::Invalid));
+		assert_eq!(
+			v("PUT", "/records/0xab", "purpose=TREAT", &digest),
+			Err(SignatureError::Invalid)
+		);
+		assert_eq!(
+			v("GET", "/records/0xac", "purpose=TREAT", &digest),
+			Err(SignatureError::Invalid)
+		);
+		assert_eq!(
+			v("GET", "/records/0xab", "purpose=ETREAT", &digest),
+			Err(SignatureError::Invalid)
+		);
+		assert_eq!(
+			v("GET", "/records/0xab", "purpose=TREAT", &content_digest(b"x")),
+			Err(SignatureError::Invalid)
+		);
 		// Another key's signature under this keyid, and a changed parameter.
 		let other = signed_get(&Keys::generate(), &digest);
 		assert_eq!(
-			verify("GET", "/records/0xab", "purpose=TREAT", &h.signature_input, &other.signature, lookup(&digest)),
+			verify(
+				"GET",
+				"/records/0xab",
+				"purpose=TREAT",
+				&h.signature_input,
+				&other.signature,
+				lookup(&digest)
+			),
 			Err(SignatureError::Invalid)
 		);
 		let later = h.signature_input.replace("created=1700000000", "created=1700000001");
@@ -354,7 +394,10 @@ mod tests {
 	fn content_digest_names_the_body() {
 		let sha: [u8; 32] = Sha256::digest(b"body").into();
 		assert_eq!(check_digest(&content_digest(b"body"), &sha), Ok(()));
-		assert_eq!(check_digest(&content_digest(b"other"), &sha), Err(SignatureError::DigestMismatch));
+		assert_eq!(
+			check_digest(&content_digest(b"other"), &sha),
+			Err(SignatureError::DigestMismatch)
+		);
 		assert!(check_digest("md5=:AAAA:", &sha).is_err());
 		// RFC 9530's example digest of `{"hello": "world"}`.
 		assert_eq!(

@@ -13,7 +13,13 @@
 //! - A crash loses nothing: what was acknowledged is in the queue, and the submitter resumes
 //!   from it at the next start.
 
-use std::{sync::Arc, time::Duration};
+use std::{
+	sync::{
+		atomic::{AtomicBool, Ordering},
+		Arc,
+	},
+	time::Duration,
+};
 
 use codec::{Decode, Encode};
 use medchain_client::chain::{runtime, ChainError, Static, Wait};
@@ -48,11 +54,12 @@ impl AuditQueue {
 		keys: Arc<Keys>,
 		batch: usize,
 		metrics: Arc<Metrics>,
+		suspended: Arc<AtomicBool>,
 	) -> Self {
 		let (sender, receiver) = mpsc::channel(16 * 1024);
 		let wake = Arc::new(Notify::new());
 		tokio::spawn(write(store.clone(), receiver, wake.clone(), metrics.clone()));
-		tokio::spawn(submit(store, view, keys, batch, wake, metrics));
+		tokio::spawn(submit(store, view, keys, batch, wake, metrics, suspended));
 		Self { sender }
 	}
 
@@ -107,6 +114,14 @@ fn refused(error: &ChainError) -> bool {
 	matches!(error, ChainError::Pallet { .. } | ChainError::Dispatch(_))
 }
 
+/// Whether the chain refused the gateway itself (deactivated, its organization removed, its key
+/// rotated away): no event is at fault, every batch would fail alike.
+fn refuses_the_gateway(error: &ChainError) -> bool {
+	matches!(error, ChainError::Pallet { pallet, error, .. }
+		if pallet == "AuditLog" && ["UnregisteredWriter", "NotAGateway", "GatewayInactive"].contains(&error.as_str()))
+		|| matches!(error, ChainError::Dispatch(e) if e.contains("BadOrigin"))
+}
+
 async fn submit(
 	store: Store,
 	view: Arc<ChainView>,
@@ -114,6 +129,7 @@ async fn submit(
 	batch: usize,
 	wake: Arc<Notify>,
 	metrics: Arc<Metrics>,
+	suspended: Arc<AtomicBool>,
 ) {
 	let mut backoff = Duration::from_millis(500);
 	// After a refused batch: how many events to send one by one to find the culprit.
@@ -158,6 +174,7 @@ async fn submit(
 		let positions: Vec<u64> = queued.iter().map(|(p, _)| *p).collect();
 		match result {
 			Ok(_) => {
+				suspended.store(false, Ordering::SeqCst);
 				backoff = Duration::from_millis(500);
 				isolate = isolate.saturating_sub(1);
 				if let Err(e) = store.dequeue(&positions) {
@@ -165,6 +182,12 @@ async fn submit(
 				}
 				metrics.audit_included.inc_by(positions.len() as u64);
 				tracing::debug!(count = positions.len(), "audit events finalized");
+			},
+			Err(error) if refuses_the_gateway(&error) => {
+				// Keep every event; stop serving reads until the chain takes them again.
+				tracing::error!(%error, "the chain no longer accepts this gateway's audit: reads are refused until it does");
+				suspended.store(true, Ordering::SeqCst);
+				tokio::time::sleep(Duration::from_secs(10)).await;
 			},
 			Err(error) if refused(&error) && positions.len() > 1 => {
 				tracing::warn!(%error, count = positions.len(), "audit batch refused: sending its events one by one");

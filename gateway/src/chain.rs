@@ -49,27 +49,42 @@ impl<K: Eq + Hash, V: Clone> Cache<K, V> {
 	}
 }
 
+/// The block answers are read at: its hash, its timestamp (ms), a client at it.
+#[derive(Clone)]
+struct Current {
+	hash: H256,
+	time: u64,
+	at: At,
+}
+
 /// The chain at the latest finalized block, with per-block caches.
 pub struct ChainView {
 	chain: Chain,
-	at: RwLock<(H256, At)>,
+	at: RwLock<Current>,
 	subjects: Cache<[u8; 32], Option<SubjectId>>,
 	documents: Cache<SubjectId, Option<Document>>,
 	anchors: Cache<[u8; 32], Option<RecordAnchor>>,
-	decisions: Cache<DecisionKey, AccessDecision>,
+	decisions: Cache<DecisionKey, (AccessDecision, u64)>,
 }
 
 fn client(e: impl std::fmt::Display) -> ChainError {
 	ChainError::Client(e.to_string())
 }
 
+/// `Timestamp::Now` at a block.
+async fn block_time(at: &At) -> Result<u64, ChainError> {
+	let entry = at.storage().entry(runtime::storage().timestamp().now()).map_err(client)?;
+	entry.fetch(()).await.map_err(client)?.decode().map_err(client)
+}
+
 impl ChainView {
 	/// The view at the node's latest finalized block.
 	pub async fn new(chain: Chain) -> Result<Arc<Self>, ChainError> {
 		let at = chain.api().at_current_block().await.map_err(client)?;
+		let time = block_time(&at).await?;
 		Ok(Arc::new(Self {
 			chain,
-			at: RwLock::new((at.block_hash(), at)),
+			at: RwLock::new(Current { hash: at.block_hash(), time, at }),
 			subjects: Cache::new(),
 			documents: Cache::new(),
 			anchors: Cache::new(),
@@ -84,27 +99,36 @@ impl ChainView {
 
 	/// The block the view answers at.
 	pub fn block(&self) -> H256 {
-		self.at.read().expect("view lock").0
+		self.at.read().expect("view lock").hash
+	}
+
+	/// The timestamp of the block the view answers at, ms since the Unix epoch: how current
+	/// every answer is.
+	pub fn block_time(&self) -> u64 {
+		self.at.read().expect("view lock").time
 	}
 
 	/// Moves the view to a newly finalized block and forgets every cached answer.
-	pub fn advance(&self, at: At) {
+	pub async fn advance(&self, at: At) -> Result<(), ChainError> {
+		let time = block_time(&at).await?;
 		let mut current = self.at.write().expect("view lock");
-		*current = (at.block_hash(), at);
+		*current = Current { hash: at.block_hash(), time, at };
 		self.subjects.clear();
 		self.documents.clear();
 		self.anchors.clear();
 		self.decisions.clear();
+		Ok(())
 	}
 
 	fn current(&self) -> (H256, At) {
-		self.at.read().expect("view lock").clone()
+		let current = self.at.read().expect("view lock");
+		(current.hash, current.at.clone())
 	}
 
 	/// Stores `value` only if the view has not moved past `block` meanwhile.
 	fn remember<K: Eq + Hash, V: Clone>(&self, cache: &Cache<K, V>, block: H256, key: K, value: V) {
 		let current = self.at.read().expect("view lock");
-		if current.0 == block {
+		if current.hash == block {
 			cache.put(key, value);
 		}
 	}
@@ -152,19 +176,24 @@ impl ChainView {
 		Ok(anchor)
 	}
 
-	/// THE access rule, for a read of `record` of `patient` by `reader` for `purpose`.
+	/// THE access rule, for a read of `record` of `patient` by `reader` for `purpose`, with the
+	/// timestamp of the block it was decided at (the time the audit entry carries: the policy
+	/// is judged on chain at that time, as the rule judged it).
 	pub async fn may_read(
 		&self,
 		patient: SubjectId,
 		reader: SubjectId,
 		record: RecordId,
 		purpose: PurposeOfUse,
-	) -> Result<AccessDecision, ChainError> {
+	) -> Result<(AccessDecision, u64), ChainError> {
 		let key = (patient, reader, record.0, purpose as u8);
 		if let Some(hit) = self.decisions.get(&key) {
 			return Ok(hit);
 		}
-		let (block, at) = self.current();
+		let (block, at, time) = {
+			let current = self.at.read().expect("view lock");
+			(current.hash, current.at.clone(), current.time)
+		};
 		let call = runtime::runtime_apis().consent_api().check_access(
 			Static(patient),
 			Static(reader),
@@ -173,18 +202,20 @@ impl ChainView {
 			Static(purpose),
 		);
 		let decision = Self::call(&at, call).await?.0;
-		self.remember(&self.decisions, block, key, decision);
-		Ok(decision)
+		self.remember(&self.decisions, block, key, (decision, time));
+		Ok((decision, time))
 	}
 
 	/// A patient's consents, newest first (not cached: FHIR searches are rare).
-	pub async fn consents_of_patient(&self, patient: SubjectId) -> Result<Vec<ConsentRecord>, ChainError> {
+	pub async fn consents_of_patient(
+		&self,
+		patient: SubjectId,
+	) -> Result<Vec<ConsentRecord>, ChainError> {
 		let (_, at) = self.current();
-		let call = runtime::runtime_apis().consent_api().consents_of_patient(
-			Static(patient),
-			None,
-			1000,
-		);
+		let call =
+			runtime::runtime_apis()
+				.consent_api()
+				.consents_of_patient(Static(patient), None, 1000);
 		Ok(Self::call(&at, call).await?.into_iter().map(|c| c.0).collect())
 	}
 }

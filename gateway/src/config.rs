@@ -13,6 +13,7 @@
 //! max_concurrent = 256
 //! freshness_seconds = 60
 //! audit_batch = 256
+//! max_view_age_seconds = 30     # older finalized view: reads refused (503)
 //! ```
 
 use std::{net::SocketAddr, path::PathBuf};
@@ -63,6 +64,10 @@ pub struct Flags {
 	/// Most audit events in one extrinsic (the runtime's `MaxBatch` caps it).
 	#[arg(long)]
 	pub audit_batch: Option<usize>,
+	/// How old the finalized block answers are read at may get before reads are refused (503),
+	/// seconds: a stalled finality or a lost node must not keep old consents in force.
+	#[arg(long)]
+	pub max_view_age_seconds: Option<u64>,
 }
 
 /// The configuration file's contents.
@@ -81,6 +86,7 @@ struct File {
 	max_concurrent: Option<usize>,
 	freshness_seconds: Option<u64>,
 	audit_batch: Option<usize>,
+	max_view_age_seconds: Option<u64>,
 }
 
 /// The resolved configuration.
@@ -108,6 +114,8 @@ pub struct Config {
 	pub freshness_seconds: u64,
 	/// Most audit events per extrinsic.
 	pub audit_batch: usize,
+	/// Oldest view of the chain reads are answered from, seconds.
+	pub max_view_age_seconds: u64,
 }
 
 impl Config {
@@ -142,11 +150,18 @@ impl Config {
 				.max_record_bytes
 				.or(file.max_record_bytes)
 				.unwrap_or(256 * 1024 * 1024),
-			requests_per_second: flags.requests_per_second.or(file.requests_per_second).unwrap_or(50),
+			requests_per_second: flags
+				.requests_per_second
+				.or(file.requests_per_second)
+				.unwrap_or(50),
 			burst: flags.burst.or(file.burst).unwrap_or(100),
 			max_concurrent: flags.max_concurrent.or(file.max_concurrent).unwrap_or(256),
 			freshness_seconds: flags.freshness_seconds.or(file.freshness_seconds).unwrap_or(60),
 			audit_batch: flags.audit_batch.or(file.audit_batch).unwrap_or(256),
+			max_view_age_seconds: flags
+				.max_view_age_seconds
+				.or(file.max_view_age_seconds)
+				.unwrap_or(30),
 		};
 		if config.requests_per_second == 0 || config.burst == 0 || config.max_concurrent == 0 {
 			return Err("requests_per_second, burst and max_concurrent must be above 0".into());
@@ -166,7 +181,8 @@ mod tests {
 	fn flags_override_the_file_and_defaults_fill_the_rest() {
 		let dir = tempfile::tempdir().unwrap();
 		let path = dir.path().join("gateway.toml");
-		std::fs::write(&path, "key_file = \"k.json\"\nburst = 7\nlisten = \"0.0.0.0:9000\"\n").unwrap();
+		std::fs::write(&path, "key_file = \"k.json\"\nburst = 7\nlisten = \"0.0.0.0:9000\"\n")
+			.unwrap();
 		let flags = Flags { config: Some(path.clone()), burst: Some(9), ..Flags::default() };
 		let config = Config::load(flags).unwrap();
 		assert_eq!((config.burst, config.listen.port()), (9, 9000));

@@ -9,6 +9,8 @@ use std::{sync::Arc, time::Duration};
 use medchain_client::chain::runtime;
 use medchain_primitives::records::RecordStatus;
 
+use medchain_primitives::identity::SubjectId;
+
 use crate::{chain::ChainView, metrics::Metrics, store::Store};
 
 fn now_ms() -> u64 {
@@ -19,7 +21,11 @@ fn now_ms() -> u64 {
 }
 
 /// Erases every held record whose anchor is erased at the view's block.
-pub async fn reconcile(view: &ChainView, store: &Store, metrics: &Metrics) -> Result<usize, String> {
+pub async fn reconcile(
+	view: &ChainView,
+	store: &Store,
+	metrics: &Metrics,
+) -> Result<usize, String> {
 	let mut erased = 0;
 	for record in store.held_records().map_err(|e| e.to_string())? {
 		let anchor = view.anchor(record).await.map_err(|e| e.to_string())?;
@@ -32,8 +38,18 @@ pub async fn reconcile(view: &ChainView, store: &Store, metrics: &Metrics) -> Re
 	Ok(erased)
 }
 
-/// Follows finalized blocks for ever, reconnecting the stream when it breaks.
-pub async fn follow(view: Arc<ChainView>, store: Store, metrics: Arc<Metrics>) {
+/// Follows finalized blocks for ever, reconnecting the stream when it breaks. Erasures are
+/// carried out for records of `organization` only. After any gap (a reconnection, a block that
+/// could not be read) every held record is checked against its anchor again, so no erasure is
+/// missed.
+pub async fn follow(
+	view: Arc<ChainView>,
+	store: Store,
+	metrics: Arc<Metrics>,
+	organization: SubjectId,
+) {
+	// Blocks finalized between the start's reconciliation and the subscription count as a gap.
+	let mut gap = true;
 	loop {
 		let mut blocks = match view.chain().api().stream_blocks().await {
 			Ok(blocks) => blocks,
@@ -55,13 +71,20 @@ pub async fn follow(view: Arc<ChainView>, store: Store, metrics: Arc<Metrics>) {
 				Ok(at) => at,
 				Err(error) => {
 					tracing::warn!(%error, "cannot read a finalized block");
+					gap = true;
 					continue;
 				},
 			};
 			match at.events().fetch().await {
 				Ok(events) => {
 					for erased in events.find::<runtime::records::events::RecordErased>() {
-						let Ok(erased) = erased else { continue };
+						let Ok(erased) = erased else {
+							gap = true;
+							continue;
+						};
+						if erased.custodian.0 != organization {
+							continue;
+						}
 						let record = erased.id.0;
 						match store.erase(&record, now_ms()) {
 							Ok(true) => {
@@ -73,11 +96,28 @@ pub async fn follow(view: Arc<ChainView>, store: Store, metrics: Arc<Metrics>) {
 						}
 					}
 				},
-				Err(error) => tracing::warn!(%error, "cannot read a finalized block's events"),
+				Err(error) => {
+					tracing::warn!(%error, "cannot read a finalized block's events");
+					gap = true;
+				},
 			}
-			metrics.finalized.set(block.number() as i64);
-			view.advance(at);
+			match view.advance(at).await {
+				Ok(()) => metrics.finalized.set(block.number() as i64),
+				Err(error) => {
+					tracing::warn!(%error, "cannot move to a finalized block");
+					gap = true;
+					continue;
+				},
+			}
+			if gap {
+				// The view is at this block now: whatever was erased up to it is found.
+				match reconcile(&view, &store, &metrics).await {
+					Ok(_) => gap = false,
+					Err(error) => tracing::warn!(%error, "cannot check held records after a gap"),
+				}
+			}
 		}
+		gap = true;
 		tokio::time::sleep(Duration::from_secs(1)).await;
 	}
 }

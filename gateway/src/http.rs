@@ -2,8 +2,12 @@
 //! OperationOutcomes with a status that says what went wrong.
 
 use std::{
+	collections::HashSet,
 	num::NonZeroU32,
-	sync::Arc,
+	sync::{
+		atomic::{AtomicBool, Ordering},
+		Arc, Mutex,
+	},
 	time::{Instant, SystemTime, UNIX_EPOCH},
 };
 
@@ -28,7 +32,9 @@ use medchain_client::{
 	codes,
 	envelope::{self, Envelope},
 	fhir,
-	gateway::{decode_envelopes, encode_envelope, DENY_REASON_HEADER, ENVELOPES_HEADER, ENVELOPE_HEADER},
+	gateway::{
+		decode_envelopes, encode_envelope, DENY_REASON_HEADER, ENVELOPES_HEADER, ENVELOPE_HEADER,
+	},
 	httpsig,
 	keys::Keys,
 };
@@ -76,9 +82,25 @@ pub struct Gateway {
 	pub replay: Replay,
 	/// Requests per identity.
 	pub limiter: DefaultKeyedRateLimiter<SubjectId>,
+	/// Set while the chain refuses this gateway's audit batches: reads are refused meanwhile.
+	pub suspended: Arc<AtomicBool>,
+	/// Records being uploaded now: one upload per record at a time.
+	pub uploading: Mutex<HashSet<[u8; 32]>>,
 }
 
 type Shared = Arc<Gateway>;
+
+/// Longest nonce accepted, bytes.
+pub const MAX_NONCE: usize = 64;
+
+/// Removes a record from the uploads in flight when the upload ends, however it ends.
+struct Uploading<'a>(&'a Mutex<HashSet<[u8; 32]>>, [u8; 32]);
+
+impl Drop for Uploading<'_> {
+	fn drop(&mut self) {
+		self.0.lock().expect("uploads lock").remove(&self.1);
+	}
+}
 
 impl Gateway {
 	/// A rate limiter as configured.
@@ -118,14 +140,21 @@ impl ApiError {
 		Self::new(
 			StatusCode::GONE,
 			"deleted",
-			format!("record 0x{} was erased: its ciphertext and keys are gone", hex::encode(record.0)),
+			format!(
+				"record 0x{} was erased: its ciphertext and keys are gone",
+				hex::encode(record.0)
+			),
 		)
 	}
 	fn internal(error: impl std::fmt::Display) -> Self {
 		Self::new(StatusCode::INTERNAL_SERVER_ERROR, "exception", error.to_string())
 	}
 	fn chain(error: impl std::fmt::Display) -> Self {
-		Self::new(StatusCode::SERVICE_UNAVAILABLE, "transient", format!("the chain cannot answer: {error}"))
+		Self::new(
+			StatusCode::SERVICE_UNAVAILABLE,
+			"transient",
+			format!("the chain cannot answer: {error}"),
+		)
 	}
 	fn denied(reason: DenyReason) -> Self {
 		Self {
@@ -152,12 +181,9 @@ pub fn operation_outcome(code: &str, diagnostics: &str, deny: Option<DenyReason>
 impl IntoResponse for ApiError {
 	fn into_response(self) -> Response {
 		let body = operation_outcome(self.code, &self.diagnostics, self.deny);
-		let mut response = (
-			self.status,
-			[(header::CONTENT_TYPE, "application/fhir+json")],
-			body.to_string(),
-		)
-			.into_response();
+		let mut response =
+			(self.status, [(header::CONTENT_TYPE, "application/fhir+json")], body.to_string())
+				.into_response();
 		if let Some(reason) = self.deny {
 			response.headers_mut().insert(
 				DENY_REASON_HEADER,
@@ -171,7 +197,10 @@ impl IntoResponse for ApiError {
 type Result<T> = std::result::Result<T, ApiError>;
 
 fn now_ms() -> u64 {
-	SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as u64).unwrap_or(0)
+	SystemTime::now()
+		.duration_since(UNIX_EPOCH)
+		.map(|d| d.as_millis() as u64)
+		.unwrap_or(0)
 }
 
 /// The application: routes, state and layers.
@@ -219,7 +248,11 @@ async fn track(State(gateway): State<Shared>, request: Request, next: Next) -> R
 		.requests
 		.with_label_values(&[&label, response.status().as_str()])
 		.inc();
-	gateway.metrics.latency.with_label_values(&[&label]).observe(started.elapsed().as_secs_f64());
+	gateway
+		.metrics
+		.latency
+		.with_label_values(&[&label])
+		.observe(started.elapsed().as_secs_f64());
 	response
 }
 
@@ -227,7 +260,9 @@ async fn health(State(gateway): State<Shared>) -> Json<Value> {
 	Json(json!({
 		"status": "ok",
 		"gateway": gateway.me.to_did(),
-		"finalized_block": format!("{:?}", gateway.view.block()),
+				"finalized_block": format!("{:?}", gateway.view.block()),
+		"view_age_seconds": now_ms().saturating_sub(gateway.view.block_time()) / 1000,
+		"suspended": gateway.suspended.load(Ordering::SeqCst),
 		"audit_queued": gateway.store.queue_len().unwrap_or(0),
 		"audit_rejected": gateway.store.rejected_len().unwrap_or(0),
 	}))
@@ -256,7 +291,9 @@ fn record_id(text: &str) -> Result<RecordId> {
 		.ok()
 		.and_then(|b| <[u8; 32]>::try_from(b).ok())
 		.map(RecordId)
-		.ok_or_else(|| ApiError::bad_request(format!("`{text}` is not a record identifier (0x + 64 hex)")))
+		.ok_or_else(|| {
+			ApiError::bad_request(format!("`{text}` is not a record identifier (0x + 64 hex)"))
+		})
 }
 
 fn unix_s() -> u64 {
@@ -265,33 +302,67 @@ fn unix_s() -> u64 {
 
 /// Checks a request's signature, freshness and nonce, and resolves its signer to a subject;
 /// then the signer's rate. `medchain-*` headers must be covered by the signature.
-async fn authenticate(gateway: &Gateway, method: &Method, uri: &Uri, headers: &HeaderMap) -> Result<SubjectId> {
+async fn authenticate(
+	gateway: &Gateway,
+	method: &Method,
+	uri: &Uri,
+	headers: &HeaderMap,
+) -> Result<SubjectId> {
 	let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
-	let input = text("signature-input")
-		.ok_or_else(|| ApiError::unauthorized("the request is not signed (Signature-Input missing)"))?;
-	let signature =
-		text("signature").ok_or_else(|| ApiError::unauthorized("the request is not signed (Signature missing)"))?;
-	let signed = httpsig::verify(method.as_str(), uri.path(), uri.query().unwrap_or(""), &input, &signature, text)
-		.map_err(|e| ApiError::unauthorized(format!("bad signature: {e}")))?;
+	let input = text("signature-input").ok_or_else(|| {
+		ApiError::unauthorized("the request is not signed (Signature-Input missing)")
+	})?;
+	let signature = text("signature")
+		.ok_or_else(|| ApiError::unauthorized("the request is not signed (Signature missing)"))?;
+	let signed = httpsig::verify(
+		method.as_str(),
+		uri.path(),
+		uri.query().unwrap_or(""),
+		&input,
+		&signature,
+		text,
+	)
+	.map_err(|e| ApiError::unauthorized(format!("bad signature: {e}")))?;
 	for name in headers.keys() {
 		if name.as_str().starts_with("medchain-") && !signed.covers(name.as_str()) {
 			return Err(ApiError::unauthorized(format!("the signature does not cover {name}")));
 		}
 	}
-	gateway.replay.check(&signed, unix_s()).map_err(|e| ApiError::unauthorized(e.to_string()))?;
+	if signed.nonce.is_empty() || signed.nonce.len() > MAX_NONCE {
+		return Err(ApiError::unauthorized(format!("the nonce must be 1 to {MAX_NONCE} bytes")));
+	}
+	// Who signed, and their rate, before any nonce is remembered: keys that control no active
+	// identity cannot fill the nonce table.
 	let subject = gateway
 		.view
 		.subject_of(signed.account)
 		.await
 		.map_err(ApiError::chain)?
 		.ok_or_else(|| ApiError::unauthorized("the signing key controls no identity on chain"))?;
+	let active = gateway
+		.view
+		.identity(subject)
+		.await
+		.map_err(ApiError::chain)?
+		.is_some_and(|d| d.status == SubjectStatus::Active);
+	if !active {
+		return Err(ApiError::unauthorized(format!("{} is deactivated", subject.to_did())));
+	}
 	if gateway.limiter.check_key(&subject).is_err() {
 		return Err(ApiError::new(
 			StatusCode::TOO_MANY_REQUESTS,
 			"throttled",
-			format!("{} is over {} requests/s", subject.to_did(), gateway.config.requests_per_second),
+			format!(
+				"{} is over {} requests/s",
+				subject.to_did(),
+				gateway.config.requests_per_second
+			),
 		));
 	}
+	gateway
+		.replay
+		.check(&signed, unix_s())
+		.map_err(|e| ApiError::unauthorized(e.to_string()))?;
 	Ok(subject)
 }
 
@@ -303,6 +374,27 @@ fn empty_body(headers: &HeaderMap) -> Result<()> {
 		.ok_or_else(|| ApiError::unauthorized("Content-Digest missing"))?;
 	httpsig::check_digest(digest, &Sha256::digest(b"").into())
 		.map_err(|e| ApiError::bad_request(format!("Content-Digest: {e}")))
+}
+
+/// Refuses to answer from a view of the chain older than `max_view_age_seconds`, or while the
+/// chain refuses this gateway's audit.
+fn serving(gateway: &Gateway) -> Result<()> {
+	if gateway.suspended.load(Ordering::SeqCst) {
+		return Err(ApiError::new(
+			StatusCode::SERVICE_UNAVAILABLE,
+			"transient",
+			"the chain does not accept this gateway's audit entries (is the gateway still active?): no reads until it does",
+		));
+	}
+	let age = now_ms().saturating_sub(gateway.view.block_time()) / 1000;
+	if age > gateway.config.max_view_age_seconds {
+		return Err(ApiError::new(
+			StatusCode::SERVICE_UNAVAILABLE,
+			"transient",
+			format!("the last finalized block is {age} s old (finality stalled, or the node is unreachable): no answers from a stale view"),
+		));
+	}
+	Ok(())
 }
 
 #[derive(Deserialize)]
@@ -323,13 +415,13 @@ async fn held_anchor(
 	gateway: &Gateway,
 	id: &RecordId,
 ) -> Result<(medchain_primitives::records::RecordAnchor, Option<Held>)> {
-	let anchor = gateway
-		.view
-		.anchor(*id)
-		.await
-		.map_err(ApiError::chain)?
-		.ok_or_else(|| ApiError::not_found(format!("no record 0x{} is anchored on chain", hex::encode(id.0))))?;
+	let anchor = gateway.view.anchor(*id).await.map_err(ApiError::chain)?.ok_or_else(|| {
+		ApiError::not_found(format!("no record 0x{} is anchored on chain", hex::encode(id.0)))
+	})?;
 	if anchor.status == RecordStatus::Erased {
+		if anchor.custodian != gateway.organization {
+			return Err(ApiError::gone(id));
+		}
 		// The follower erases at finality; a read that sees the erasure first erases now.
 		let store = gateway.store.clone();
 		let id = *id;
@@ -358,6 +450,7 @@ async fn read(
 ) -> Result<Response> {
 	let reader = authenticate(&gateway, &method, &uri, &headers).await?;
 	empty_body(&headers)?;
+	serving(&gateway)?;
 	let id = record_id(&id)?;
 	let purpose = match &query.purpose {
 		Some(text) => codes::purpose(text).map_err(ApiError::bad_request)?,
@@ -374,7 +467,10 @@ async fn read(
 			anchor.custodian.to_did()
 		)));
 	};
-	let decision = gateway
+	// `decided_at`: the timestamp of the block the rule judged at. The audit entry carries it,
+	// so the chain judges the entry's policy at the very time the rule did (a revocation
+	// finalized a moment after the decision does not make the read unjustified).
+	let (decision, decided_at) = gateway
 		.view
 		.may_read(anchor.patient, reader, id, purpose)
 		.await
@@ -406,7 +502,7 @@ async fn read(
 						deny_reason: Some(reason),
 						entity,
 						purpose: Some(purpose),
-						occurred: now_ms(),
+						occurred: decided_at,
 					},
 				};
 				gateway.audit.record(&event).await.map_err(ApiError::internal)?;
@@ -418,14 +514,15 @@ async fn read(
 	};
 	// Re-wrap: open the gateway's envelope, wrap for the reader's registered key.
 	let mine = gateway.keys.agreement_public();
-	let envelope = held
+	let rewrapped = held
 		.envelopes
 		.iter()
 		.filter_map(|bytes| Envelope::from_bytes(bytes).ok())
-		.find(|e| e.recipient == mine)
-		.ok_or_else(|| ApiError::internal("no envelope for this gateway's key"))?;
-	let rewrapped = envelope::rewrap(&envelope, &id, gateway.keys.agreement(), &reader_document.key_agreement)
-		.map_err(|e| ApiError::internal(format!("re-wrap: {e}")))?;
+		.filter(|e| e.recipient == mine)
+		.find_map(|e| {
+			envelope::rewrap(&e, &id, gateway.keys.agreement(), &reader_document.key_agreement).ok()
+		})
+		.ok_or_else(|| ApiError::internal("no envelope this gateway's key opens"))?;
 	let event = AuditEvent {
 		patient: anchor.patient,
 		record: AuditRecord {
@@ -438,21 +535,27 @@ async fn read(
 			deny_reason: None,
 			entity,
 			purpose: Some(purpose),
-			occurred: now_ms(),
+			occurred: decided_at,
 		},
 	};
 	// Durable before a byte is sent: a crash after this loses no audit entry.
 	gateway.audit.record(&event).await.map_err(ApiError::internal)?;
 	gateway.metrics.decisions.with_label_values(&["permit"]).inc();
-	let file = gateway.store.blobs().open(&id).map_err(ApiError::internal)?;
+	let file = gateway.store.blobs().open(&id).map_err(|_| ApiError::gone(&id))?;
+	// Erased between the check and the open: the open handle must not serve it.
+	if gateway.store.held(&id).map_err(ApiError::internal)?.is_none() {
+		return Err(ApiError::gone(&id));
+	}
 	let body = if held.size <= 1024 * 1024 {
 		let mut bytes = Vec::with_capacity(held.size as usize);
 		let mut file = file;
-		tokio::task::spawn_blocking(move || std::io::Read::read_to_end(&mut file, &mut bytes).map(|_| bytes))
-			.await
-			.map_err(ApiError::internal)?
-			.map(Body::from)
-			.map_err(ApiError::internal)?
+		tokio::task::spawn_blocking(move || {
+			std::io::Read::read_to_end(&mut file, &mut bytes).map(|_| bytes)
+		})
+		.await
+		.map_err(ApiError::internal)?
+		.map(Body::from)
+		.map_err(ApiError::internal)?
 	} else {
 		Body::from_stream(tokio_util::io::ReaderStream::with_capacity(
 			tokio::fs::File::from_std(file),
@@ -464,7 +567,10 @@ async fn read(
 			(header::CONTENT_TYPE, "application/octet-stream".to_owned()),
 			(header::CONTENT_LENGTH, held.size.to_string()),
 			(header::HeaderName::from_static(ENVELOPE_HEADER), encode_envelope(&rewrapped)),
-			(header::HeaderName::from_static("medchain-content-hash"), format!("{:?}", anchor.content_hash)),
+			(
+				header::HeaderName::from_static("medchain-content-hash"),
+				format!("{:?}", anchor.content_hash),
+			),
 		],
 		body,
 	)
@@ -482,6 +588,7 @@ async fn upload(
 	body: Body,
 ) -> Result<Response> {
 	let uploader = authenticate(&gateway, &method, &uri, &headers).await?;
+	serving(&gateway)?;
 	let id = record_id(&id)?;
 	let (anchor, held) = held_anchor(&gateway, &id).await?;
 	if anchor.custodian != gateway.organization {
@@ -499,21 +606,29 @@ async fn upload(
 		return Err(ApiError::forbidden("only the record's author or patient may upload it"));
 	}
 	if held.is_some() {
-		return Ok((StatusCode::OK, Json(json!({ "record": format!("0x{}", hex::encode(id.0)), "status": "already held" })))
+		return Ok((
+			StatusCode::OK,
+			Json(json!({ "record": format!("0x{}", hex::encode(id.0)), "status": "already held" })),
+		)
 			.into_response());
 	}
 	if anchor.size > gateway.config.max_record_bytes {
 		return Err(ApiError::new(
 			StatusCode::PAYLOAD_TOO_LARGE,
 			"too-costly",
-			format!("{} bytes is over this gateway's limit of {}", anchor.size, gateway.config.max_record_bytes),
+			format!(
+				"{} bytes is over this gateway's limit of {}",
+				anchor.size, gateway.config.max_record_bytes
+			),
 		));
 	}
 	let length = headers
 		.get(header::CONTENT_LENGTH)
 		.and_then(|v| v.to_str().ok())
 		.and_then(|v| v.parse::<u64>().ok())
-		.ok_or_else(|| ApiError::new(StatusCode::LENGTH_REQUIRED, "required", "Content-Length is required"))?;
+		.ok_or_else(|| {
+			ApiError::new(StatusCode::LENGTH_REQUIRED, "required", "Content-Length is required")
+		})?;
 	if length != anchor.size {
 		return Err(ApiError::bad_request(format!(
 			"Content-Length {length} is not the anchored size {}",
@@ -531,20 +646,25 @@ async fn upload(
 		.get(ENVELOPES_HEADER)
 		.and_then(|v| v.to_str().ok())
 		.ok_or_else(|| ApiError::bad_request(format!("{ENVELOPES_HEADER} is required")))
-		.and_then(|v| decode_envelopes(v).map_err(|e| ApiError::bad_request(format!("{ENVELOPES_HEADER}: {e}"))))?;
-	if envelopes.is_empty() || envelopes.len() > MAX_ENVELOPES || envelopes.iter().any(|e| e.record != id) {
+		.and_then(|v| {
+			decode_envelopes(v)
+				.map_err(|e| ApiError::bad_request(format!("{ENVELOPES_HEADER}: {e}")))
+		})?;
+	if envelopes.is_empty()
+		|| envelopes.len() > MAX_ENVELOPES
+		|| envelopes.iter().any(|e| e.record != id)
+	{
 		return Err(ApiError::bad_request(format!(
 			"1 to {MAX_ENVELOPES} envelopes, each for record 0x{}",
 			hex::encode(id.0)
 		)));
 	}
 	let mine = gateway.keys.agreement_public();
-	let opens = envelopes
-		.iter()
-		.filter(|e| e.recipient == mine)
-		.any(|e| envelope::unwrap(e, &id, gateway.keys.agreement()).is_ok());
-	if !opens {
-		return Err(ApiError::bad_request("no envelope that this gateway's key opens"));
+	let for_me: Vec<_> = envelopes.iter().filter(|e| e.recipient == mine).collect();
+	if for_me.len() != 1 || envelope::unwrap(for_me[0], &id, gateway.keys.agreement()).is_err() {
+		return Err(ApiError::bad_request(
+			"exactly one envelope for this gateway's key, and it must open",
+		));
 	}
 	let patient = gateway
 		.view
@@ -552,9 +672,17 @@ async fn upload(
 		.await
 		.map_err(ApiError::chain)?
 		.ok_or_else(|| ApiError::internal("the patient has no identity document"))?;
-	if !envelopes.iter().any(|e| e.recipient == patient.key_agreement) {
-		return Err(ApiError::bad_request("no envelope for the patient's registered key"));
+	if envelopes.iter().filter(|e| e.recipient == patient.key_agreement).count() != 1 {
+		return Err(ApiError::bad_request("exactly one envelope for the patient's registered key"));
 	}
+	if !gateway.uploading.lock().expect("uploads lock").insert(id.0) {
+		return Err(ApiError::new(
+			StatusCode::CONFLICT,
+			"conflict",
+			"an upload of this record is already in progress",
+		));
+	}
+	let _uploading = Uploading(&gateway.uploading, id.0);
 
 	// The body, streamed to a temporary file, hashed on the way; kept only if it is the anchor's.
 	let mut pending = gateway.store.blobs().begin().map_err(ApiError::internal)?;
@@ -565,7 +693,8 @@ async fn upload(
 	let mut size = 0u64;
 	let mut stream = body.into_data_stream();
 	while let Some(chunk) = stream.next().await {
-		let chunk = chunk.map_err(|e| ApiError::bad_request(format!("the upload broke off: {e}")))?;
+		let chunk =
+			chunk.map_err(|e| ApiError::bad_request(format!("the upload broke off: {e}")))?;
 		size += chunk.len() as u64;
 		if size > anchor.size {
 			return Err(ApiError::bad_request("the body is longer than the anchored size"));
@@ -593,14 +722,23 @@ async fn upload(
 		stored_at: now_ms(),
 	};
 	let store = gateway.store.clone();
-	tokio::task::spawn_blocking(move || store.keep(&id, pending, &held))
+	let kept = tokio::task::spawn_blocking(move || store.keep(&id, pending, &held))
 		.await
 		.map_err(ApiError::internal)?
 		.map_err(ApiError::internal)?;
+	if !kept {
+		return Err(ApiError::new(
+			StatusCode::CONFLICT,
+			"conflict",
+			"the record was erased, or stored by another upload, while this one was sent",
+		));
+	}
 	tracing::info!(record = %hex::encode(id.0), size, uploader = %uploader.to_did(), "record stored");
 	Ok((
 		StatusCode::CREATED,
-		Json(json!({ "record": format!("0x{}", hex::encode(id.0)), "size": size, "status": "stored" })),
+		Json(
+			json!({ "record": format!("0x{}", hex::encode(id.0)), "size": size, "status": "stored" }),
+		),
 	)
 		.into_response())
 }
@@ -621,6 +759,7 @@ async fn searcher(
 ) -> Result<(SubjectId, bool)> {
 	let requester = authenticate(gateway, method, uri, headers).await?;
 	empty_body(headers)?;
+	serving(gateway)?;
 	let patient = query
 		.patient
 		.as_deref()
@@ -647,7 +786,8 @@ async fn searcher(
 }
 
 fn bundle(resources: Vec<Value>) -> Response {
-	([(header::CONTENT_TYPE, "application/fhir+json")], fhir::bundle(resources).to_string()).into_response()
+	([(header::CONTENT_TYPE, "application/fhir+json")], fhir::bundle(resources).to_string())
+		.into_response()
 }
 
 /// `GET /fhir/AuditEvent?patient=did:medchain:…`: the patient's trail as an R4 Bundle.
@@ -710,7 +850,8 @@ mod tests {
 				}
 			}
 		}
-		let mut served: Vec<_> = ROUTES.iter().map(|(m, p)| (m.to_string(), p.to_string())).collect();
+		let mut served: Vec<_> =
+			ROUTES.iter().map(|(m, p)| (m.to_string(), p.to_string())).collect();
 		documented.sort();
 		served.sort();
 		assert_eq!(documented, served);

@@ -1,6 +1,9 @@
 //! `medchain-gateway`: see the crate documentation and docs/gateway.md.
 
-use std::{sync::Arc, time::Duration};
+use std::{
+	sync::{atomic::AtomicBool, Arc},
+	time::Duration,
+};
 
 use clap::Parser;
 use medchain_client::{chain::Chain, keys::KeyFile};
@@ -43,11 +46,16 @@ async fn run(flags: Flags) -> Result<(), String> {
 
 	let chain = Chain::connect(&config.node).await.map_err(|e| e.to_string())?;
 	let view = ChainView::new(chain).await.map_err(|e| e.to_string())?;
-	let me = view
-		.subject_of(keys.account().0)
-		.await
-		.map_err(|e| e.to_string())?
-		.ok_or_else(|| format!("the key {} controls no identity: register it as a gateway of your organization", keys.ss58()))?;
+	let me =
+		view.subject_of(keys.account().0)
+			.await
+			.map_err(|e| e.to_string())?
+			.ok_or_else(|| {
+				format!(
+				"the key {} controls no identity: register it as a gateway of your organization",
+				keys.ss58()
+			)
+			})?;
 	let document = view
 		.identity(me)
 		.await
@@ -65,10 +73,21 @@ async fn run(flags: Flags) -> Result<(), String> {
 	let store = Store::open(&config.data_dir).map_err(|e| e.to_string())?;
 	let erased = follower::reconcile(&view, &store, &metrics).await?;
 	if erased > 0 {
-		tracing::info!(erased, "erased records whose anchors were erased while the gateway was down");
+		tracing::info!(
+			erased,
+			"erased records whose anchors were erased while the gateway was down"
+		);
 	}
-	let audit = AuditQueue::start(store.clone(), view.clone(), keys.clone(), config.audit_batch, metrics.clone());
-	tokio::spawn(follower::follow(view.clone(), store.clone(), metrics.clone()));
+	let suspended = Arc::new(AtomicBool::new(false));
+	let audit = AuditQueue::start(
+		store.clone(),
+		view.clone(),
+		keys.clone(),
+		config.audit_batch,
+		metrics.clone(),
+		suspended.clone(),
+	);
+	tokio::spawn(follower::follow(view.clone(), store.clone(), metrics.clone(), organization));
 
 	let started = std::time::SystemTime::now()
 		.duration_since(std::time::UNIX_EPOCH)
@@ -85,6 +104,8 @@ async fn run(flags: Flags) -> Result<(), String> {
 		keys,
 		me,
 		organization,
+		suspended,
+		uploading: Default::default(),
 	});
 	let app = http::router(gateway);
 
@@ -99,7 +120,19 @@ async fn run(flags: Flags) -> Result<(), String> {
 		}
 		shutdown.graceful_shutdown(Some(Duration::from_secs(5)));
 	});
+	// Nonces are kept in memory; requests created before the start (+ the future skew) are
+	// refused. Listening only once that much time has passed means no fresh request from a
+	// client with a right clock is refused for it.
+	let ready = started + medchain_gateway::auth::MAX_FUTURE_SKEW;
+	let now = std::time::SystemTime::now()
+		.duration_since(std::time::UNIX_EPOCH)
+		.map(|d| d.as_secs_f64())
+		.unwrap_or(0.0);
+	tokio::time::sleep(Duration::from_secs_f64((ready as f64 + 1.0 - now).max(0.0))).await;
 	let scheme = if config.tls.is_some() { "https" } else { "http" };
+	if config.tls.is_none() && !config.listen.ip().is_loopback() {
+		tracing::warn!("serving plain HTTP on a non-loopback address: give tls_cert and tls_key, or put a TLS proxy in front");
+	}
 	tracing::info!(
 		gateway = %me.to_did(),
 		organization = %organization.to_did(),
@@ -117,7 +150,12 @@ async fn run(flags: Flags) -> Result<(), String> {
 				.serve(app.into_make_service())
 				.await
 		},
-		None => axum_server::bind(config.listen).handle(handle).serve(app.into_make_service()).await,
+		None => {
+			axum_server::bind(config.listen)
+				.handle(handle)
+				.serve(app.into_make_service())
+				.await
+		},
 	}
 	.map_err(|e| format!("cannot serve on {}: {e}", config.listen))
 }

@@ -29,29 +29,32 @@ pub struct Metrics {
 impl Metrics {
 	/// Registers every metric.
 	pub fn new() -> Self {
-		let registry = Registry::new_custom(Some("medchain_gateway".into()), None)
-			.expect("a valid prefix");
+		let registry =
+			Registry::new_custom(Some("medchain_gateway".into()), None).expect("a valid prefix");
 		let requests = IntCounterVec::new(
 			Opts::new("requests_total", "Requests by route and status"),
 			&["route", "status"],
 		)
 		.expect("valid metric");
 		let latency = HistogramVec::new(
-			HistogramOpts::new("request_seconds", "Request latency by route").buckets(vec![
-				0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.5, 1.0, 5.0,
-			]),
+			HistogramOpts::new("request_seconds", "Request latency by route")
+				.buckets(vec![0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.5, 1.0, 5.0]),
 			&["route"],
 		)
 		.expect("valid metric");
-		let decisions =
-			IntCounterVec::new(Opts::new("read_decisions_total", "Reads by decision"), &["decision"])
-				.expect("valid metric");
-		let audit_queued =
-			IntGauge::new("audit_queued", "Audit events waiting for the chain").expect("valid metric");
-		let audit_included =
-			IntCounter::new("audit_included_total", "Audit events included on chain").expect("valid metric");
-		let audit_rejected = IntGauge::new("audit_rejected", "Audit events the chain refused for good")
+		let decisions = IntCounterVec::new(
+			Opts::new("read_decisions_total", "Reads by decision"),
+			&["decision"],
+		)
+		.expect("valid metric");
+		let audit_queued = IntGauge::new("audit_queued", "Audit events waiting for the chain")
 			.expect("valid metric");
+		let audit_included =
+			IntCounter::new("audit_included_total", "Audit events included on chain")
+				.expect("valid metric");
+		let audit_rejected =
+			IntGauge::new("audit_rejected", "Audit events the chain refused for good")
+				.expect("valid metric");
 		let erased = IntCounter::new("erased_total", "Records erased after an on-chain erasure")
 			.expect("valid metric");
 		let finalized = IntGauge::new("finalized_block", "The finalized block answers are read at")
@@ -84,7 +87,9 @@ impl Metrics {
 	/// The Prometheus text exposition.
 	pub fn render(&self) -> String {
 		let mut out = Vec::new();
-		TextEncoder::new().encode(&self.registry.gather(), &mut out).expect("text encodes");
+		TextEncoder::new()
+			.encode(&self.registry.gather(), &mut out)
+			.expect("text encodes");
 		String::from_utf8(out).expect("the text format is UTF-8")
 	}
 }

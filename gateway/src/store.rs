@@ -224,16 +224,33 @@ impl Store {
 		Ok(records)
 	}
 
-	/// Keeps a checked upload: the blob first, then the record that names it.
-	pub fn keep(&self, record: &RecordId, pending: PendingBlob, held: &Held) -> Result<(), StoreError> {
-		self.blobs.commit(pending, record)?;
+	/// Keeps a checked upload: the blob first, then the record that names it. Within one write
+	/// transaction (redb serialises writers): a record erased or stored meanwhile (an erasure
+	/// finalized during the upload, a concurrent upload) is not kept again; the pending blob is
+	/// deleted and `Ok(false)` returned.
+	pub fn keep(
+		&self,
+		record: &RecordId,
+		pending: PendingBlob,
+		held: &Held,
+	) -> Result<bool, StoreError> {
 		let txn = self.db.begin_write().map_err(db)?;
-		txn.open_table(RECORDS).map_err(db)?.insert(&record.0, &held.encode()[..]).map_err(db)?;
-		txn.commit().map_err(db)
+		{
+			let mut records = txn.open_table(RECORDS).map_err(db)?;
+			let erased = txn.open_table(ERASED).map_err(db)?.get(&record.0).map_err(db)?.is_some();
+			if erased || records.get(&record.0).map_err(db)?.is_some() {
+				return Ok(false);
+			}
+			self.blobs.commit(pending, record)?;
+			records.insert(&record.0, &held.encode()[..]).map_err(db)?;
+		}
+		txn.commit().map_err(db)?;
+		Ok(true)
 	}
 
 	/// Crypto-shreds a record: its envelopes and metadata go first (after which nothing can
-	/// open the blob), then the blob; the erasure is remembered. Returns whether it was held.
+	/// open the blob), then the blob; the erasure is remembered (a later read gets 410, a later
+	/// upload is refused). Returns whether it was held.
 	pub fn erase(&self, record: &RecordId, at: Moment) -> Result<bool, StoreError> {
 		let txn = self.db.begin_write().map_err(db)?;
 		let held = txn.open_table(RECORDS).map_err(db)?.remove(&record.0).map_err(db)?.is_some();
@@ -326,7 +343,14 @@ mod tests {
 		let id = RecordId([9; 32]);
 		let mut pending = store.blobs().begin().unwrap();
 		pending.file().write_all(b"ciphertext").unwrap();
-		store.keep(&id, pending, &held(10)).unwrap();
+		assert!(store.keep(&id, pending, &held(10)).unwrap());
+		assert_eq!(store.held(&id).unwrap(), Some(held(10)));
+		let mut again = store.blobs().begin().unwrap();
+		again.file().write_all(b"other").unwrap();
+		assert!(
+			!store.keep(&id, again, &held(5)).unwrap(),
+			"a second upload does not replace the first"
+		);
 		assert_eq!(store.held(&id).unwrap(), Some(held(10)));
 		let mut body = String::new();
 		store.blobs().open(&id).unwrap().read_to_string(&mut body).unwrap();
@@ -360,8 +384,12 @@ mod tests {
 		let id = RecordId([4; 32]);
 		let mut pending = store.blobs().begin().unwrap();
 		pending.file().write_all(b"x").unwrap();
-		store.keep(&id, pending, &held(1)).unwrap();
+		assert!(store.keep(&id, pending, &held(1)).unwrap());
 		assert!(store.erase(&id, 77).unwrap());
+		// An upload racing the erasure is not kept.
+		let mut late = store.blobs().begin().unwrap();
+		late.file().write_all(b"x").unwrap();
+		assert!(!store.keep(&id, late, &held(1)).unwrap());
 		assert_eq!(store.held(&id).unwrap(), None);
 		assert!(store.blobs().open(&id).is_err());
 		assert_eq!(store.erased_at(&id).unwrap(), Some(77));

@@ -1,0 +1,122 @@
+// Starts real medchain-gateway processes for the end-to-end tests, and signs gateway requests
+// from JavaScript (RFC 9421 with an sr25519 key from Polkadot.js's keyring), a second
+// implementation of the protocol the Rust client speaks (client/src/httpsig.rs).
+
+import { spawn } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { createWriteStream, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { request as httpsRequest } from 'node:https';
+
+import { u8aToHex, stringToU8a } from '@polkadot/util';
+
+import { freePort } from './node.mjs';
+
+const here = new URL('.', import.meta.url).pathname;
+const logDir = process.env.MEDCHAIN_E2E_LOGS || mkdtempSync(join(tmpdir(), 'medchain-e2e-'));
+
+/** A binary of the shared cargo target dir's debug build. */
+export function binary (name) {
+  const target = process.env.CARGO_TARGET_DIR || resolve(here, '../../../target');
+  const bin = join(target, 'debug', name);
+  if (!existsSync(bin)) throw new Error(`${name} not found at ${bin}: build it first (scripts/test.sh does)`);
+  return bin;
+}
+
+const running = new Set();
+process.on('exit', () => { for (const g of running) g.kill(); });
+
+/**
+ * Starts a gateway: `config` is written as its TOML file (listen is added). With `tls`
+ * ({ cert, key } paths) it serves HTTPS. Returns { url, port, logFile, kill(), stop(), exited }.
+ */
+export async function startGateway (name, config, { passphrase = 'correct horse', port, tls, ca } = {}) {
+  port = port ?? await freePort();
+  const dir = mkdtempSync(join(tmpdir(), `medchain-gw-${name}-`));
+  const file = join(dir, 'gateway.toml');
+  const lines = Object.entries({ ...config, listen: `127.0.0.1:${port}`, ...(tls ? { tls_cert: tls.cert, tls_key: tls.key } : {}) })
+    .map(([k, v]) => `${k} = ${typeof v === 'string' ? JSON.stringify(v) : v}`);
+  writeFileSync(file, lines.join('\n') + '\n');
+  const logFile = join(logDir, `${name}.log`);
+  const log = createWriteStream(logFile, { flags: 'a' });
+  const child = spawn(binary('medchain-gateway'), ['--config', file], {
+    env: { ...process.env, MEDCHAIN_PASSPHRASE: passphrase, RUST_LOG: 'info,medchain_gateway=debug' },
+    stdio: ['ignore', 'pipe', 'pipe']
+  });
+  child.stdout.pipe(log);
+  child.stderr.pipe(log);
+  let exited = null;
+  child.on('exit', (code, signal) => { exited = { code, signal }; });
+  const url = `${tls ? 'https' : 'http'}://127.0.0.1:${port}`;
+  const gateway = {
+    url,
+    port,
+    logFile,
+    get exited () { return exited; },
+    kill () { if (!exited) child.kill('SIGKILL'); },
+    async killed () { this.kill(); for (let i = 0; i < 50 && !exited; i++) await sleep(100); running.delete(this); },
+    async stop () {
+      if (exited) return;
+      child.kill('SIGTERM');
+      for (let i = 0; i < 100 && !exited; i++) await sleep(100);
+      if (!exited) child.kill('SIGKILL');
+      running.delete(this);
+    }
+  };
+  running.add(gateway);
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (exited) throw new Error(`gateway ${name} exited (${JSON.stringify(exited)}); see ${logFile}`);
+    try {
+      const status = tls ? await httpsStatus(`${url}/health`, ca) : (await fetch(`${url}/health`)).status;
+      if (status === 200) return gateway;
+    } catch { /* not listening yet */ }
+    await sleep(200);
+  }
+  throw new Error(`gateway ${name} did not come up; see ${logFile}`);
+}
+
+/** GET over HTTPS trusting `ca` (PEM text): the status. */
+export function httpsStatus (url, ca) {
+  return new Promise((resolveStatus, reject) => {
+    const req = httpsRequest(url, { ca }, (res) => { res.resume(); resolveStatus(res.statusCode); });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** Stops every gateway this process started. */
+export async function stopGateways () {
+  await Promise.all([...running].map((g) => g.stop()));
+  running.clear();
+}
+
+/** RFC 9530 Content-Digest of `body` (bytes). */
+export function contentDigest (body) {
+  return `sha-256=:${createHash('sha256').update(body).digest('base64')}:`;
+}
+
+/**
+ * The headers of a signed request, as client/src/httpsig.rs makes them: `pair` is a Polkadot.js
+ * sr25519 keyring pair. `fields` are extra covered headers ({ name: value }, lowercase names).
+ */
+export function signedHeaders (pair, method, url, { body = new Uint8Array(), fields = {}, created, nonce } = {}) {
+  const { pathname, search } = new URL(url);
+  const digest = contentDigest(body);
+  const covered = { 'content-digest': digest, ...fields };
+  const components = ['@method', '@path', '@query', ...Object.keys(covered)];
+  const keyid = u8aToHex(pair.publicKey);
+  created = created ?? Math.floor(Date.now() / 1000);
+  nonce = nonce ?? randomBytes(16).toString('base64');
+  const params = `(${components.map((c) => `"${c}"`).join(' ')});created=${created};nonce="${nonce}";keyid="${keyid}";tag="medchain-gateway-v1"`;
+  const value = (c) => c === '@method' ? method.toUpperCase() : c === '@path' ? pathname : c === '@query' ? (search || '?') : covered[c];
+  const base = components.map((c) => `"${c}": ${value(c)}`).join('\n') + `\n"@signature-params": ${params}`;
+  const signature = Buffer.from(pair.sign(stringToU8a(base))).toString('base64');
+  return {
+    ...covered,
+    'signature-input': `medchain=${params}`,
+    signature: `medchain=:${signature}:`
+  };
+}
