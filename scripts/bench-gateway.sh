@@ -7,7 +7,10 @@
 # hospital and its gateway with the `medchain` CLI, stores one record, then runs
 # medchain-gateway-bench against it. Figures print and go to $MEDCHAIN_BENCH_OUT (default
 # bench-results/gateway.json). docs/gateway.md ("Performance") records them.
-#   MEDCHAIN_BENCH_SECONDS (10) per run, MEDCHAIN_BENCH_CONCURRENCY (16) in flight.
+#   MEDCHAIN_BENCH_SECONDS (10) per run, MEDCHAIN_BENCH_CONCURRENCY (16) in flight,
+#   MEDCHAIN_BENCH_PROFILE (release): the profile the gateway and the bench client are built with
+#   (a release build compiles the gateway's dependencies once more, optimised: ~15 min the first
+#   time; `dev` measures the test build, whose crypto runs at opt-level 1).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(dirname "$here")"
@@ -15,6 +18,12 @@ root="$(dirname "$here")"
 "$here/build.sh"
 source "$here/env.sh"
 bin="$CARGO_TARGET_DIR/debug"
+profile="${MEDCHAIN_BENCH_PROFILE:-release}"
+gw_bin="$bin"
+if [ "$profile" = release ]; then
+	(cd "$root" && cargo build --locked --release -p medchain-gateway)
+	gw_bin="$CARGO_TARGET_DIR/release"
+fi
 out="${MEDCHAIN_BENCH_OUT:-$root/bench-results/gateway.json}"
 mkdir -p "$(dirname "$out")"
 
@@ -59,7 +68,7 @@ key_file = "$work/gw.json"
 requests_per_second = 1000000
 burst = 1000000
 EOF
-RUST_LOG=warn "$bin/medchain-gateway" --config "$work/gateway.toml" > "$work/gateway.log" 2>&1 &
+RUST_LOG=warn "$gw_bin/medchain-gateway" --config "$work/gateway.toml" > "$work/gateway.log" 2>&1 &
 pids+=($!)
 until curl -sf "http://127.0.0.1:$http/health" > /dev/null; do
 	kill -0 "${pids[1]}" 2>/dev/null || { echo "gateway exited:"; tail -20 "$work/gateway.log"; exit 1; }
@@ -70,8 +79,8 @@ done
 head -c 65497 /dev/urandom > "$work/body"
 record=$(mc patient record put --file "$work/body" --class labs --out "$work/records" | field id)
 
-echo "benchmarking reads of record $record as $reader"
-"$bin/medchain-gateway-bench" --gateway "http://127.0.0.1:$http" --node "ws://127.0.0.1:$rpc" \
+echo "benchmarking reads of record $record as $reader ($profile build of the gateway and the client)"
+"$gw_bin/medchain-gateway-bench" --gateway "http://127.0.0.1:$http" --node "ws://127.0.0.1:$rpc" \
 	--key-file "$work/reader.json" --record "$record" --patient "$patient" \
 	--seconds "${MEDCHAIN_BENCH_SECONDS:-10}" --concurrency "${MEDCHAIN_BENCH_CONCURRENCY:-16}" --json "$out"
 echo "figures written to $out"
