@@ -268,7 +268,12 @@ impl Chain {
 		};
 		let client =
 			subxt::rpcs::RpcClient::from_insecure_url(url).await.map_err(|e| connect(&e))?;
-		let api = OnlineClient::<PolkadotConfig>::from_rpc_client(client.clone())
+		// The legacy RPC methods (`state_call`, `author_submitAndWatchExtrinsic`, …): subxt's
+		// default backend tries `archive_v1_call` and the chainHead subscription first, measured
+		// at 44 ms a runtime call against this node (docs/gateway.md, "Performance").
+		let backend =
+			subxt::backend::LegacyBackend::<PolkadotConfig>::builder().build(client.clone());
+		let api = OnlineClient::<PolkadotConfig>::from_backend(std::sync::Arc::new(backend))
 			.await
 			.map_err(|e| connect(&e))?;
 		Ok(Self { api, rpc: Rpc::new(client) })

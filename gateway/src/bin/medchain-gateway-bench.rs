@@ -241,7 +241,8 @@ async fn main() {
 	// One `check_access` runtime call at a fixed block: what the gateway pays once per question
 	// per finalized block (its view is pinned to a block; answers are cached for that block).
 	let chain = Chain::connect(&args.node).await.expect("the node");
-	let reader_subject = chain.subject_of(&keys.account()).await.expect("a subject").expect("registered");
+	let reader_subject =
+		chain.subject_of(&keys.account()).await.expect("a subject").expect("registered");
 	let at = chain.api().at_current_block().await.expect("a finalized block");
 	let calls = 200;
 	let started = Instant::now();
