@@ -775,6 +775,41 @@ async fn upload_with_progress(
 	result
 }
 
+/// The directory `out` is in (`.` for a bare file name).
+fn dir_of(out: &Path) -> &Path {
+	out.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."))
+}
+
+/// Decrypts `blob` with `key` into `out`, in one pass over one handle: the bytes decrypted are
+/// the bytes hashed, and the plaintext lands in a private temporary file kept only if they
+/// match the anchor. `label` names the blob in errors. Returns the plaintext's size.
+fn decrypt_verified(
+	key: &envelope::DataKey,
+	blob: &Path,
+	anchor: &RecordAnchor,
+	out: &Path,
+	label: &str,
+) -> Result<u64> {
+	let input = File::open(blob)
+		.map(BufReader::new)
+		.map_err(|e| Failure::new(format!("cannot read {label}: {e}")))?;
+	let out_dir = dir_of(out);
+	let mut temporary = tempfile::NamedTempFile::new_in(out_dir)
+		.map_err(|e| Failure::new(format!("cannot write in {}: {e}", out_dir.display())))?;
+	let written = envelope::open_verified(
+		key,
+		input,
+		BufWriter::new(temporary.as_file_mut()),
+		&anchor.content_hash,
+		anchor.size,
+	)
+	.map_err(|e| Failure::new(format!("{label}: {e}")))?;
+	temporary
+		.persist(out)
+		.map_err(|e| Failure::new(format!("cannot write {}: {}", out.display(), e.error)))?;
+	Ok(written)
+}
+
 fn blob_path(out: &Path, id: &RecordId) -> PathBuf {
 	out.join(format!("{}.blob", hex0x(&id.0)))
 }
@@ -984,26 +1019,7 @@ async fn record(ctx: &Ctx<'_>, command: &RecordCommand) -> Result<()> {
 				Failure::new(format!("no envelope for your key ({}): {e}", path.display()))
 			})?;
 			let key = envelope::unwrap(&Envelope::from_bytes(&bytes)?, &id, keys.agreement())?;
-			let input = File::open(&blob)
-				.map(BufReader::new)
-				.map_err(|e| Failure::new(format!("cannot read {}: {e}", blob.display())))?;
-			// One pass over one handle: the bytes decrypted are the bytes hashed, and the
-			// plaintext lands in a private temporary file kept only if they match the anchor.
-			let out_dir =
-				out.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-			let mut temporary = tempfile::NamedTempFile::new_in(out_dir)
-				.map_err(|e| Failure::new(format!("cannot write in {}: {e}", out_dir.display())))?;
-			let written = envelope::open_verified(
-				&key,
-				input,
-				BufWriter::new(temporary.as_file_mut()),
-				&anchor.content_hash,
-				anchor.size,
-			)
-			.map_err(|e| Failure::new(format!("{}: {e}", blob.display())))?;
-			temporary.persist(out).map_err(|e| {
-				Failure::new(format!("cannot write {}: {}", out.display(), e.error))
-			})?;
+			let written = decrypt_verified(&key, &blob, &anchor, out, &blob.display().to_string())?;
 			ctx.print(&json!({ "id": hex0x(&id.0), "out": out, "size": written }), || {
 				format!("decrypted record {} ({written} bytes) to {}", hex0x(&id.0), out.display())
 			});
@@ -1110,8 +1126,7 @@ async fn record(ctx: &Ctx<'_>, command: &RecordCommand) -> Result<()> {
 				.record(id)
 				.await?
 				.ok_or_else(|| Failure::new(format!("no record {}", hex0x(&id.0))))?;
-			let out_dir =
-				out.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+			let out_dir = dir_of(out);
 			let blob = tempfile::NamedTempFile::new_in(out_dir)
 				.map_err(|e| Failure::new(format!("cannot write in {}: {e}", out_dir.display())))?;
 			let envelope = gateway
@@ -1119,23 +1134,9 @@ async fn record(ctx: &Ctx<'_>, command: &RecordCommand) -> Result<()> {
 				.await
 				.map_err(|e| Failure::new(e.to_string()))?;
 			let key = envelope::unwrap(&envelope, &id, keys.agreement())?;
-			let input = File::open(blob.path())
-				.map(BufReader::new)
-				.map_err(|e| Failure::new(format!("cannot read the fetched blob: {e}")))?;
-			let mut temporary = tempfile::NamedTempFile::new_in(out_dir)
-				.map_err(|e| Failure::new(format!("cannot write in {}: {e}", out_dir.display())))?;
 			// The gateway is not trusted: the bytes must be the anchored ciphertext.
-			let written = envelope::open_verified(
-				&key,
-				input,
-				BufWriter::new(temporary.as_file_mut()),
-				&anchor.content_hash,
-				anchor.size,
-			)
-			.map_err(|e| Failure::new(format!("the gateway's answer for {}: {e}", hex0x(&id.0))))?;
-			temporary.persist(out).map_err(|e| {
-				Failure::new(format!("cannot write {}: {}", out.display(), e.error))
-			})?;
+			let label = format!("the gateway's answer for {}", hex0x(&id.0));
+			let written = decrypt_verified(&key, blob.path(), &anchor, out, &label)?;
 			ctx.print(
 				&json!({ "id": hex0x(&id.0), "out": out, "size": written, "purpose": purpose.code() }),
 				|| {

@@ -189,6 +189,24 @@ impl Gateway {
 		request
 	}
 
+	/// A signed GET (empty body) that succeeded, or the gateway's refusal.
+	async fn signed_get(
+		&self,
+		keys: &Keys,
+		path: &str,
+		query: &str,
+	) -> Result<reqwest::Response, GatewayError> {
+		let response = self
+			.signed(keys, reqwest::Method::GET, path, query, &httpsig::content_digest(b""), &[])
+			.send()
+			.await
+			.map_err(|e| self.unreachable(e))?;
+		if !response.status().is_success() {
+			return Err(refusal(response).await);
+		}
+		Ok(response)
+	}
+
 	/// The gateway's identity and key.
 	pub async fn info(&self) -> Result<GatewayInfo, GatewayError> {
 		let response = self
@@ -281,14 +299,7 @@ impl Gateway {
 	) -> Result<Envelope, GatewayError> {
 		let path = format!("/records/0x{}", hex::encode(record.0));
 		let query = format!("purpose={}", purpose.code());
-		let response = self
-			.signed(keys, reqwest::Method::GET, &path, &query, &httpsig::content_digest(b""), &[])
-			.send()
-			.await
-			.map_err(|e| self.unreachable(e))?;
-		if !response.status().is_success() {
-			return Err(refusal(response).await);
-		}
+		let response = self.signed_get(keys, &path, &query).await?;
 		let envelope = response
 			.headers()
 			.get(ENVELOPE_HEADER)
@@ -314,14 +325,7 @@ impl Gateway {
 	) -> Result<serde_json::Value, GatewayError> {
 		let path = format!("/fhir/{resource}");
 		let query = format!("patient={}", patient.to_did());
-		let response = self
-			.signed(keys, reqwest::Method::GET, &path, &query, &httpsig::content_digest(b""), &[])
-			.send()
-			.await
-			.map_err(|e| self.unreachable(e))?;
-		if !response.status().is_success() {
-			return Err(refusal(response).await);
-		}
+		let response = self.signed_get(keys, &path, &query).await?;
 		response.json().await.map_err(|e| GatewayError::Malformed(e.to_string()))
 	}
 }
