@@ -1,0 +1,204 @@
+//! The rules of the validator set, the session clock, upgrade authorization and offences.
+
+use frame_support::{assert_noop, assert_ok, traits::EstimateNextSessionRotation};
+use pallet_session::{SessionManager, ShouldEndSession};
+use sp_runtime::{DispatchError, Perbill};
+use sp_staking::offence::{OffenceDetails, OnOffenceHandler};
+
+use crate::{mock::*, Error, Event, HandedValidators, SessionLength, Validators};
+
+fn set() -> Vec<u64> {
+	Validators::<Test>::get().into_inner()
+}
+
+/// Rotates as pallet-session would at block `at`: the next set is handed over, a session starts.
+fn rotate(at: u64) -> Option<Vec<u64>> {
+	System::set_block_number(at);
+	let next = <Consortium as SessionManager<u64>>::new_session(1);
+	<Consortium as SessionManager<u64>>::start_session(1);
+	next
+}
+
+#[test]
+fn only_governance_changes_the_set() {
+	new_test_ext().execute_with(|| {
+		assert_noop!(
+			Consortium::add_validator(RuntimeOrigin::signed(1), 5),
+			DispatchError::BadOrigin
+		);
+		assert_noop!(
+			Consortium::remove_validator(RuntimeOrigin::signed(1), 4),
+			DispatchError::BadOrigin
+		);
+		assert_noop!(
+			Consortium::set_session_length(RuntimeOrigin::signed(1), 50),
+			DispatchError::BadOrigin
+		);
+		assert_noop!(
+			Consortium::authorize_upgrade(RuntimeOrigin::signed(1), Default::default()),
+			DispatchError::BadOrigin
+		);
+	});
+}
+
+#[test]
+fn an_added_validator_is_handed_over_at_the_next_rotation() {
+	new_test_ext().execute_with(|| {
+		assert_ok!(Consortium::add_validator(RuntimeOrigin::root(), 5));
+		System::assert_last_event(Event::ValidatorAdded { validator: 5 }.into());
+		assert_eq!(HandedValidators::<Test>::get().into_inner(), vec![1, 2, 3, 4]);
+		assert_eq!(rotate(11), Some(vec![1, 2, 3, 4, 5]));
+		assert_eq!(HandedValidators::<Test>::get().into_inner(), vec![1, 2, 3, 4, 5]);
+	});
+}
+
+#[test]
+fn a_validator_without_session_keys_cannot_be_added() {
+	new_test_ext().execute_with(|| {
+		MockKeys::forget(5);
+		assert_noop!(
+			Consortium::add_validator(RuntimeOrigin::root(), 5),
+			Error::<Test>::NoSessionKeys
+		);
+	});
+}
+
+#[test]
+fn a_validator_is_added_once_and_the_set_is_bounded() {
+	new_test_ext_with(8).execute_with(|| {
+		assert_noop!(
+			Consortium::add_validator(RuntimeOrigin::root(), 3),
+			Error::<Test>::AlreadyValidator
+		);
+		assert_noop!(
+			Consortium::add_validator(RuntimeOrigin::root(), 9),
+			Error::<Test>::TooManyValidators
+		);
+	});
+}
+
+#[test]
+fn a_removed_validator_is_not_handed_over() {
+	new_test_ext().execute_with(|| {
+		assert_ok!(Consortium::remove_validator(RuntimeOrigin::root(), 4));
+		System::assert_last_event(Event::ValidatorRemoved { validator: 4 }.into());
+		assert_eq!(rotate(11), Some(vec![1, 2, 3]));
+		assert_noop!(
+			Consortium::remove_validator(RuntimeOrigin::root(), 4),
+			Error::<Test>::NotValidator
+		);
+	});
+}
+
+#[test]
+fn the_set_never_goes_below_the_minimum() {
+	new_test_ext_with(3).execute_with(|| {
+		assert_noop!(
+			Consortium::remove_validator(RuntimeOrigin::root(), 3),
+			Error::<Test>::TooFewValidators
+		);
+	});
+}
+
+#[test]
+fn a_third_of_the_set_is_never_removed_at_once() {
+	new_test_ext_with(6).execute_with(|| {
+		// One of six is fine; a second before the rotation makes two of six: a third.
+		assert_ok!(Consortium::remove_validator(RuntimeOrigin::root(), 6));
+		assert_noop!(
+			Consortium::remove_validator(RuntimeOrigin::root(), 5),
+			Error::<Test>::TooManyRemovals
+		);
+		// After the rotation the baseline is the five handed over, and one of five may go.
+		rotate(11);
+		assert_ok!(Consortium::remove_validator(RuntimeOrigin::root(), 5));
+		assert_eq!(set(), vec![1, 2, 3, 4]);
+	});
+}
+
+#[test]
+fn adding_back_counts_against_removals() {
+	new_test_ext_with(6).execute_with(|| {
+		assert_ok!(Consortium::remove_validator(RuntimeOrigin::root(), 6));
+		assert_ok!(Consortium::add_validator(RuntimeOrigin::root(), 6));
+		// 6 is back, so removing 5 is one of six again.
+		assert_ok!(Consortium::remove_validator(RuntimeOrigin::root(), 5));
+	});
+}
+
+#[test]
+fn sessions_end_after_their_length_and_governance_sets_it() {
+	new_test_ext().execute_with(|| {
+		// The genesis session started at block 0 (start_session is not called by this mock).
+		assert!(!Consortium::should_end_session(9));
+		assert!(Consortium::should_end_session(10));
+		rotate(10);
+		assert!(!Consortium::should_end_session(19));
+		assert_eq!(Consortium::estimate_next_session_rotation(12).0, Some(20));
+		assert_eq!(
+			Consortium::estimate_current_session_progress(15).0,
+			Some(sp_runtime::Permill::from_percent(50))
+		);
+
+		assert_noop!(
+			Consortium::set_session_length(RuntimeOrigin::root(), 4),
+			Error::<Test>::SessionTooShort
+		);
+		assert_ok!(Consortium::set_session_length(RuntimeOrigin::root(), 30));
+		System::assert_last_event(Event::SessionLengthSet { blocks: 30 }.into());
+		assert_eq!(SessionLength::<Test>::get(), 30);
+		assert!(!Consortium::should_end_session(39));
+		assert!(Consortium::should_end_session(40));
+	});
+}
+
+#[test]
+fn an_upgrade_is_authorized_by_hash() {
+	new_test_ext().execute_with(|| {
+		let code_hash = sp_core::H256::repeat_byte(7);
+		assert_ok!(Consortium::authorize_upgrade(RuntimeOrigin::root(), code_hash));
+		System::assert_last_event(Event::UpgradeAuthorized { code_hash }.into());
+		System::assert_has_event(
+			frame_system::Event::UpgradeAuthorized { code_hash, check_version: true }.into(),
+		);
+	});
+}
+
+fn report(validator: u64) {
+	let details = OffenceDetails { offender: (validator, ()), reporters: vec![] };
+	<Consortium as OnOffenceHandler<u64, (u64, ()), _>>::on_offence(
+		&[details],
+		&[Perbill::from_percent(10)],
+		0,
+	);
+}
+
+#[test]
+fn an_equivocating_validator_is_removed_at_the_next_rotation() {
+	new_test_ext_with(5).execute_with(|| {
+		report(2);
+		System::assert_last_event(Event::ValidatorOffended { validator: 2, session: 0 }.into());
+		// Still a validator until the rotation.
+		assert_eq!(set(), vec![1, 2, 3, 4, 5]);
+		assert_eq!(rotate(11), Some(vec![1, 3, 4, 5]));
+		System::assert_has_event(Event::ValidatorRemoved { validator: 2 }.into());
+	});
+}
+
+#[test]
+fn an_offender_is_kept_when_the_set_cannot_spare_it() {
+	new_test_ext_with(3).execute_with(|| {
+		report(3);
+		assert_eq!(rotate(11), Some(vec![1, 2, 3]));
+		System::assert_has_event(Event::OffenderKept { validator: 3 }.into());
+	});
+}
+
+#[test]
+fn reports_about_non_validators_are_ignored() {
+	new_test_ext().execute_with(|| {
+		report(42);
+		assert!(System::events().is_empty());
+		assert_eq!(rotate(11), Some(vec![1, 2, 3, 4]));
+	});
+}

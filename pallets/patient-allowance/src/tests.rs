@@ -1,0 +1,192 @@
+//! The allowance, the free lane, and the first transaction of an account without balance.
+
+#![allow(clippy::arithmetic_side_effects)]
+
+use frame_support::{
+	dispatch::{DispatchInfo, GetDispatchInfo},
+	weights::Weight,
+};
+use sp_runtime::{
+	traits::DispatchTransaction,
+	transaction_validity::{InvalidTransaction, TransactionValidityError},
+};
+
+use crate::{mock::*, ChargeTransactionPayment, CheckNonce, Used, ALLOWANCE_USED};
+
+type Extensions = (CheckNonce<Test>, ChargeTransactionPayment<Test>);
+
+fn own_call() -> RuntimeCall {
+	RuntimeCall::System(frame_system::Call::remark { remark: vec![] })
+}
+
+fn registration() -> RuntimeCall {
+	RuntimeCall::System(frame_system::Call::remark_with_event { remark: vec![] })
+}
+
+/// Sends `call` signed by `who` with its next nonce, a tip, and a declared weight (in 10^9 units).
+fn send_weighted(
+	who: u64,
+	call: RuntimeCall,
+	tip: u64,
+	ref_time: u64,
+) -> Result<(), TransactionValidityError> {
+	let nonce = System::account_nonce(who);
+	let info = DispatchInfo {
+		call_weight: Weight::from_parts(ref_time * 1_000_000_000, 0),
+		..call.get_dispatch_info()
+	};
+	let extensions: Extensions = (CheckNonce::from(nonce), ChargeTransactionPayment::from(tip));
+	extensions
+		.dispatch_transaction(RuntimeOrigin::signed(who), call, &info, 10, 0)
+		.map(|result| assert!(result.is_ok(), "the call itself succeeds"))
+}
+
+fn send(who: u64, call: RuntimeCall) -> Result<(), TransactionValidityError> {
+	send_weighted(who, call, 0, 1)
+}
+
+fn next_block() {
+	System::set_block_number(System::block_number() + 1);
+}
+
+#[test]
+fn a_patients_own_call_is_free() {
+	new_test_ext().execute_with(|| {
+		assert_eq!(send(1, own_call()), Ok(()));
+		assert_eq!(Balances::free_balance(1), FUNDS);
+		assert_eq!(Used::<Test>::get(1).calls, 1);
+		assert_eq!(System::account_nonce(1), 1);
+	});
+}
+
+#[test]
+fn everyone_else_pays() {
+	new_test_ext().execute_with(|| {
+		assert_eq!(send(50, own_call()), Ok(()));
+		assert!(Balances::free_balance(50) < FUNDS);
+		assert_eq!(Used::<Test>::get(50).calls, 0);
+	});
+}
+
+#[test]
+fn a_tipped_call_is_a_paid_call() {
+	new_test_ext().execute_with(|| {
+		assert_eq!(send_weighted(1, own_call(), 5, 1), Ok(()));
+		assert!(Balances::free_balance(1) < FUNDS - 5);
+		assert_eq!(Used::<Test>::get(1).calls, 0);
+	});
+}
+
+#[test]
+fn past_the_allowance_a_funded_patient_pays() {
+	new_test_ext().execute_with(|| {
+		for _ in 0..3 {
+			assert_eq!(send(1, own_call()), Ok(()));
+			next_block();
+		}
+		assert_eq!(Balances::free_balance(1), FUNDS);
+		assert_eq!(send(1, own_call()), Ok(()));
+		assert!(Balances::free_balance(1) < FUNDS);
+	});
+}
+
+#[test]
+fn past_the_allowance_an_unfunded_patient_is_refused() {
+	new_test_ext().execute_with(|| {
+		for _ in 0..3 {
+			assert_eq!(send(2, own_call()), Ok(()));
+			next_block();
+		}
+		let nonce = System::account_nonce(2);
+		assert_eq!(
+			send(2, own_call()),
+			Err(TransactionValidityError::Invalid(InvalidTransaction::Custom(ALLOWANCE_USED)))
+		);
+		// Nothing changed: not the nonce, not the count.
+		assert_eq!(System::account_nonce(2), nonce);
+		assert_eq!(Used::<Test>::get(2).calls, 3);
+	});
+}
+
+#[test]
+fn the_allowance_renews_each_period() {
+	new_test_ext().execute_with(|| {
+		for _ in 0..3 {
+			assert_eq!(send(2, own_call()), Ok(()));
+		}
+		assert!(send(2, own_call()).is_err());
+		// Period 0 is blocks 0..10; block 10 starts period 1.
+		System::set_block_number(10);
+		assert_eq!(send(2, own_call()), Ok(()));
+		assert_eq!(PatientAllowance::remaining(&2), 2);
+	});
+}
+
+#[test]
+fn governance_lowering_the_allowance_applies_at_once() {
+	new_test_ext().execute_with(|| {
+		assert_eq!(send(2, own_call()), Ok(()));
+		CallsPerPeriod::set(1);
+		assert!(send(2, own_call()).is_err());
+		CallsPerPeriod::set(3);
+	});
+}
+
+#[test]
+fn an_account_without_balance_may_register_as_a_patient_and_nothing_else() {
+	new_test_ext().execute_with(|| {
+		assert_eq!(
+			send(201, own_call()),
+			Err(TransactionValidityError::Invalid(InvalidTransaction::Payment))
+		);
+		assert_eq!(send(200, registration()), Ok(()));
+		assert_eq!(System::account_nonce(200), 1);
+		assert_eq!(Balances::free_balance(200), 0);
+	});
+}
+
+#[test]
+fn a_replayed_registration_is_stale() {
+	new_test_ext().execute_with(|| {
+		assert_eq!(send(200, registration()), Ok(()));
+		let info = registration().get_dispatch_info();
+		let extensions: Extensions = (CheckNonce::from(0), ChargeTransactionPayment::from(0));
+		assert_eq!(
+			extensions
+				.dispatch_transaction(RuntimeOrigin::signed(200), registration(), &info, 10, 0)
+				.map(|_| ()),
+			Err(TransactionValidityError::Invalid(InvalidTransaction::Stale))
+		);
+	});
+}
+
+#[test]
+fn free_calls_fill_at_most_their_share_of_a_block() {
+	new_test_ext().execute_with(|| {
+		// The lane holds 150 units: one call of 100 fits, a second does not.
+		assert_eq!(send_weighted(1, own_call(), 0, 100), Ok(()));
+		assert_eq!(
+			send_weighted(2, own_call(), 0, 100),
+			Err(TransactionValidityError::Invalid(InvalidTransaction::ExhaustsResources))
+		);
+		// Paid calls are not held back by the free lane.
+		assert_eq!(send_weighted(50, own_call(), 0, 100), Ok(()));
+		// The next block has a fresh lane.
+		next_block();
+		assert_eq!(send_weighted(2, own_call(), 0, 100), Ok(()));
+	});
+}
+
+#[test]
+fn registrations_per_block_are_bounded() {
+	new_test_ext().execute_with(|| {
+		assert_eq!(send(200, registration()), Ok(()));
+		assert_eq!(send(201, registration()), Ok(()));
+		assert_eq!(
+			send(202, registration()),
+			Err(TransactionValidityError::Invalid(InvalidTransaction::ExhaustsResources))
+		);
+		next_block();
+		assert_eq!(send(202, registration()), Ok(()));
+	});
+}
