@@ -1,4 +1,5 @@
-//! Chain specifications: `dev` and `local`, built from the runtime's genesis presets, or a file.
+//! Chain specifications: `dev` and `local`, built from the runtime's genesis presets, or a file
+//! (a consortium's comes from `medchain-node consortium-spec`, see [`crate::consortium`]).
 
 use medchain_runtime::WASM_BINARY;
 use sc_service::ChainType;
@@ -6,12 +7,12 @@ use sc_service::ChainType;
 /// A chain spec for MedChain: no extensions.
 pub type ChainSpec = sc_service::GenericChainSpec;
 
-fn wasm() -> Result<&'static [u8], String> {
+pub(crate) fn wasm() -> Result<&'static [u8], String> {
 	WASM_BINARY
 		.ok_or_else(|| "the runtime wasm was not built (was SKIP_WASM_BUILD set?)".to_string())
 }
 
-fn properties() -> sc_chain_spec::Properties {
+pub(crate) fn properties() -> sc_chain_spec::Properties {
 	let mut properties = sc_chain_spec::Properties::new();
 	properties.insert("tokenSymbol".into(), "MED".into());
 	properties.insert("tokenDecimals".into(), 12.into());

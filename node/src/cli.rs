@@ -26,6 +26,9 @@ pub enum Subcommand {
 	/// Export the chain specification.
 	ExportChainSpec(sc_cli::ExportChainSpecCmd),
 
+	/// Write a consortium's chain spec from its hospitals' keys and peer ids (no sudo).
+	ConsortiumSpec(crate::consortium::ConsortiumSpecCmd),
+
 	/// Validate blocks.
 	CheckBlock(sc_cli::CheckBlockCmd),
 

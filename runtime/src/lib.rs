@@ -23,6 +23,7 @@ use alloc::vec::Vec;
 use sp_runtime::{generic, impl_opaque_keys, traits::BlakeTwo256};
 use sp_version::{runtime_version, RuntimeVersion};
 
+pub use configs::governance::dynamic_params;
 pub use medchain_primitives::{AccountId, Balance, BlockNumber, Hash, Moment, Nonce, Signature};
 
 /// Opaque types: what the node needs to know of blocks without knowing the runtime's calls.
@@ -56,7 +57,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("medchain"),
 	impl_name: alloc::borrow::Cow::Borrowed("medchain"),
 	authoring_version: 1,
-	spec_version: 101,
+	spec_version: 102,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 1,
@@ -105,9 +106,11 @@ pub type TxExtension = (
 	frame_system::CheckTxVersion<Runtime>,
 	frame_system::CheckGenesis<Runtime>,
 	frame_system::CheckEra<Runtime>,
-	frame_system::CheckNonce<Runtime>,
+	// FRAME's nonce check and fee payment, wrapped so a patient's own calls need no tokens
+	// (same identifiers and encodings: wallets sign as before).
+	pallet_patient_allowance::CheckNonce<Runtime>,
 	frame_system::CheckWeight<Runtime>,
-	pallet_transaction_payment::ChargeTransactionPayment<Runtime>,
+	pallet_patient_allowance::ChargeTransactionPayment<Runtime>,
 	frame_system::WeightReclaim<Runtime>,
 );
 
@@ -166,8 +169,38 @@ mod runtime {
 	#[runtime::pallet_index(5)]
 	pub type TransactionPayment = pallet_transaction_payment;
 
+	/// Dev and local presets only: the consortium preset has no sudo key.
 	#[runtime::pallet_index(6)]
 	pub type Sudo = pallet_sudo;
+
+	#[runtime::pallet_index(7)]
+	pub type Authorship = pallet_authorship;
+
+	// Consortium governance and the permissioned network. The consortium pallet comes before
+	// Session: its genesis validators are the first session's.
+	#[runtime::pallet_index(20)]
+	pub type Council = pallet_collective<Instance1>;
+
+	#[runtime::pallet_index(21)]
+	pub type CouncilMembership = pallet_membership<Instance1>;
+
+	#[runtime::pallet_index(22)]
+	pub type Parameters = pallet_parameters;
+
+	#[runtime::pallet_index(23)]
+	pub type Consortium = pallet_consortium;
+
+	#[runtime::pallet_index(24)]
+	pub type Session = pallet_session;
+
+	#[runtime::pallet_index(25)]
+	pub type Historical = pallet_session::historical;
+
+	#[runtime::pallet_index(26)]
+	pub type Offences = pallet_offences;
+
+	#[runtime::pallet_index(27)]
+	pub type NodeAuthorization = pallet_node_authorization;
 
 	// MedChain's own pallets start at 10.
 	#[runtime::pallet_index(10)]
@@ -181,4 +214,7 @@ mod runtime {
 
 	#[runtime::pallet_index(13)]
 	pub type Records = pallet_medical_records;
+
+	#[runtime::pallet_index(14)]
+	pub type PatientAllowance = pallet_patient_allowance;
 }

@@ -129,6 +129,10 @@ impl<T: Config> Pallet<T> {
 				rotations: 0,
 			},
 		);
+		// The identity keeps its controller's account alive, so an account with no balance (a
+		// patient's) can keep its nonce; never released, so no retired account's nonce restarts
+		// and lets an old signed transaction replay.
+		frame_system::Pallet::<T>::inc_providers(&controller);
 		Controllers::<T>::insert(controller, id);
 		Ok(id)
 	}
@@ -140,6 +144,7 @@ impl<T: Config> Pallet<T> {
 	) {
 		Controllers::<T>::remove(&subject.controller);
 		RetiredAccounts::<T>::insert(&subject.controller, id);
+		frame_system::Pallet::<T>::inc_providers(&new_controller);
 		Controllers::<T>::insert(&new_controller, id);
 		subject.controller = new_controller;
 		subject.rotations = subject.rotations.saturating_add(1);

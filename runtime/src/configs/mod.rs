@@ -1,5 +1,7 @@
 //! One `impl Config` per pallet: the knobs of the chain, each with the reason for its value.
 
+pub mod governance;
+
 use frame_support::{
 	derive_impl,
 	dispatch::DispatchClass,
@@ -22,7 +24,7 @@ use sp_version::RuntimeVersion;
 use super::{
 	AccountId, AuditLog, Aura, Balance, Balances, Block, BlockNumber, Consent, Hash, Identity,
 	Nonce, PalletInfo, Records, Runtime, RuntimeCall, RuntimeEvent, RuntimeFreezeReason,
-	RuntimeHoldReason, RuntimeOrigin, RuntimeTask, Signature, System, Timestamp, DAYS,
+	RuntimeHoldReason, RuntimeOrigin, RuntimeTask, Session, Signature, System, Timestamp, DAYS,
 	EXISTENTIAL_DEPOSIT, SLOT_DURATION, VERSION,
 };
 
@@ -66,7 +68,8 @@ impl frame_system::Config for Runtime {
 
 impl pallet_aura::Config for Runtime {
 	type AuthorityId = AuraId;
-	type DisabledValidators = ();
+	/// A validator disabled for an offence does not author.
+	type DisabledValidators = Session;
 	/// A consortium has at most a few dozen member hospitals running validators.
 	type MaxAuthorities = ConstU32<32>;
 	type AllowMultipleBlocksPerSlot = ConstBool<false>;
@@ -78,9 +81,12 @@ impl pallet_grandpa::Config for Runtime {
 	type WeightInfo = ();
 	type MaxAuthorities = ConstU32<32>;
 	type MaxNominators = ConstU32<0>;
-	type MaxSetIdSessionEntries = ConstU64<0>;
-	type KeyOwnerProof = sp_core::Void;
-	type EquivocationReportSystem = ();
+	/// Set ids mapped to sessions, to check equivocation proofs against: with the consortium's
+	/// hourly sessions, over a month.
+	type MaxSetIdSessionEntries = ConstU64<1000>;
+	type KeyOwnerProof = sp_session::MembershipProof;
+	/// Equivocations are proven against historical sessions and reported to pallet-offences.
+	type EquivocationReportSystem = governance::GrandpaEquivocations;
 }
 
 impl pallet_timestamp::Config for Runtime {
@@ -129,8 +135,8 @@ impl pallet_sudo::Config for Runtime {
 }
 
 impl pallet_patient_identity::Config for Runtime {
-	/// Root until the consortium council lands; then a council motion.
-	type GovernanceOrigin = frame_system::EnsureRoot<AccountId>;
+	/// A council motion (or Root on dev chains).
+	type GovernanceOrigin = governance::Governance;
 	type Time = Timestamp;
 	type OffchainSignature = Signature;
 	type SigningPublicKey = <Signature as Verify>::Signer;
@@ -172,8 +178,8 @@ impl pallet_consent::Config for Runtime {
 	type Audit = AuditLog;
 	type Records = Records;
 	type Time = Timestamp;
-	/// Root until the consortium council lands; then a council motion.
-	type GovernanceOrigin = frame_system::EnsureRoot<AccountId>;
+	/// A council motion (or Root on dev chains).
+	type GovernanceOrigin = governance::Governance;
 	/// A consent naming more than 64 records should name a data class instead.
 	type MaxRecordsPerConsent = ConstU32<64>;
 	/// Separate consents per purpose or period for one grantee; 16 is generous.

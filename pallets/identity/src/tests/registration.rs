@@ -114,3 +114,14 @@ fn unregistered_accounts_cannot_act() {
 		assert_noop!(Identity::deactivate(Seeds::signed("nobody")), Error::<Test>::NotRegistered);
 	});
 }
+
+#[test]
+fn an_identity_keeps_its_controllers_account_alive() {
+	ExtBuilder.build_and_execute(|| {
+		// A patient's account need hold no balance: the identity is its provider, so its nonce
+		// survives and the patient can keep signing.
+		assert_eq!(frame_system::Pallet::<Test>::providers(&account("patient")), 0);
+		Seeds::register("patient", SubjectKind::Patient);
+		assert_eq!(frame_system::Pallet::<Test>::providers(&account("patient")), 1);
+	});
+}

@@ -23,6 +23,10 @@ fn rotating_the_controller_keeps_the_identifier() {
 		);
 		assert_eq!(Identity::subject_of(&account("patient-new")), Some(id));
 		assert_eq!(Subjects::<Test>::get(id).unwrap().controller, account("patient-new"));
+		// The new account is kept alive by the identity; the old one stays alive too, so its
+		// nonce never restarts and none of its old transactions can replay.
+		assert_eq!(frame_system::Pallet::<Test>::providers(&account("patient-new")), 1);
+		assert_eq!(frame_system::Pallet::<Test>::providers(&account("patient")), 1);
 	});
 }
 
