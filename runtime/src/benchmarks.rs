@@ -16,6 +16,7 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_audit_log, AuditLog]
 	[pallet_consent, Consent]
 	[pallet_medical_records, Records]
+	[pallet_consortium, Consortium]
 );
 
 use frame_benchmarking::baseline::Pallet as BaselineBench;

@@ -2,7 +2,7 @@
 
 use frame_benchmarking::v2::*;
 use frame_support::{traits::Get, BoundedVec};
-use frame_system::RawOrigin;
+use frame_support::traits::EnsureOrigin;
 
 use crate::*;
 
