@@ -1,8 +1,8 @@
 //! Benchmarks of the four governance calls, each in its worst case (a full set to search).
 
 use frame_benchmarking::v2::*;
-use frame_support::{traits::Get, BoundedVec};
 use frame_support::traits::EnsureOrigin;
+use frame_support::{traits::Get, BoundedVec};
 
 use crate::*;
 
