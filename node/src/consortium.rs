@@ -89,7 +89,7 @@ fn members(text: &str, endowment: u128) -> Result<Vec<Member>, String> {
 			("grandpa key", grandpa.0.to_vec()),
 			("peer id", peer_id.to_bytes()),
 		] {
-			if !seen.insert(bytes) {
+			if !seen.insert((what, bytes)) {
 				return Err(format!("{name}: its {what} is already another hospital's"));
 			}
 		}
@@ -130,7 +130,7 @@ mod tests {
 	use super::*;
 
 	const ALICE: &str = "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY";
-	const BOB: &str = "5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM4gJdJ";
+	const BOB: &str = "5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty";
 	const PEER: &str = "12D3KooWEyoppNCUx8Yx66oV9fJnriXwCcXwDDUA2kj6vnc6iDEp";
 	const OTHER_PEER: &str = "12D3KooWHdiAxVd8uMQR1hGWXccidmfCwLqcMpGwR6QcTP6QRMuD";
 	const GRANDPA: &str = "0x88dc3417d5058ec4b4503e0c12ea1a0a89be200fe98922423d4334014fa6b0ee";
