@@ -36,8 +36,48 @@ fn dev_chain_spec_has_alice_as_sole_authority() {
 	assert_eq!(spec["properties"]["tokenSymbol"], "MED");
 	let genesis = &spec["genesis"]["runtimeGenesis"]["patch"];
 	let alice = "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY";
-	assert_eq!(genesis["aura"]["authorities"], serde_json::json!([alice]));
+	// The validator set is the consortium pallet's, its keys the session's: Aura and GRANDPA
+	// take their authorities from the first session.
+	assert_eq!(genesis["consortium"]["validators"], serde_json::json!([alice]));
+	assert_eq!(genesis["session"]["keys"][0][0], alice);
 	assert_eq!(genesis["sudo"]["key"], alice);
+}
+
+#[test]
+fn local_chain_spec_makes_the_four_validators_council_and_authorized_nodes() {
+	let spec = chain_spec("local", false);
+	let genesis = &spec["genesis"]["runtimeGenesis"]["patch"];
+	assert_eq!(genesis["councilMembership"]["members"].as_array().map(Vec::len), Some(4));
+	assert_eq!(genesis["nodeAuthorization"]["nodes"].as_array().map(Vec::len), Some(4));
+	assert_eq!(genesis["consortium"]["validators"].as_array().map(Vec::len), Some(4));
+}
+
+#[test]
+fn consortium_spec_has_no_sudo_key_and_the_hospitals_govern() {
+	let dir = std::env::temp_dir().join(format!("medchain-cli-consortium-{}", std::process::id()));
+	std::fs::create_dir_all(&dir).unwrap();
+	let hospitals = dir.join("hospitals.json");
+	let alice = "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY";
+	std::fs::write(
+		&hospitals,
+		format!(
+			r#"[{{"name":"A","account":"{alice}","aura":"{alice}","grandpa":"0x88dc3417d5058ec4b4503e0c12ea1a0a89be200fe98922423d4334014fa6b0ee","peer_id":"12D3KooWEyoppNCUx8Yx66oV9fJnriXwCcXwDDUA2kj6vnc6iDEp"}}]"#
+		),
+	)
+	.unwrap();
+	let out = node()
+		.args(["consortium-spec", "--hospitals"])
+		.arg(&hospitals)
+		.output()
+		.expect("medchain-node runs");
+	std::fs::remove_dir_all(&dir).ok();
+	assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+	let spec: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+	assert_eq!(spec["chainType"], "Live");
+	let genesis = &spec["genesis"]["runtimeGenesis"]["patch"];
+	assert_eq!(genesis["sudo"]["key"], serde_json::Value::Null);
+	assert_eq!(genesis["councilMembership"]["members"], serde_json::json!([alice]));
+	assert_eq!(genesis["consortium"]["validators"], serde_json::json!([alice]));
 }
 
 #[test]
