@@ -8,6 +8,7 @@
 # Node i (0-based) listens on p2p ${MEDCHAIN_P2P_BASE:-30333}+i and RPC ${MEDCHAIN_RPC_BASE:-9944}+i,
 # keeps its database in ${MEDCHAIN_NET_DIR:-/tmp/medchain-local}/<name> and its log beside it.
 # Bob, Charlie and Dave boot from Alice; Alice's network key is fixed so her peer id is too.
+# Validators serve only safe RPC methods, as on a consortium (docs/operators.md, "RPC profiles").
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -79,7 +80,7 @@ start() {
 		# A fixed network key per node: any 32 bytes are a valid ed25519 secret.
 		printf '%064x' $((i + 1)) > "$base/node-key"
 		local args=(--chain local "--$name" --base-path "$base" --node-key-file "$base/node-key"
-			--rpc-port $((rpc_base + i)) --rpc-cors all
+			--rpc-port $((rpc_base + i)) --rpc-cors all --rpc-methods safe
 			--no-prometheus --no-telemetry --no-mdns --listen-addr "/ip4/127.0.0.1/tcp/$((p2p_base + i))")
 		if [ -z "$alice_peer" ]; then
 			alice_peer=$("$node_bin" key inspect-node-key --file "$base/node-key")

@@ -23,7 +23,7 @@ use alloc::vec::Vec;
 use sp_runtime::{generic, impl_opaque_keys, traits::BlakeTwo256};
 use sp_version::{runtime_version, RuntimeVersion};
 
-pub use configs::governance::dynamic_params;
+pub use configs::governance::{dynamic_params, RuntimeParameters};
 pub use medchain_primitives::{AccountId, Balance, BlockNumber, Hash, Moment, Nonce, Signature};
 
 /// Opaque types: what the node needs to know of blocks without knowing the runtime's calls.
@@ -52,12 +52,27 @@ impl_opaque_keys! {
 }
 
 /// Runtime version; `spec_version` must rise with every runtime upgrade.
+#[cfg(not(feature = "upgrade-rehearsal"))]
 #[runtime_version]
 pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("medchain"),
 	impl_name: alloc::borrow::Cow::Borrowed("medchain"),
 	authoring_version: 1,
 	spec_version: 102,
+	impl_version: 1,
+	apis: apis::RUNTIME_API_VERSIONS,
+	transaction_version: 1,
+	system_version: 1,
+};
+
+/// The upgrade rehearsal's version (runtime/build.rs): the same runtime, `spec_version` one higher.
+#[cfg(feature = "upgrade-rehearsal")]
+#[runtime_version]
+pub const VERSION: RuntimeVersion = RuntimeVersion {
+	spec_name: alloc::borrow::Cow::Borrowed("medchain"),
+	impl_name: alloc::borrow::Cow::Borrowed("medchain"),
+	authoring_version: 1,
+	spec_version: 103,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 1,

@@ -6,7 +6,7 @@
 
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -20,13 +20,21 @@ import { base58Decode, blake2AsHex, cryptoWaitReady, mnemonicGenerate } from '@p
 import { freePort, nodeBinary, rpc, startNode, stopAll, submit, waitFinalized } from './lib/node.mjs';
 import { ACTIONS, bits, CLASSES, commit, PURPOSES } from './lib/world.mjs';
 
-const script = resolve(new URL('.', import.meta.url).pathname, '../../scripts/local-network.sh');
+const here = new URL('.', import.meta.url).pathname;
+const script = resolve(here, '../../scripts/local-network.sh');
 
-/** The peer id of a node whose network key is the 32-byte secret `n`. */
-function peerIdOf (dir, n) {
+/** The rehearsal runtime runtime/build.rs builds beside the real one: `spec_version` one higher. */
+function rehearsalRuntime () {
+  const target = process.env.CARGO_TARGET_DIR || resolve(here, '../../target');
+  return readFileSync(join(target, 'debug', 'wbuild', 'medchain-runtime',
+    'medchain_runtime_upgrade_rehearsal.wasm'));
+}
+
+/** A network key file holding the 32-byte secret `n` (as local-network.sh makes them), and its peer id. */
+function nodeKey (dir, n) {
   const file = join(dir, `node-key-${n}`);
   writeFileSync(file, n.toString(16).padStart(64, '0'));
-  return execFileSync(nodeBinary(), ['key', 'inspect-node-key', '--file', file]).toString().trim();
+  return { file, peerId: execFileSync(nodeBinary(), ['key', 'inspect-node-key', '--file', file]).toString().trim() };
 }
 
 describe('consortium governance on the local network', () => {
@@ -91,12 +99,13 @@ describe('consortium governance on the local network', () => {
     assert.equal((await api.query.identity.controllers(organization.address)).unwrap().toHex(), hospital);
   });
 
-  it('refuses a non-member\'s proposal, and a motion short of two thirds does not act', async () => {
+  it('refuses a non-member\'s proposal, and a proposal that could close short of two thirds', async () => {
     const call = api.tx.identity.admitOrganization(eve.address, blake2AsHex('x'), commit('x'));
-    await assert.rejects(submit(api, api.tx.council.propose(1, call, call.encodedLength), eve), /council\.NotMember/);
-    // Two ayes of four seats: the motion closes, but its call meets the two-thirds origin and fails.
-    const { result } = await motion(call, [bob]);
-    assert.ok(result.isErr, 'two of four is short of two thirds');
+    await assert.rejects(submit(api, api.tx.council.propose(3, call, call.encodedLength), eve), /council\.NotMember/);
+    // Two of four seats is short of two thirds: such a proposal is filtered before it runs, so no
+    // member can close (and use up) a motion before enough members agreed.
+    await assert.rejects(submit(api, api.tx.council.propose(2, call, call.encodedLength), alice), /system\.CallFiltered/);
+    assert.equal((await api.query.council.proposals()).length, 0);
     assert.ok((await api.query.identity.controllers(eve.address)).isNone);
   });
 
@@ -118,17 +127,19 @@ describe('consortium governance on the local network', () => {
       validFrom: Date.now() - 60_000,
       validUntil: null
     };
-    await submit(api, api.tx.consent.grant(subject, terms), patient);
-    await submit(api, api.tx.consent.grant(subject, { ...terms, purposes: bits(['Operations'], PURPOSES) }), patient);
+    // Registering used one of the period's free registrations; the patient's own three calls follow.
+    for (const purpose of ['Treat', 'Operations', 'Payment']) {
+      await submit(api, api.tx.consent.grant(subject, { ...terms, purposes: bits([purpose], PURPOSES) }), patient);
+    }
     const account = await api.query.system.account(patient.address);
     assert.equal(account.data.free.toBigInt(), 0n, 'the patient paid nothing');
     assert.ok(account.providers.toNumber() >= 1, 'the identity keeps the account alive');
 
-    // The fourth call is refused at the pool with the allowance's own error, and nothing changes.
+    // The next call is refused at the pool with the allowance's own error, and nothing changes.
     await assert.rejects(
-      submit(api, api.tx.consent.grant(subject, { ...terms, purposes: bits(['Payment'], PURPOSES) }), patient),
+      submit(api, api.tx.consent.grant(subject, { ...terms, purposes: bits(['Research'], PURPOSES) }), patient),
       /Custom error: 1/);
-    assert.equal((await api.query.system.account(patient.address)).nonce.toNumber(), 3);
+    assert.equal((await api.query.system.account(patient.address)).nonce.toNumber(), 4);
 
     // Meanwhile the chain serves everyone else: a paid transfer lands.
     const before = (await api.query.system.account(ferdie.address)).data.free.toBigInt();
@@ -137,13 +148,13 @@ describe('consortium governance on the local network', () => {
   });
 
   it('adds a fifth validator by motion, which then authors, and removes it by motion', async () => {
-    const evePeer = peerIdOf(dir, 5);
+    const eveKey = nodeKey(dir, 5);
     // The node is authorized first (owned by Eve's account), so the validators let it connect.
-    await pass(api.tx.nodeAuthorization.addWellKnownNode(u8aToHex(base58Decode(evePeer)), eve.address));
+    await pass(api.tx.nodeAuthorization.addWellKnownNode(u8aToHex(base58Decode(eveKey.peerId)), eve.address));
 
     const eveNode = await startNode('gov-eve', [
-      '--chain', 'local', '--eve', '--node-key-file', join(dir, 'node-key-5'),
-      '--bootnodes', `/ip4/127.0.0.1/tcp/${env.MEDCHAIN_P2P_BASE}/p2p/${peerIdOf(dir, 1)}`
+      '--chain', 'local', '--eve', '--node-key-file', eveKey.file,
+      '--bootnodes', `/ip4/127.0.0.1/tcp/${env.MEDCHAIN_P2P_BASE}/p2p/${nodeKey(dir, 1).peerId}`
     ], { basePath: join(dir, 'eve') });
     // Eve's operator makes session keys on her node (localhost RPC) and registers them on chain.
     const generated = await rpc(eveNode, 'author_rotateKeysWithOwner', [u8aToHex(eve.publicKey)]);
@@ -177,16 +188,35 @@ describe('consortium governance on the local network', () => {
   });
 
   it('keeps out a node whose peer id is not authorized', async () => {
-    const ferdiePeer = peerIdOf(dir, 6);
     const stranger = await startNode('gov-stranger', [
-      '--chain', 'local', '--node-key-file', join(dir, 'node-key-6'),
-      '--bootnodes', `/ip4/127.0.0.1/tcp/${env.MEDCHAIN_P2P_BASE}/p2p/${peerIdOf(dir, 1)}`
+      '--chain', 'local', '--node-key-file', nodeKey(dir, 6).file,
+      '--bootnodes', `/ip4/127.0.0.1/tcp/${env.MEDCHAIN_P2P_BASE}/p2p/${nodeKey(dir, 1).peerId}`
     ], { basePath: join(dir, 'stranger') });
     const best = (await api.rpc.chain.getHeader()).number.toNumber();
     await sleep(20_000);
     const header = await rpc(stranger, 'chain_getHeader', []);
     assert.equal(parseInt(header.number, 16), 0, `it synced nothing while the chain went past #${best}`);
-    const alicePeers = (await api.rpc.system.peers()).map((p) => p.peerId.toString());
-    assert.ok(!alicePeers.includes(ferdiePeer));
+    assert.equal((await rpc(stranger, 'system_health', [])).peers, 0, 'no node keeps a sync connection with it');
+    // The validators serve only safe RPC methods: the unsafe peer list is refused.
+    await assert.rejects(api.rpc.system.peers(), /unsafe|not allowed|Method not found/i);
+  });
+
+  it('upgrades the runtime by motion: spec_version rises, storage stays, finality goes on', async () => {
+    const code = rehearsalRuntime();
+    const before = (await api.rpc.state.getRuntimeVersion()).specVersion.toNumber();
+    // The motion carries the code's hash only; then anyone (Ferdie, no council seat) applies it.
+    await pass(api.tx.consortium.authorizeUpgrade(blake2AsHex(code)));
+    await submit(api, api.tx.system.applyAuthorizedUpgrade(u8aToHex(code)), ferdie);
+    let version = before;
+    for (let i = 0; i < 30 && version === before; i++) {
+      await sleep(2000);
+      version = (await api.rpc.state.getRuntimeVersion()).specVersion.toNumber();
+    }
+    assert.equal(version, before + 1);
+    // What the chain held before the upgrade is still there: the organization admitted by motion.
+    assert.equal((await api.query.identity.controllers(organization.address)).unwrap().toHex(), hospital);
+    assert.equal((await api.query.council.members()).length, 4);
+    const finalized = (await api.rpc.chain.getHeader(await api.rpc.chain.getFinalizedHead())).number.toNumber();
+    await waitFinalized(api, (h) => h.number.toNumber() >= finalized + 3, 120_000);
   });
 });

@@ -62,7 +62,7 @@ describe('the four-validator local network', () => {
     // Bob, Charlie and Dave boot from Alice and find each other through discovery.
     let peers = [];
     for (let i = 0; i < 60; i++) {
-      peers = await Promise.all(apis.map(async (api) => (await api.rpc.system.peers()).length));
+      peers = await Promise.all(apis.map(async (api) => (await api.rpc.system.health()).peers.toNumber()));
       if (peers.every((n) => n === 3)) break;
       await new Promise((resolve) => setTimeout(resolve, 1000));
     }

@@ -15,9 +15,10 @@
 //! - **offences**: a validator reported for a GRANDPA equivocation is removed at the next session
 //!   boundary (pallet-offences calls this pallet's `OnOffenceHandler`).
 //!
-//! A change that would leave fewer than `MinValidators`, or that would remove a third or more of
-//! the set now handed to the session at once, is refused: GRANDPA needs more than two thirds of the
-//! voters online, and a set that loses a third at once may stall finality.
+//! A change that would leave fewer than `MinValidators`, that would remove a third or more of the
+//! set now handed to the session at once, or that would add half as many new validators as it has
+//! (or more), is refused: GRANDPA needs more than two thirds of the voters online, and a set that
+//! loses a third at once, or gains a third that turn out to be offline, may stall finality.
 //!
 //! ## Terminology
 //!
@@ -190,6 +191,9 @@ pub mod pallet {
 		/// The removal would take a third or more of the validators away at once; GRANDPA could
 		/// stall. Remove them over several sessions.
 		TooManyRemovals,
+		/// The addition would bring in half as many new validators as the set has, or more: were
+		/// they offline, GRANDPA would stall. Add them over several sessions.
+		TooManyAdditions,
 		/// A session must last at least `MinSessionLength` blocks.
 		SessionTooShort,
 	}
@@ -203,7 +207,7 @@ pub mod pallet {
 		/// - `validator`: an account that has registered its session keys.
 		///
 		/// Emits `ValidatorAdded`. Errors: `AlreadyValidator`, `NoSessionKeys`,
-		/// `TooManyValidators`.
+		/// `TooManyValidators`, `TooManyAdditions`.
 		#[pallet::call_index(0)]
 		#[pallet::weight(T::WeightInfo::add_validator())]
 		pub fn add_validator(origin: OriginFor<T>, validator: T::AccountId) -> DispatchResult {
@@ -214,6 +218,7 @@ pub mod pallet {
 			validators
 				.try_push(validator.clone())
 				.map_err(|_| Error::<T>::TooManyValidators)?;
+			Self::ensure_safe_change(&validators)?;
 			Validators::<T>::put(validators);
 			Self::deposit_event(Event::ValidatorAdded { validator });
 			Ok(())
@@ -280,13 +285,19 @@ pub mod pallet {
 	}
 
 	impl<T: Config> Pallet<T> {
-		/// Refuses a set that is too small, or that loses a third or more of the handed set.
+		/// Refuses a set that is too small, that loses a third or more of the handed set, or that
+		/// adds half as many as the handed set has, or more.
 		pub(crate) fn ensure_safe_change(new_set: &[T::AccountId]) -> DispatchResult {
 			ensure!(
 				new_set.len() >= T::MinValidators::get() as usize,
 				Error::<T>::TooFewValidators
 			);
 			let handed = HandedValidators::<T>::get();
+			let added = new_set.iter().filter(|v| !handed.contains(v)).count();
+			ensure!(
+				added == 0 || added.saturating_mul(2) < handed.len(),
+				Error::<T>::TooManyAdditions
+			);
 			let removed = handed.iter().filter(|v| !new_set.contains(v)).count();
 			// A third or more of the handed set: removed / handed >= 1/3.
 			ensure!(

@@ -53,6 +53,20 @@ fn an_added_validator_is_handed_over_at_the_next_rotation() {
 }
 
 #[test]
+fn fewer_than_half_as_many_validators_as_the_set_has_join_at_once() {
+	new_test_ext().execute_with(|| {
+		// One new of four is fine; a second would be half: were both offline, 4 of 6 < 2/3.
+		assert_ok!(Consortium::add_validator(RuntimeOrigin::root(), 5));
+		assert_noop!(
+			Consortium::add_validator(RuntimeOrigin::root(), 6),
+			Error::<Test>::TooManyAdditions
+		);
+		rotate(11);
+		assert_ok!(Consortium::add_validator(RuntimeOrigin::root(), 6));
+	});
+}
+
+#[test]
 fn a_validator_without_session_keys_cannot_be_added() {
 	new_test_ext().execute_with(|| {
 		MockKeys::forget(5);

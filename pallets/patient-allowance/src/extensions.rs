@@ -23,11 +23,19 @@ use sp_runtime::{
 	DispatchResult, Saturating,
 };
 
-use crate::{ClassifyCall, Config, FreeCall, Pallet};
+use crate::{pallet::Refusal, ClassifyCall, Config, FreeCall, Pallet, FREE_LONGEVITY};
 
-/// `InvalidTransaction::Custom` code: the patient's free calls for this period are used up and the
-/// account cannot pay the fee.
+/// `InvalidTransaction::Custom` code: the patient's free calls for this period are used up (or it
+/// queued as many free transactions as it has calls left), and the account cannot pay the fee.
 pub const ALLOWANCE_USED: u8 = 1;
+
+/// `InvalidTransaction::Custom` code: this period's free registrations are used up, consortium-wide,
+/// and the account cannot pay the fee.
+pub const REGISTRATIONS_USED: u8 = 2;
+
+/// `InvalidTransaction::Custom` code: the transaction is longer than a free transaction may be, and
+/// the account cannot pay the fee.
+pub const TOO_LONG_TO_BE_FREE: u8 = 3;
 
 type BalanceOf<T> = <<T as pallet_transaction_payment::Config>::OnChargeTransaction as OnChargeTransaction<T>>::Balance;
 
@@ -60,8 +68,8 @@ impl<T: Config> core::fmt::Debug for ChargeTransactionPayment<T> {
 /// From `validate` to `prepare`.
 #[derive(DebugNoBound)]
 pub enum Val<T: Config> {
-	/// A free call of this account.
-	Free(T::AccountId, FreeCall),
+	/// A free call.
+	Free(FreeCall<T::PatientId>),
 	/// A charged call, as pallet-transaction-payment carries it.
 	Charge(pallet_transaction_payment::Val<T>),
 }
@@ -108,25 +116,39 @@ where
 		inherited_implication: &impl Implication,
 		source: TransactionSource,
 	) -> ValidateResult<Self::Val, T::RuntimeCall> {
-		let free = frame_system::ensure_signed(origin.clone()).ok().and_then(|who| {
-			let kind = T::Classifier::classify(&who, call)?;
-			self.0.is_zero().then_some((who, kind))
-		});
-		if let Some((who, kind)) = &free {
-			if Pallet::<T>::remaining(who) > 0 {
-				return Ok((ValidTransaction::default(), Val::Free(who.clone(), *kind), origin));
+		let free = frame_system::ensure_signed(origin.clone())
+			.ok()
+			.and_then(|who| T::Classifier::classify(&who, call))
+			.filter(|_| self.0.is_zero());
+		// Why this eligible call cannot go free, if it cannot.
+		let refusal = free.as_ref().map(|kind| {
+			if len > T::MaxFreeLength::get() as usize {
+				Some(TOO_LONG_TO_BE_FREE)
+			} else if Pallet::<T>::left_for(kind) == 0 {
+				Some(match kind {
+					FreeCall::NewPatient => REGISTRATIONS_USED,
+					FreeCall::Patient(_) => ALLOWANCE_USED,
+				})
+			} else {
+				None
 			}
+		});
+		if let (Some(kind), Some(None)) = (free, refusal) {
+			let valid = ValidTransaction { longevity: FREE_LONGEVITY, ..Default::default() };
+			return Ok((valid, Val::Free(kind), origin));
 		}
 		match self
 			.inner()
 			.validate(origin, call, info, len, (), inherited_implication, source)
 		{
 			Ok((valid, val, origin)) => Ok((valid, Val::Charge(val), origin)),
-			// A patient past the allowance who cannot pay: say which limit it met.
-			Err(TransactionValidityError::Invalid(InvalidTransaction::Payment))
-				if free.is_some() =>
-			{
-				Err(InvalidTransaction::Custom(ALLOWANCE_USED).into())
+			// An eligible call that cannot go free, from an account that cannot pay: say which
+			// limit it met.
+			Err(TransactionValidityError::Invalid(InvalidTransaction::Payment)) => {
+				match refusal.flatten() {
+					Some(code) => Err(InvalidTransaction::Custom(code).into()),
+					None => Err(InvalidTransaction::Payment.into()),
+				}
 			},
 			Err(e) => Err(e),
 		}
@@ -141,11 +163,18 @@ where
 		len: usize,
 	) -> Result<Self::Pre, TransactionValidityError> {
 		match val {
-			Val::Free(who, kind) => match Pallet::<T>::take(&who, kind, info.total_weight()) {
-				Ok(()) => Ok(Pre::Free(self.inner().weight(call))),
-				Err(true) => Err(InvalidTransaction::Custom(ALLOWANCE_USED).into()),
-				// The lane is full: the block builder leaves it for the next block.
-				Err(false) => Err(InvalidTransaction::ExhaustsResources.into()),
+			Val::Free(kind) => {
+				let length = u32::try_from(len).unwrap_or(u32::MAX);
+				match Pallet::<T>::take(&kind, info.total_weight(), length) {
+					Ok(()) => Ok(Pre::Free(self.inner().weight(call))),
+					Err(Refusal::Used) => Err(InvalidTransaction::Custom(match kind {
+						FreeCall::NewPatient => REGISTRATIONS_USED,
+						FreeCall::Patient(_) => ALLOWANCE_USED,
+					})
+					.into()),
+					// The lane is full: the block builder leaves it for the next block.
+					Err(Refusal::LaneFull) => Err(InvalidTransaction::ExhaustsResources.into()),
+				}
 			},
 			Val::Charge(val) => self.inner().prepare(val, origin, call, info, len).map(Pre::Charge),
 		}
@@ -169,9 +198,12 @@ where
 	}
 }
 
-/// frame-system's `CheckNonce`, except that an account with no provider (no balance) may send its
-/// first transactions when they register it as a patient: the nonce it writes is then paid for by
-/// the identity the call creates (the identity pallet adds a provider to its controller).
+/// frame-system's `CheckNonce`, except that
+/// - an account with no provider (no balance) may send its first transaction when it registers it
+///   as a patient; the identity the call creates keeps the account alive (the identity pallet adds
+///   a provider to its controller), and should the registration fail, this extension adds the
+///   provider itself, so the nonce written is never reset and no old transaction can replay;
+/// - a patient may queue no more free transactions than it has free calls left, unless it can pay.
 #[derive(Encode, Decode, DecodeWithMemTracking, Clone, Eq, PartialEq, TypeInfo)]
 #[scale_info(skip_type_params(T))]
 pub struct CheckNonce<T: Config>(#[codec(compact)] pub T::Nonce);
@@ -194,76 +226,96 @@ impl<T: Config> core::fmt::Debug for CheckNonce<T> {
 pub enum NonceVal<T: Config> {
 	/// Check and bump this account's nonce.
 	Check(T::AccountId),
+	/// Check and bump the nonce of this account, which has no provider yet.
+	CheckNew(T::AccountId),
 	/// Not signed: nothing to check, the weight is refunded.
 	Refund(Weight),
 }
 
 /// From `prepare` to `post_dispatch` in [`CheckNonce`].
-#[derive(Debug)]
-pub enum NoncePre {
+#[derive(DebugNoBound)]
+pub enum NoncePre<T: Config> {
 	/// The nonce was checked and bumped.
 	Checked,
+	/// The nonce of an account without a provider was checked and bumped: it must end with one.
+	CheckedNew(T::AccountId),
 	/// Nothing was checked; this weight is refunded.
 	Refund(Weight),
 }
 
 impl<T: Config> TransactionExtension<T::RuntimeCall> for CheckNonce<T>
 where
-	T::RuntimeCall: Dispatchable<Info = DispatchInfo>,
+	T::RuntimeCall: Dispatchable<Info = DispatchInfo, PostInfo = PostDispatchInfo>,
 	<T::RuntimeCall as Dispatchable>::RuntimeOrigin: AsSystemOriginSigner<T::AccountId> + Clone,
 {
 	const IDENTIFIER: &'static str = "CheckNonce";
 	type Implicit = ();
 	type Val = NonceVal<T>;
-	type Pre = NoncePre;
+	type Pre = NoncePre<T>;
 
 	fn weight(&self, _call: &T::RuntimeCall) -> Weight {
-		// FRAME's nonce check, plus the classifier's two reads for an account without a provider.
+		// FRAME's nonce check, plus the classifier's reads, the allowance, and a provider written
+		// for a new account.
 		<T::ExtensionsWeightInfo as frame_system::ExtensionsWeightInfo>::check_nonce()
-			.saturating_add(T::DbWeight::get().reads(2))
+			.saturating_add(T::DbWeight::get().reads_writes(5, 1))
 	}
 
 	fn validate(
 		&self,
 		origin: DispatchOriginOf<T::RuntimeCall>,
 		call: &T::RuntimeCall,
-		_info: &DispatchInfoOf<T::RuntimeCall>,
-		_len: usize,
+		info: &DispatchInfoOf<T::RuntimeCall>,
+		len: usize,
 		_self_implicit: (),
-		_inherited_implication: &impl Implication,
-		_source: TransactionSource,
+		inherited_implication: &impl Implication,
+		source: TransactionSource,
 	) -> ValidateResult<Self::Val, T::RuntimeCall> {
 		let Some(who) = origin.as_system_origin_signer() else {
 			return Ok((Default::default(), NonceVal::Refund(self.weight(call)), origin));
 		};
-		let ValidNonceInfo { provides, requires } =
+		let kind = T::Classifier::classify(who, call);
+		let account = frame_system::Account::<T>::get(who);
+		let (ValidNonceInfo { provides, requires }, val) =
 			match frame_system::CheckNonce::<T>::validate_nonce_for_account(who, self.0) {
-				Ok(info) => info,
-				// No provider: only a patient's registration may go on, and its identity will
-				// pay for the account from then on.
+				Ok(info) => (info, NonceVal::Check(who.clone())),
+				// No provider: only a patient's registration may go on.
 				Err(TransactionValidityError::Invalid(InvalidTransaction::Payment))
-					if T::Classifier::classify(who, call) == Some(FreeCall::NewPatient) =>
+					if kind == Some(FreeCall::NewPatient) =>
 				{
-					let account_nonce = frame_system::Account::<T>::get(who).nonce;
-					if self.0 < account_nonce {
+					if self.0 < account.nonce {
 						return Err(InvalidTransaction::Stale.into());
 					}
-					ValidNonceInfo {
-						provides: alloc::vec![Encode::encode(&(who.clone(), self.0))],
-						requires: if account_nonce < self.0 {
-							alloc::vec![Encode::encode(&(
-								who.clone(),
-								self.0.saturating_sub(One::one())
-							))]
-						} else {
-							alloc::vec![]
-						},
-					}
+					let requires = if account.nonce < self.0 {
+						alloc::vec![Encode::encode(&(
+							who.clone(),
+							self.0.saturating_sub(One::one())
+						))]
+					} else {
+						alloc::vec![]
+					};
+					let provides = alloc::vec![Encode::encode(&(who.clone(), self.0))];
+					(ValidNonceInfo { provides, requires }, NonceVal::CheckNew(who.clone()))
 				},
 				Err(e) => return Err(e),
 			};
+		// A patient queues at most as many free transactions as it has calls left; deeper ones
+		// must be payable.
+		if let Some(FreeCall::Patient(patient)) = &kind {
+			let left = Pallet::<T>::remaining(patient);
+			let depth = self.0.saturating_sub(account.nonce);
+			if left > 0 && depth >= left.into() {
+				let charge =
+					pallet_transaction_payment::ChargeTransactionPayment::<T>::from(Zero::zero());
+				if charge
+					.validate(origin.clone(), call, info, len, (), inherited_implication, source)
+					.is_err()
+				{
+					return Err(InvalidTransaction::Custom(ALLOWANCE_USED).into());
+				}
+			}
+		}
 		let validity = ValidTransaction { priority: 0, requires, provides, ..Default::default() };
-		Ok((validity, NonceVal::Check(who.clone()), origin))
+		Ok((validity, val, origin))
 	}
 
 	fn prepare(
@@ -279,6 +331,10 @@ where
 				frame_system::CheckNonce::<T>::prepare_nonce_for_account(&who, self.0)
 					.map(|()| NoncePre::Checked)
 			},
+			NonceVal::CheckNew(who) => {
+				frame_system::CheckNonce::<T>::prepare_nonce_for_account(&who, self.0)?;
+				Ok(NoncePre::CheckedNew(who))
+			},
 			NonceVal::Refund(weight) => Ok(NoncePre::Refund(weight)),
 		}
 	}
@@ -292,6 +348,13 @@ where
 	) -> Result<Weight, TransactionValidityError> {
 		match pre {
 			NoncePre::Checked => Ok(Weight::zero()),
+			NoncePre::CheckedNew(who) => {
+				// The registration failed: keep the account, so its nonce never restarts.
+				if frame_system::Pallet::<T>::providers(&who) == 0 {
+					frame_system::Pallet::<T>::inc_providers(&who);
+				}
+				Ok(Weight::zero())
+			},
 			NoncePre::Refund(weight) => Ok(weight),
 		}
 	}

@@ -10,11 +10,18 @@
 //! - each patient has an **allowance** of free calls per period (`CallsPerPeriod` per `Period`);
 //!   beyond it, a patient who holds tokens pays like everyone else and one who does not is refused
 //!   with `InvalidTransaction::Custom(ALLOWANCE_USED)`;
-//! - free calls may fill at most `FreeBlockShare` of a block's normal weight, and at most
-//!   `RegistrationsPerBlock` of them may be new patients registering, so a swarm of fresh keys
-//!   waits its turn instead of crowding out paid calls (which also outrank free calls in the
-//!   pool: a free call's priority is zero);
+//! - at most `RegistrationsPerPeriod` new patients may register free per period, consortium-wide,
+//!   so fresh keys cannot grow the chain's state faster than that (past it, registration waits
+//!   for the next period or is paid);
+//! - free calls may fill at most `FreeBlockShare` of a block's normal weight and length, and one
+//!   free transaction is at most `MaxFreeLength` bytes, so paid calls are never crowded out (they
+//!   also outrank free calls in the pool: a free call's priority is zero);
+//! - a patient may queue no more free transactions than it has calls left, and a free transaction
+//!   lives in the pool for at most [`FREE_LONGEVITY`] blocks;
 //! - a free call carries no tip; a tipped call is a paid call.
+//!
+//! The allowance is counted per patient identity (not per account), so rotating the controller key
+//! does not renew it.
 //!
 //! Everyone else — practitioners, organizations, gateways, validators — pays fees as before.
 //!
@@ -29,7 +36,7 @@
 //!
 //! - **Free call**: a call the runtime's [`Config::Classifier`] says is a patient's own call, made
 //!   without a tip.
-//! - **Allowance**: how many free calls a patient account may make in one period.
+//! - **Allowance**: how many free calls a patient identity may make in one period.
 //! - **Period**: a window of `Period` blocks, counted from block zero.
 //! - **Free lane**: the share of each block's normal weight that free calls may use.
 //!
@@ -50,22 +57,28 @@ mod mock;
 #[cfg(test)]
 mod tests;
 
-pub use extensions::{ChargeTransactionPayment, CheckNonce, ALLOWANCE_USED};
+pub use extensions::{
+	ChargeTransactionPayment, CheckNonce, ALLOWANCE_USED, REGISTRATIONS_USED, TOO_LONG_TO_BE_FREE,
+};
+
+/// How many blocks a free transaction may wait in the pool: about a minute at 2 s blocks.
+pub const FREE_LONGEVITY: u64 = 32;
 pub use pallet::*;
 
 /// What kind of free call a transaction is, as the runtime classifies it.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub enum FreeCall {
-	/// An account that controls no identity registering itself as a patient.
+pub enum FreeCall<PatientId> {
+	/// An account that has never controlled, and is not about to control, an identity
+	/// registering itself as a patient (a registration that will not fail on its account).
 	NewPatient,
-	/// An active patient's own identity, consent or record call.
-	Patient,
+	/// The given active patient's own identity, consent or record call.
+	Patient(PatientId),
 }
 
 /// The runtime's rule for which calls are a patient's own, and so free.
-pub trait ClassifyCall<AccountId, Call> {
+pub trait ClassifyCall<AccountId, Call, PatientId> {
 	/// `Some` when `who` making `call` is a patient acting for themself (or registering as one).
-	fn classify(who: &AccountId, call: &Call) -> Option<FreeCall>;
+	fn classify(who: &AccountId, call: &Call) -> Option<FreeCall<PatientId>>;
 }
 
 #[frame_support::pallet]
@@ -76,13 +89,25 @@ pub mod pallet {
 
 	use super::{ClassifyCall, FreeCall};
 
+	/// Why a free call cannot be taken now.
+	#[derive(PartialEq, Eq, Debug)]
+	pub(crate) enum Refusal {
+		/// The patient's allowance, or the period's free registrations, are used up.
+		Used,
+		/// This block's free lane is full; the next block has room.
+		LaneFull,
+	}
+
 	#[pallet::pallet]
 	pub struct Pallet<T>(_);
 
 	#[pallet::config]
 	pub trait Config: frame_system::Config + pallet_transaction_payment::Config {
+		/// What identifies a patient: the allowance is counted per patient, not per account.
+		type PatientId: Member + Parameter + MaxEncodedLen;
+
 		/// Which calls are a patient's own.
-		type Classifier: ClassifyCall<Self::AccountId, Self::RuntimeCall>;
+		type Classifier: ClassifyCall<Self::AccountId, Self::RuntimeCall, Self::PatientId>;
 
 		/// Free calls a patient may make per period (a runtime parameter governance sets).
 		type CallsPerPeriod: Get<u32>;
@@ -90,11 +115,17 @@ pub mod pallet {
 		/// The length of a period, in blocks (a runtime parameter).
 		type Period: Get<BlockNumberFor<Self>>;
 
-		/// New patients that may register free of fees in one block (a runtime parameter).
-		type RegistrationsPerBlock: Get<u32>;
+		/// New patients that may register free of fees in one period, consortium-wide (a runtime
+		/// parameter).
+		type RegistrationsPerPeriod: Get<u32>;
 
-		/// The share of a block's normal weight free calls may use (a runtime parameter).
+		/// The share of a block's normal weight and length free calls may use (a runtime
+		/// parameter).
 		type FreeBlockShare: Get<Perbill>;
+
+		/// The longest free transaction, in bytes.
+		#[pallet::constant]
+		type MaxFreeLength: Get<u32>;
 	}
 
 	/// Free calls an account has made in a period.
@@ -117,14 +148,18 @@ pub mod pallet {
 		pub block: BlockNumber,
 		/// Weight of the free calls in it.
 		pub weight: Weight,
-		/// New patients registered in it.
-		pub registrations: u32,
+		/// Encoded length of the free transactions in it, in bytes.
+		pub length: u32,
 	}
 
-	/// Each patient account's free calls in its latest period. Keys are accounts that sent a
-	/// signed transaction, so `Blake2_128Concat` keeps them from being ground into one subtree.
+	/// Each patient's free calls in its latest period. Keys are patient identifiers, which the
+	/// chain derives, so `Blake2_128Concat` is more than enough.
 	#[pallet::storage]
-	pub type Used<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, Usage, ValueQuery>;
+	pub type Used<T: Config> = StorageMap<_, Blake2_128Concat, T::PatientId, Usage, ValueQuery>;
+
+	/// Free registrations in the latest period, consortium-wide.
+	#[pallet::storage]
+	pub type Registrations<T: Config> = StorageValue<_, Usage, ValueQuery>;
 
 	/// The free lane of the block being built.
 	#[pallet::storage]
@@ -138,53 +173,73 @@ pub mod pallet {
 			index.try_into().unwrap_or(u32::MAX)
 		}
 
-		/// Free calls `who` has left in the current period.
-		pub fn remaining(who: &T::AccountId) -> u32 {
-			let usage = Used::<T>::get(who);
-			let used = if usage.period == Self::period_at(frame_system::Pallet::<T>::block_number())
-			{
-				usage.calls
-			} else {
-				0
-			};
+		/// The period the chain is in now.
+		fn current_period() -> u32 {
+			Self::period_at(frame_system::Pallet::<T>::block_number())
+		}
+
+		/// Free calls `patient` has left in the current period.
+		pub fn remaining(patient: &T::PatientId) -> u32 {
+			let usage = Used::<T>::get(patient);
+			let used = if usage.period == Self::current_period() { usage.calls } else { 0 };
 			T::CallsPerPeriod::get().saturating_sub(used)
 		}
 
-		/// Takes one free call of `who`'s allowance and `weight` of this block's free lane, or
-		/// says why not: the allowance is used up (`Err(true)`) or the lane is full (`Err(false)`).
-		pub(crate) fn take(who: &T::AccountId, kind: FreeCall, weight: Weight) -> Result<(), bool> {
-			let now = frame_system::Pallet::<T>::block_number();
-			if Self::remaining(who) == 0 {
-				return Err(true);
+		/// Free registrations left in the current period, consortium-wide.
+		pub fn registrations_remaining() -> u32 {
+			let usage = Registrations::<T>::get();
+			let used = if usage.period == Self::current_period() { usage.calls } else { 0 };
+			T::RegistrationsPerPeriod::get().saturating_sub(used)
+		}
+
+		/// Free calls or registrations left for this kind of call.
+		pub(crate) fn left_for(kind: &FreeCall<T::PatientId>) -> u32 {
+			match kind {
+				FreeCall::NewPatient => Self::registrations_remaining(),
+				FreeCall::Patient(patient) => Self::remaining(patient),
 			}
+		}
+
+		/// Takes one free call (of the patient's allowance, or of the period's registrations) and
+		/// `weight` and `length` of this block's free lane, or says why not.
+		pub(crate) fn take(
+			kind: &FreeCall<T::PatientId>,
+			weight: Weight,
+			length: u32,
+		) -> Result<(), Refusal> {
+			if Self::left_for(kind) == 0 {
+				return Err(Refusal::Used);
+			}
+			let now = frame_system::Pallet::<T>::block_number();
 			let mut lane = ThisBlock::<T>::get();
 			if lane.block != now {
 				lane = Lane { block: now, ..Default::default() };
 			}
+			let share = T::FreeBlockShare::get();
 			let normal = T::BlockWeights::get().get(DispatchClass::Normal).max_total;
 			let normal = normal.unwrap_or(T::BlockWeights::get().max_block);
-			let share = T::FreeBlockShare::get();
 			let cap = Weight::from_parts(
 				share.mul_floor(normal.ref_time()),
 				share.mul_floor(normal.proof_size()),
 			);
+			let length_cap = share.mul_floor(*T::BlockLength::get().max.get(DispatchClass::Normal));
 			let weight = lane.weight.saturating_add(weight);
-			if weight.any_gt(cap) {
-				return Err(false);
+			let length = lane.length.saturating_add(length);
+			if weight.any_gt(cap) || length > length_cap {
+				return Err(Refusal::LaneFull);
 			}
-			let registrations =
-				lane.registrations.saturating_add((kind == FreeCall::NewPatient) as u32);
-			if registrations > T::RegistrationsPerBlock::get() {
-				return Err(false);
-			}
-			ThisBlock::<T>::put(Lane { block: now, weight, registrations });
-			let period = Self::period_at(now);
-			Used::<T>::mutate(who, |usage| {
+			ThisBlock::<T>::put(Lane { block: now, weight, length });
+			let period = Self::current_period();
+			let count = |usage: &mut Usage| {
 				if usage.period != period {
 					*usage = Usage { period, calls: 0 };
 				}
 				usage.calls = usage.calls.saturating_add(1);
-			});
+			};
+			match kind {
+				FreeCall::NewPatient => Registrations::<T>::mutate(count),
+				FreeCall::Patient(patient) => Used::<T>::mutate(patient, count),
+			}
 			Ok(())
 		}
 	}

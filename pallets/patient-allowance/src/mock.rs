@@ -1,8 +1,10 @@
 //! The allowance pallet's test runtime: System, Balances, TransactionPayment and the pallet. Accounts
-//! below 10 are patients, `remark` is their own call, `remark_with_event` a patient registration.
+//! below 10 are patients, and account 100 + n is patient n's rotated controller; `remark` is a
+//! patient's own call, `remark_with_event` a patient registration.
 
 use frame_support::{
 	derive_impl, parameter_types,
+	traits::ConstU32,
 	weights::{IdentityFee, Weight},
 };
 use frame_system::limits::BlockWeights;
@@ -49,7 +51,7 @@ parameter_types! {
 	);
 	pub static CallsPerPeriod: u32 = 3;
 	pub static Period: u64 = 10;
-	pub static RegistrationsPerBlock: u32 = 2;
+	pub static RegistrationsPerPeriod: u32 = 2;
 	pub static FreeBlockShare: Perbill = Perbill::from_percent(20);
 }
 
@@ -72,16 +74,19 @@ impl pallet_transaction_payment::Config for Test {
 	type LengthToFee = IdentityFee<u64>;
 }
 
-/// Patients are accounts 1..10; anyone registering (`remark_with_event`) is a new patient.
+/// Patient n is controlled by account n (n < 10) or, after a rotation, by 100 + n; anyone
+/// registering (`remark_with_event`) is a new patient.
 pub struct MockClassifier;
-impl ClassifyCall<u64, RuntimeCall> for MockClassifier {
-	fn classify(who: &u64, call: &RuntimeCall) -> Option<FreeCall> {
+impl ClassifyCall<u64, RuntimeCall, u64> for MockClassifier {
+	fn classify(who: &u64, call: &RuntimeCall) -> Option<FreeCall<u64>> {
 		match call {
 			RuntimeCall::System(frame_system::Call::remark_with_event { .. }) => {
 				Some(FreeCall::NewPatient)
 			},
-			RuntimeCall::System(frame_system::Call::remark { .. }) if *who < 10 => {
-				Some(FreeCall::Patient)
+			RuntimeCall::System(frame_system::Call::remark { .. })
+				if *who < 10 || (100..110).contains(who) =>
+			{
+				Some(FreeCall::Patient(who % 100))
 			},
 			_ => None,
 		}
@@ -89,18 +94,20 @@ impl ClassifyCall<u64, RuntimeCall> for MockClassifier {
 }
 
 impl pallet_patient_allowance::Config for Test {
+	type PatientId = u64;
 	type Classifier = MockClassifier;
 	type CallsPerPeriod = CallsPerPeriod;
 	type Period = Period;
-	type RegistrationsPerBlock = RegistrationsPerBlock;
+	type RegistrationsPerPeriod = RegistrationsPerPeriod;
 	type FreeBlockShare = FreeBlockShare;
+	type MaxFreeLength = ConstU32<64>;
 }
 
 /// What the funded accounts hold: enough for any fee in these tests.
 pub const FUNDS: u64 = 1_000_000_000_000_000;
 
-/// Funded patient 1, unfunded patient 2 (kept alive by a provider, as an identity keeps it), funded
-/// practitioner 50; nobody else exists. Block 1.
+/// Funded patient 1, unfunded patient 2 (kept alive by a provider, as an identity keeps it) and
+/// its rotated controller 102, funded practitioner 50; nobody else exists. Block 1.
 pub fn new_test_ext() -> sp_io::TestExternalities {
 	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
 	pallet_balances::GenesisConfig::<Test> {
@@ -113,6 +120,7 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 	ext.execute_with(|| {
 		System::set_block_number(1);
 		System::inc_providers(&2);
+		System::inc_providers(&102);
 	});
 	ext
 }

@@ -8,10 +8,13 @@ use frame_support::{
 };
 use sp_runtime::{
 	traits::DispatchTransaction,
-	transaction_validity::{InvalidTransaction, TransactionValidityError},
+	transaction_validity::{InvalidTransaction, TransactionSource, TransactionValidityError},
 };
 
-use crate::{mock::*, ChargeTransactionPayment, CheckNonce, Used, ALLOWANCE_USED};
+use crate::{
+	mock::*, ChargeTransactionPayment, CheckNonce, Registrations, Used, ALLOWANCE_USED,
+	FREE_LONGEVITY, REGISTRATIONS_USED, TOO_LONG_TO_BE_FREE,
+};
 
 type Extensions = (CheckNonce<Test>, ChargeTransactionPayment<Test>);
 
@@ -23,12 +26,14 @@ fn registration() -> RuntimeCall {
 	RuntimeCall::System(frame_system::Call::remark_with_event { remark: vec![] })
 }
 
-/// Sends `call` signed by `who` with its next nonce, a tip, and a declared weight (in 10^9 units).
-fn send_weighted(
+/// Sends `call` signed by `who` with its next nonce, a tip, a declared weight (in 10^9 units) and
+/// an encoded length.
+fn send_sized(
 	who: u64,
 	call: RuntimeCall,
 	tip: u64,
 	ref_time: u64,
+	len: usize,
 ) -> Result<(), TransactionValidityError> {
 	let nonce = System::account_nonce(who);
 	let info = DispatchInfo {
@@ -37,8 +42,27 @@ fn send_weighted(
 	};
 	let extensions: Extensions = (CheckNonce::from(nonce), ChargeTransactionPayment::from(tip));
 	extensions
-		.dispatch_transaction(RuntimeOrigin::signed(who), call, &info, 10, 0)
+		.dispatch_transaction(RuntimeOrigin::signed(who), call, &info, len, 0)
 		.map(|result| assert!(result.is_ok(), "the call itself succeeds"))
+}
+
+fn send_weighted(
+	who: u64,
+	call: RuntimeCall,
+	tip: u64,
+	ref_time: u64,
+) -> Result<(), TransactionValidityError> {
+	send_sized(who, call, tip, ref_time, 10)
+}
+
+/// Validates (only) `call` from `who` with nonce `nonce`, as the pool does; the validity's
+/// longevity.
+fn validate(who: u64, call: RuntimeCall, nonce: u32) -> Result<u64, TransactionValidityError> {
+	let info = call.get_dispatch_info();
+	let extensions: Extensions = (CheckNonce::from(nonce), ChargeTransactionPayment::from(0));
+	extensions
+		.validate_only(RuntimeOrigin::signed(who), &call, &info, 10, TransactionSource::External, 0)
+		.map(|(valid, _, _)| valid.longevity)
 }
 
 fn send(who: u64, call: RuntimeCall) -> Result<(), TransactionValidityError> {
@@ -56,6 +80,8 @@ fn a_patients_own_call_is_free() {
 		assert_eq!(Balances::free_balance(1), FUNDS);
 		assert_eq!(Used::<Test>::get(1).calls, 1);
 		assert_eq!(System::account_nonce(1), 1);
+		// It waits in the pool for a short while only.
+		assert_eq!(validate(1, own_call(), 1), Ok(FREE_LONGEVITY));
 	});
 }
 
@@ -142,6 +168,51 @@ fn an_account_without_balance_may_register_as_a_patient_and_nothing_else() {
 		assert_eq!(send(200, registration()), Ok(()));
 		assert_eq!(System::account_nonce(200), 1);
 		assert_eq!(Balances::free_balance(200), 0);
+		// The mock's registration creates no identity, as a failed one would not: the account is
+		// kept alive anyway, so its nonce never restarts and the transaction cannot replay.
+		assert_eq!(System::providers(&200), 1);
+	});
+}
+
+#[test]
+fn the_allowance_belongs_to_the_patient_not_the_account() {
+	new_test_ext().execute_with(|| {
+		for _ in 0..3 {
+			assert_eq!(send(2, own_call()), Ok(()));
+		}
+		// A rotated controller of the same patient does not get a fresh allowance.
+		assert_eq!(
+			send(102, own_call()),
+			Err(TransactionValidityError::Invalid(InvalidTransaction::Custom(ALLOWANCE_USED)))
+		);
+	});
+}
+
+#[test]
+fn a_patient_queues_no_more_free_transactions_than_it_has_calls_left() {
+	new_test_ext().execute_with(|| {
+		assert_eq!(send(2, own_call()), Ok(()));
+		// Two calls left: nonces 1 and 2 may wait in the pool, nonce 3 may not.
+		assert!(validate(2, own_call(), 2).is_ok());
+		assert_eq!(
+			validate(2, own_call(), 3),
+			Err(TransactionValidityError::Invalid(InvalidTransaction::Custom(ALLOWANCE_USED)))
+		);
+		// A patient who can pay may queue deeper: those will be charged.
+		assert!(validate(1, own_call(), 5).is_ok());
+	});
+}
+
+#[test]
+fn a_long_transaction_is_never_free() {
+	new_test_ext().execute_with(|| {
+		assert_eq!(
+			send_sized(2, own_call(), 0, 1, 65),
+			Err(TransactionValidityError::Invalid(InvalidTransaction::Custom(TOO_LONG_TO_BE_FREE)))
+		);
+		assert_eq!(send_sized(1, own_call(), 0, 1, 65), Ok(()));
+		assert!(Balances::free_balance(1) < FUNDS, "the funded patient paid for it");
+		assert_eq!(Used::<Test>::get(1).calls, 0);
 	});
 }
 
@@ -178,15 +249,19 @@ fn free_calls_fill_at_most_their_share_of_a_block() {
 }
 
 #[test]
-fn registrations_per_block_are_bounded() {
+fn free_registrations_per_period_are_bounded_consortium_wide() {
 	new_test_ext().execute_with(|| {
 		assert_eq!(send(200, registration()), Ok(()));
+		next_block();
 		assert_eq!(send(201, registration()), Ok(()));
+		next_block();
 		assert_eq!(
 			send(202, registration()),
-			Err(TransactionValidityError::Invalid(InvalidTransaction::ExhaustsResources))
+			Err(TransactionValidityError::Invalid(InvalidTransaction::Custom(REGISTRATIONS_USED)))
 		);
-		next_block();
+		assert_eq!(Registrations::<Test>::get().calls, 2);
+		// The next period has room again.
+		System::set_block_number(10);
 		assert_eq!(send(202, registration()), Ok(()));
 	});
 }

@@ -41,7 +41,9 @@
 //! - Identifiers, codes and hashes only: no PHI. The ciphertext and the wrapped keys never come on
 //!   chain (chain history cannot be deleted).
 //! - Storage is bounded: at most `MaxRecordsPerPatient` live records per patient (erasing frees
-//!   room), at most `MaxVersions` versions in one chain (so an erasure's walk is bounded).
+//!   room), of which at most `MaxRecordsPerAuthor` written by any one author other than the
+//!   patient (so no single consented practitioner fills the patient's room), at most
+//!   `MaxVersions` versions in one chain (so an erasure's walk is bounded).
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -120,6 +122,12 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxRecordsPerPatient: Get<u32>;
 
+		/// Most live records, versions included, one author other than the patient may have
+		/// written for one patient: what a single consented practitioner can take of the
+		/// patient's room.
+		#[pallet::constant]
+		type MaxRecordsPerAuthor: Get<u32>;
+
 		/// Most versions in one record's chain.
 		#[pallet::constant]
 		type MaxVersions: Get<u32>;
@@ -142,6 +150,7 @@ pub mod pallet {
 		#[frame_support::register_default_impl(TestDefaultConfig)]
 		impl DefaultConfig for TestDefaultConfig {
 			type MaxRecordsPerPatient = ConstU32<8>;
+			type MaxRecordsPerAuthor = ConstU32<4>;
 			type MaxVersions = ConstU32<3>;
 			type WeightInfo = ();
 		}
@@ -170,6 +179,19 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type LiveRecordCount<T: Config> =
 		StorageMap<_, Blake2_128Concat, SubjectId, u32, ValueQuery>;
+
+	/// How many of each patient's live records each author other than the patient wrote: what
+	/// [`Config::MaxRecordsPerAuthor`] bounds. Keys are subject identifiers (derived by the chain).
+	#[pallet::storage]
+	pub type LiveRecordsByAuthor<T: Config> = StorageDoubleMap<
+		_,
+		Blake2_128Concat,
+		SubjectId,
+		Blake2_128Concat,
+		SubjectId,
+		u32,
+		ValueQuery,
+	>;
 
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
@@ -221,6 +243,9 @@ pub mod pallet {
 		NotPatientOrDelegate,
 		/// The patient has as many live (not erased) records as the chain keeps per patient.
 		TooManyRecords,
+		/// This author already wrote as many of the patient's live records as one author may;
+		/// the patient can erase some.
+		TooManyRecordsByAuthor,
 		/// The record's chain has as many versions as the chain keeps.
 		TooManyVersions,
 		/// The chain has run out of record nonces.
@@ -343,6 +368,11 @@ pub mod pallet {
 				version.status = RecordStatus::Erased;
 				Anchors::<T>::insert(id, version);
 				LiveRecordCount::<T>::mutate(patient, |n| *n = n.saturating_sub(1));
+				if version.author != patient {
+					LiveRecordsByAuthor::<T>::mutate_exists(patient, version.author, |n| {
+						*n = n.and_then(|n| n.checked_sub(1)).filter(|n| *n > 0);
+					});
+				}
 				erased = erased.saturating_add(1);
 				let entry = AuditRecord {
 					event_type: AuditEventType::RecordErased,
@@ -455,6 +485,11 @@ impl<T: Config> Pallet<T> {
 	) -> Result<(), sp_runtime::DispatchError> {
 		let live = LiveRecordCount::<T>::get(patient);
 		frame_support::ensure!(live < T::MaxRecordsPerPatient::get(), Error::<T>::TooManyRecords);
+		let by_author = (author != patient).then(|| LiveRecordsByAuthor::<T>::get(patient, author));
+		frame_support::ensure!(
+			by_author.is_none_or(|n| n < T::MaxRecordsPerAuthor::get()),
+			Error::<T>::TooManyRecordsByAuthor
+		);
 		let index = PatientRecordCount::<T>::get(patient);
 		let next_index = index.checked_add(1).ok_or(Error::<T>::TooManyRecords)?;
 		let nonce = NextRecordNonce::<T>::get();
@@ -479,6 +514,9 @@ impl<T: Config> Pallet<T> {
 		PatientAnchors::<T>::insert(patient, index, id);
 		PatientRecordCount::<T>::insert(patient, next_index);
 		LiveRecordCount::<T>::insert(patient, live.saturating_add(1));
+		if let Some(n) = by_author {
+			LiveRecordsByAuthor::<T>::insert(patient, author, n.saturating_add(1));
+		}
 		let policy = match basis {
 			PermitBasis::OwnData => AuditPolicy::OwnData,
 			PermitBasis::Consent(id) => AuditPolicy::Consent(id),

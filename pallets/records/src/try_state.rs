@@ -60,5 +60,19 @@ pub fn do_try_state<T: Config>() -> Result<(), TryRuntimeError> {
 		ensure!(count <= T::MaxRecordsPerPatient::get(), "live records per patient in bounds");
 	}
 	ensure!(live.values().all(|n| *n == 0), "every patient with live records has a count");
+	let mut by_author = alloc::collections::BTreeMap::<(SubjectId, SubjectId), u32>::new();
+	for (_, anchor) in Anchors::<T>::iter() {
+		if anchor.status != RecordStatus::Erased && anchor.author != anchor.patient {
+			*by_author.entry((anchor.patient, anchor.author)).or_default() += 1;
+		}
+	}
+	for (patient, author, count) in LiveRecordsByAuthor::<T>::iter() {
+		ensure!(
+			by_author.remove(&(patient, author)) == Some(count),
+			"per-author live counts match the anchors"
+		);
+		ensure!(count <= T::MaxRecordsPerAuthor::get(), "live records per author in bounds");
+	}
+	ensure!(by_author.is_empty(), "every author with live records has a count");
 	Ok(())
 }

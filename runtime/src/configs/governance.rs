@@ -17,8 +17,12 @@ use sp_runtime::{
 	Perbill,
 };
 
-use medchain_primitives::{identity::SubjectKind, traits::SubjectRegistry};
+use medchain_primitives::{
+	identity::{SubjectId, SubjectKind},
+	traits::SubjectRegistry,
+};
 use pallet_patient_allowance::{ClassifyCall, FreeCall};
+use sp_staking::offence::{OffenceDetails, OffenceSeverity, OnOffenceHandler};
 
 use super::RuntimeBlockWeights;
 use crate::{
@@ -55,11 +59,13 @@ pub mod dynamic_params {
 		#[codec(index = 1)]
 		pub static Period: BlockNumber = DAYS;
 
-		/// New patients that may register free in one block; more wait for the next.
+		/// New patients that may register free in one period, consortium-wide: what bounds the
+		/// state fresh keys can add for free. Past it, registration waits or is paid.
 		#[codec(index = 2)]
-		pub static RegistrationsPerBlock: u32 = 10;
+		pub static RegistrationsPerPeriod: u32 = 1_000;
 
-		/// The share of a block's normal weight free calls may fill; paid calls keep the rest.
+		/// The share of a block's normal weight and length free calls may fill; paid calls keep
+		/// the rest.
 		#[codec(index = 3)]
 		pub static FreeBlockShare: Perbill = Perbill::from_percent(20);
 	}
@@ -80,11 +86,57 @@ impl Default for RuntimeParameters {
 pub struct CouncilMotion;
 
 impl CouncilMotion {
-	fn passes(ayes: u32, seats: u32) -> bool {
+	/// The threshold in force: the parameter, unless it is not above one half or above one.
+	fn threshold() -> (u64, u64) {
 		let (num, den) = dynamic_params::council::MotionThreshold::get();
-		let sane = den > 0 && num <= den && u64::from(num) * 2 > u64::from(den);
-		let (num, den) = if sane { (num, den) } else { (2, 3) };
-		seats > 0 && u64::from(ayes) * u64::from(den) >= u64::from(seats) * u64::from(num)
+		let (num, den) = (u64::from(num), u64::from(den));
+		if den > 0 && num <= den && num.saturating_mul(2) > den {
+			(num, den)
+		} else {
+			(2, 3)
+		}
+	}
+
+	/// Whether `ayes` of `seats` meet the threshold.
+	pub fn passes(ayes: u32, seats: u32) -> bool {
+		let (num, den) = Self::threshold();
+		seats > 0 && u64::from(ayes).saturating_mul(den) >= u64::from(seats).saturating_mul(num)
+	}
+
+	/// The fewest ayes of `seats` that meet the threshold.
+	pub fn required_ayes(seats: u32) -> u32 {
+		let (num, den) = Self::threshold();
+		let required = u64::from(seats).saturating_mul(num).div_ceil(den);
+		u32::try_from(required).unwrap_or(u32::MAX)
+	}
+}
+
+/// A member who does not vote by the end of a motion counts as voting nay: silence never adds
+/// ayes (the default, `PrimeDefaultVote`, would let a prime member's lone aye pass a motion).
+pub struct AbstainIsNay;
+impl pallet_collective::DefaultVote for AbstainIsNay {
+	fn default_vote(_prime: Option<bool>, _yes: u32, _no: u32, _len: u32) -> bool {
+		false
+	}
+}
+
+/// Calls refused before they run, whoever sends them:
+/// - a council proposal whose early-closing threshold is below the motion threshold, so no member
+///   can close a motion (and use it up) before enough members agreed;
+/// - `Session::purge_keys`, so a validator cannot drop out of the set without a motion (which
+///   checks the minimum and the one-third rule).
+pub struct ConsortiumCallFilter;
+impl frame_support::traits::Contains<RuntimeCall> for ConsortiumCallFilter {
+	fn contains(call: &RuntimeCall) -> bool {
+		match call {
+			RuntimeCall::Council(pallet_collective::Call::propose { threshold, .. }) => {
+				let seats = pallet_collective::Members::<Runtime, CouncilInstance>::decode_len()
+					.unwrap_or(0);
+				*threshold >= CouncilMotion::required_ayes(seats as u32)
+			},
+			RuntimeCall::Session(pallet_session::Call::purge_keys {}) => false,
+			_ => true,
+		}
 	}
 }
 
@@ -130,8 +182,8 @@ impl pallet_collective::Config<CouncilInstance> for Runtime {
 	type MaxProposals = ConstU32<100>;
 	/// One seat per member hospital; as many as validators.
 	type MaxMembers = ConstU32<32>;
-	/// A member who does not vote votes as the prime member does, or nay when there is none.
-	type DefaultVote = pallet_collective::PrimeDefaultVote;
+	/// A member who does not vote counts as nay.
+	type DefaultVote = AbstainIsNay;
 	type WeightInfo = pallet_collective::weights::SubstrateWeight<Runtime>;
 	/// Seats change through pallet-membership (by motion), not directly.
 	type SetMembersOrigin = EnsureRoot<AccountId>;
@@ -194,14 +246,15 @@ impl pallet_consortium::Config for Runtime {
 	type WeightInfo = pallet_consortium::weights::SubstrateWeight<Runtime>;
 }
 
-/// Sessions of historical proofs kept for equivocation reports: a day of hourly sessions.
-const HISTORY_DEPTH: u32 = 24;
-
-/// The consortium pallet as the session manager, pruning historical session roots as it goes.
+/// The consortium pallet as the session manager, pruning historical session roots as it goes:
+/// it keeps as many sessions as an equivocation report may need ([`ReportLongevity`] blocks,
+/// whatever the session length governance chose), plus one.
 pub struct ConsortiumSessions;
 impl pallet_session::SessionManager<AccountId> for ConsortiumSessions {
 	fn new_session(index: u32) -> Option<Vec<AccountId>> {
-		if let Some(oldest) = index.checked_sub(HISTORY_DEPTH) {
+		let length = pallet_consortium::SessionLength::<Runtime>::get().max(1);
+		let depth = (HOURS.div_ceil(length)).saturating_add(1);
+		if let Some(oldest) = index.checked_sub(depth) {
 			Historical::prune_up_to(oldest);
 		}
 		<Consortium as pallet_session::SessionManager<AccountId>>::new_session(index)
@@ -258,11 +311,43 @@ impl pallet_session::historical::Config for Runtime {
 	type FullIdentificationOf = Unidentified;
 }
 
+/// What happens to an equivocating validator: disabled at once (pallet-session's disabling
+/// strategy, at most a third of the set; a disabled validator's blocks are refused), and removed
+/// from the set at the next session boundary by the consortium pallet.
+pub struct OnOffence;
+impl OnOffenceHandler<AccountId, pallet_session::historical::IdentificationTuple<Runtime>, Weight>
+	for OnOffence
+{
+	fn on_offence(
+		offenders: &[OffenceDetails<
+			AccountId,
+			pallet_session::historical::IdentificationTuple<Runtime>,
+		>],
+		slash_fraction: &[Perbill],
+		session: u32,
+	) -> Weight {
+		for (details, fraction) in offenders.iter().zip(slash_fraction) {
+			pallet_session::Pallet::<Runtime>::report_offence(
+				details.offender.0.clone(),
+				OffenceSeverity(*fraction),
+			);
+		}
+		let disabling = <Runtime as frame_system::Config>::DbWeight::get()
+			.reads_writes(2, 1)
+			.saturating_mul(offenders.len() as u64);
+		<Consortium as OnOffenceHandler<_, _, Weight>>::on_offence(
+			offenders,
+			slash_fraction,
+			session,
+		)
+		.saturating_add(disabling)
+	}
+}
+
 impl pallet_offences::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;
 	type IdentificationTuple = pallet_session::historical::IdentificationTuple<Self>;
-	/// The consortium pallet removes an equivocating validator at the next session boundary.
-	type OnOffenceHandler = Consortium;
+	type OnOffenceHandler = OnOffence;
 }
 
 impl pallet_authorship::Config for Runtime {
@@ -292,19 +377,26 @@ impl pallet_node_authorization::Config for Runtime {
 }
 
 /// A patient's own calls: identity, consent and records calls by the controller of an active
-/// patient, and an account that controls no identity registering as a patient.
+/// patient (counted against that patient), and a patient registration from an account that has
+/// never controlled an identity and is not reserved by a recovery (so it will not fail on its
+/// account).
 pub struct PatientCalls;
-impl ClassifyCall<AccountId, RuntimeCall> for PatientCalls {
-	fn classify(who: &AccountId, call: &RuntimeCall) -> Option<FreeCall> {
+impl ClassifyCall<AccountId, RuntimeCall, SubjectId> for PatientCalls {
+	fn classify(who: &AccountId, call: &RuntimeCall) -> Option<FreeCall<SubjectId>> {
 		match call {
 			RuntimeCall::Identity(pallet_patient_identity::Call::register {
 				kind: SubjectKind::Patient,
 				..
-			}) => Identity::subject_of(who).is_none().then_some(FreeCall::NewPatient),
+			}) => {
+				let fresh = !pallet_patient_identity::Controllers::<Runtime>::contains_key(who)
+					&& !pallet_patient_identity::RetiredAccounts::<Runtime>::contains_key(who)
+					&& !pallet_patient_identity::PendingControllers::<Runtime>::contains_key(who);
+				fresh.then_some(FreeCall::NewPatient)
+			},
 			RuntimeCall::Identity(_) | RuntimeCall::Consent(_) | RuntimeCall::Records(_) => {
 				let subject = Identity::subject_of(who)?;
 				(Identity::active_kind(&subject) == Some(SubjectKind::Patient))
-					.then_some(FreeCall::Patient)
+					.then_some(FreeCall::Patient(subject))
 			},
 			_ => None,
 		}
@@ -312,11 +404,14 @@ impl ClassifyCall<AccountId, RuntimeCall> for PatientCalls {
 }
 
 impl pallet_patient_allowance::Config for Runtime {
+	type PatientId = SubjectId;
 	type Classifier = PatientCalls;
 	type CallsPerPeriod = dynamic_params::patients::CallsPerPeriod;
 	type Period = dynamic_params::patients::Period;
-	type RegistrationsPerBlock = dynamic_params::patients::RegistrationsPerBlock;
+	type RegistrationsPerPeriod = dynamic_params::patients::RegistrationsPerPeriod;
 	type FreeBlockShare = dynamic_params::patients::FreeBlockShare;
+	/// A grant naming its full 64 records, with room; an anchor or a revocation is far shorter.
+	type MaxFreeLength = ConstU32<4096>;
 }
 
 impl<LocalCall> frame_system::offchain::CreateTransactionBase<LocalCall> for Runtime

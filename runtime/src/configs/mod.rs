@@ -64,6 +64,8 @@ impl frame_system::Config for Runtime {
 	type AccountData = pallet_balances::AccountData<Balance>;
 	type SS58Prefix = SS58Prefix;
 	type MaxConsumers = ConstU32<16>;
+	/// Council proposals below the motion threshold and validators dropping their keys are refused.
+	type BaseCallFilter = governance::ConsortiumCallFilter;
 }
 
 impl pallet_aura::Config for Runtime {
@@ -199,6 +201,9 @@ impl pallet_medical_records::Config for Runtime {
 	type Time = Timestamp;
 	/// A lifetime of care, versions included, not counting erased records (erasing frees room).
 	type MaxRecordsPerPatient = ConstU32<100_000>;
+	/// A thousand live records for one patient is more than any one clinician writes; it takes
+	/// a hundred colluding practitioners to fill a patient's room.
+	type MaxRecordsPerAuthor = ConstU32<1_000>;
 	/// Corrections and addenda of one record; a record amended more often is a new record.
 	type MaxVersions = ConstU32<64>;
 	type WeightInfo = pallet_medical_records::weights::SubstrateWeight<Runtime>;

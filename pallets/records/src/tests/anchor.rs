@@ -271,3 +271,34 @@ fn a_spent_nonce_space_is_an_error_not_a_reused_identifier() {
 		NextRecordNonce::<Test>::put(0);
 	});
 }
+
+#[test]
+fn one_consented_practitioner_cannot_fill_the_patients_room() {
+	ExtBuilder.build_and_execute(|| {
+		let (patient, doctor, hospital) = world();
+		consent(doctor, &[ConsentAction::Create], &[DataClass::Labs]);
+		let per_author = <Test as Config>::MaxRecordsPerAuthor::get();
+		let first = anchor_as("doctor", Some(hospital), 0);
+		for i in 1..per_author {
+			anchor_as("doctor", Some(hospital), i as u8);
+		}
+		assert_eq!(LiveRecordsByAuthor::<Test>::get(patient, doctor), per_author);
+		assert_noop!(
+			Records::anchor(
+				Seeds::signed("doctor"),
+				patient,
+				DataClass::Labs,
+				H256::zero(),
+				1,
+				Some(hospital),
+				PurposeOfUse::Treat,
+			),
+			Error::<Test>::TooManyRecordsByAuthor
+		);
+		// The patient still has room of their own, and erasing one of the doctor's frees one.
+		anchor_as("patient", Some(hospital), 100);
+		assert_ok!(Records::erase(Seeds::signed("patient"), first));
+		assert_eq!(LiveRecordsByAuthor::<Test>::get(patient, doctor), per_author - 1);
+		anchor_as("doctor", Some(hospital), 101);
+	});
+}
