@@ -377,29 +377,32 @@ impl pallet_node_authorization::Config for Runtime {
 }
 
 /// A patient's own calls: identity, consent and records calls by the controller of an active
-/// patient (counted against that patient), and a patient registration from an account that has
-/// never controlled an identity and is not reserved by a recovery (so it will not fail on its
-/// account).
+/// patient (counted against that patient, whatever they are), and a patient registration from an
+/// account that has never controlled an identity and is not reserved by a recovery (so it will not
+/// fail on its account).
 pub struct PatientCalls;
 impl ClassifyCall<AccountId, RuntimeCall, SubjectId> for PatientCalls {
 	fn classify(who: &AccountId, call: &RuntimeCall) -> Option<FreeCall<SubjectId>> {
-		match call {
+		if !matches!(
+			call,
+			RuntimeCall::Identity(_) | RuntimeCall::Consent(_) | RuntimeCall::Records(_)
+		) {
+			return None;
+		}
+		if let Some(subject) = Identity::subject_of(who) {
+			return (Identity::active_kind(&subject) == Some(SubjectKind::Patient))
+				.then_some(FreeCall::Patient(subject));
+		}
+		let registers_a_patient = matches!(
+			call,
 			RuntimeCall::Identity(pallet_patient_identity::Call::register {
 				kind: SubjectKind::Patient,
 				..
-			}) => {
-				let fresh = !pallet_patient_identity::Controllers::<Runtime>::contains_key(who)
-					&& !pallet_patient_identity::RetiredAccounts::<Runtime>::contains_key(who)
-					&& !pallet_patient_identity::PendingControllers::<Runtime>::contains_key(who);
-				fresh.then_some(FreeCall::NewPatient)
-			},
-			RuntimeCall::Identity(_) | RuntimeCall::Consent(_) | RuntimeCall::Records(_) => {
-				let subject = Identity::subject_of(who)?;
-				(Identity::active_kind(&subject) == Some(SubjectKind::Patient))
-					.then_some(FreeCall::Patient(subject))
-			},
-			_ => None,
-		}
+			})
+		);
+		let fresh = !pallet_patient_identity::RetiredAccounts::<Runtime>::contains_key(who) &&
+			!pallet_patient_identity::PendingControllers::<Runtime>::contains_key(who);
+		(registers_a_patient && fresh).then_some(FreeCall::NewPatient)
 	}
 }
 
