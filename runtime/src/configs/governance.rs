@@ -400,8 +400,8 @@ impl ClassifyCall<AccountId, RuntimeCall, SubjectId> for PatientCalls {
 				..
 			})
 		);
-		let fresh = !pallet_patient_identity::RetiredAccounts::<Runtime>::contains_key(who) &&
-			!pallet_patient_identity::PendingControllers::<Runtime>::contains_key(who);
+		let fresh = !pallet_patient_identity::RetiredAccounts::<Runtime>::contains_key(who)
+			&& !pallet_patient_identity::PendingControllers::<Runtime>::contains_key(who);
 		(registers_a_patient && fresh).then_some(FreeCall::NewPatient)
 	}
 }
