@@ -47,7 +47,7 @@ fn the_threshold_parameter_cannot_go_to_one_half_or_below() {
 		assert!(!CouncilMotion::passes(2, 3));
 		assert!(CouncilMotion::passes(3, 4));
 		// One half, or nonsense, falls back to two thirds.
-		for (num, den) in [(1, 2), (1, 0), (5, 4)] {
+		for (num, den) in [(1, 2), (1, 0), (5, 4), (1, 1)] {
 			set_threshold(num, den);
 			assert!(!CouncilMotion::passes(2, 4), "{num}/{den} is ignored");
 			assert!(CouncilMotion::passes(3, 4));

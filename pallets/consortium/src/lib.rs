@@ -16,9 +16,10 @@
 //!   boundary (pallet-offences calls this pallet's `OnOffenceHandler`).
 //!
 //! A change that would leave fewer than `MinValidators`, that would remove a third or more of the
-//! set now handed to the session at once, or that would add half as many new validators as it has
-//! (or more), is refused: GRANDPA needs more than two thirds of the voters online, and a set that
-//! loses a third at once, or gains a third that turn out to be offline, may stall finality.
+//! set now handed to the session at once, or that would make newcomers a third of the new set or
+//! more (one at a time is allowed while the set is below the minimum), is refused: GRANDPA needs
+//! more than two thirds of the voters online, and a set that loses a third at once, or gains a
+//! third that turn out to be offline, may stall finality.
 //!
 //! ## Terminology
 //!
@@ -191,8 +192,8 @@ pub mod pallet {
 		/// The removal would take a third or more of the validators away at once; GRANDPA could
 		/// stall. Remove them over several sessions.
 		TooManyRemovals,
-		/// The addition would bring in half as many new validators as the set has, or more: were
-		/// they offline, GRANDPA would stall. Add them over several sessions.
+		/// The addition would make newcomers a third of the set or more: were they offline,
+		/// GRANDPA would stall. Add them over several sessions.
 		TooManyAdditions,
 		/// A session must last at least `MinSessionLength` blocks.
 		SessionTooShort,
@@ -285,17 +286,22 @@ pub mod pallet {
 	}
 
 	impl<T: Config> Pallet<T> {
-		/// Refuses a set that is too small, that loses a third or more of the handed set, or that
-		/// adds half as many as the handed set has, or more.
+		/// Refuses a set that is too small, that loses a third or more of the handed set, or whose
+		/// newcomers are a third of it or more (one at a time is fine while it is below the
+		/// minimum).
 		pub(crate) fn ensure_safe_change(new_set: &[T::AccountId]) -> DispatchResult {
+			let handed = HandedValidators::<T>::get();
+			let shrinks = handed.iter().any(|v| !new_set.contains(v));
 			ensure!(
-				new_set.len() >= T::MinValidators::get() as usize,
+				!shrinks || new_set.len() >= T::MinValidators::get() as usize,
 				Error::<T>::TooFewValidators
 			);
-			let handed = HandedValidators::<T>::get();
+			// Newcomers must be fewer than a third of the new set (were they all offline, the
+			// rest still finalize), except one at a time while the set is below the minimum.
 			let added = new_set.iter().filter(|v| !handed.contains(v)).count();
+			let growing = added == 1 && new_set.len() <= T::MinValidators::get() as usize;
 			ensure!(
-				added == 0 || added.saturating_mul(2) < handed.len(),
+				added == 0 || growing || added.saturating_mul(3) < new_set.len(),
 				Error::<T>::TooManyAdditions
 			);
 			let removed = handed.iter().filter(|v| !new_set.contains(v)).count();

@@ -18,8 +18,8 @@ use crate::{
 };
 
 impl<T: Config> Pallet<T> {
-	/// Removes the offenders the rules allow to remove, then hands the set over.
-	fn next_set() -> Vec<T::AccountId> {
+	/// Removes the offenders the rules allow to remove, then hands the set over if it changed.
+	fn next_set() -> Option<Vec<T::AccountId>> {
 		let offenders = Offenders::<T>::take();
 		if !offenders.is_empty() {
 			let mut validators = Validators::<T>::get();
@@ -39,14 +39,23 @@ impl<T: Config> Pallet<T> {
 			Validators::<T>::put(&validators);
 		}
 		let validators = Validators::<T>::get();
+		if validators == HandedValidators::<T>::get() {
+			// Unchanged: pallet-session keeps the queued set, and GRANDPA's set (and its
+			// disabled validators) stay as they are.
+			return None;
+		}
 		HandedValidators::<T>::put(&validators);
-		validators.into_inner()
+		Some(validators.into_inner())
 	}
 }
 
 impl<T: Config> pallet_session::SessionManager<T::AccountId> for Pallet<T> {
 	fn new_session(_new_index: SessionIndex) -> Option<Vec<T::AccountId>> {
-		Some(Self::next_set())
+		Self::next_set()
+	}
+
+	fn new_session_genesis(_new_index: SessionIndex) -> Option<Vec<T::AccountId>> {
+		Some(Validators::<T>::get().into_inner())
 	}
 
 	fn end_session(_end_index: SessionIndex) {}
@@ -60,6 +69,11 @@ impl<T: Config> pallet_session::SessionManager<T::AccountId> for Pallet<T> {
 impl<T: Config> pallet_session::historical::SessionManager<T::AccountId, ()> for Pallet<T> {
 	fn new_session(new_index: SessionIndex) -> Option<Vec<(T::AccountId, ())>> {
 		<Self as pallet_session::SessionManager<_>>::new_session(new_index)
+			.map(|set| set.into_iter().map(|v| (v, ())).collect())
+	}
+
+	fn new_session_genesis(new_index: SessionIndex) -> Option<Vec<(T::AccountId, ())>> {
+		<Self as pallet_session::SessionManager<_>>::new_session_genesis(new_index)
 			.map(|set| set.into_iter().map(|v| (v, ())).collect())
 	}
 

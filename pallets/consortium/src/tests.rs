@@ -53,9 +53,9 @@ fn an_added_validator_is_handed_over_at_the_next_rotation() {
 }
 
 #[test]
-fn fewer_than_half_as_many_validators_as_the_set_has_join_at_once() {
+fn newcomers_are_fewer_than_a_third_of_the_new_set() {
 	new_test_ext().execute_with(|| {
-		// One new of four is fine; a second would be half: were both offline, 4 of 6 < 2/3.
+		// One new of five is fine; two of six are a third: were both offline, 4 of 6 < 2/3.
 		assert_ok!(Consortium::add_validator(RuntimeOrigin::root(), 5));
 		assert_noop!(
 			Consortium::add_validator(RuntimeOrigin::root(), 6),
@@ -63,6 +63,47 @@ fn fewer_than_half_as_many_validators_as_the_set_has_join_at_once() {
 		);
 		rotate(11);
 		assert_ok!(Consortium::add_validator(RuntimeOrigin::root(), 6));
+	});
+}
+
+#[test]
+fn additions_do_not_hide_behind_removals() {
+	new_test_ext_with(6).execute_with(|| {
+		// One removed, then three added: eight of which three are newcomers, over a third
+		// (were they offline, 5 of 8 < 2/3), though three is under half of the six handed.
+		assert_ok!(Consortium::remove_validator(RuntimeOrigin::root(), 6));
+		assert_ok!(Consortium::add_validator(RuntimeOrigin::root(), 7));
+		assert_ok!(Consortium::add_validator(RuntimeOrigin::root(), 8));
+		assert_noop!(
+			Consortium::add_validator(RuntimeOrigin::root(), 9),
+			Error::<Test>::TooManyAdditions
+		);
+	});
+}
+
+#[test]
+fn a_set_below_the_minimum_grows_one_at_a_time() {
+	new_test_ext_with(1).execute_with(|| {
+		assert_ok!(Consortium::add_validator(RuntimeOrigin::root(), 2));
+		assert_noop!(
+			Consortium::add_validator(RuntimeOrigin::root(), 3),
+			Error::<Test>::TooManyAdditions
+		);
+		rotate(11);
+		assert_ok!(Consortium::add_validator(RuntimeOrigin::root(), 3));
+		rotate(21);
+		assert_ok!(Consortium::add_validator(RuntimeOrigin::root(), 4));
+		assert_eq!(set(), vec![1, 2, 3, 4]);
+	});
+}
+
+#[test]
+fn an_unchanged_set_is_not_handed_over_again() {
+	new_test_ext().execute_with(|| {
+		assert_eq!(rotate(11), None);
+		assert_ok!(Consortium::add_validator(RuntimeOrigin::root(), 5));
+		assert_eq!(rotate(21), Some(vec![1, 2, 3, 4, 5]));
+		assert_eq!(rotate(31), None);
 	});
 }
 
@@ -203,7 +244,7 @@ fn an_equivocating_validator_is_removed_at_the_next_rotation() {
 fn an_offender_is_kept_when_the_set_cannot_spare_it() {
 	new_test_ext_with(3).execute_with(|| {
 		report(3);
-		assert_eq!(rotate(11), Some(vec![1, 2, 3]));
+		assert_eq!(rotate(11), None, "the set cannot spare it");
 		System::assert_has_event(Event::OffenderKept { validator: 3 }.into());
 	});
 }
@@ -213,6 +254,6 @@ fn reports_about_non_validators_are_ignored() {
 	new_test_ext().execute_with(|| {
 		report(42);
 		assert!(System::events().is_empty());
-		assert_eq!(rotate(11), Some(vec![1, 2, 3, 4]));
+		assert_eq!(rotate(11), None, "nothing changed");
 	});
 }

@@ -101,9 +101,9 @@ where
 	type Pre = Pre<T>;
 
 	fn weight(&self, call: &T::RuntimeCall) -> Weight {
-		// The classifier reads the controller and its subject; the allowance and lane are read
-		// and written.
-		self.inner().weight(call).saturating_add(T::DbWeight::get().reads_writes(4, 2))
+		// The classifier reads the controller, its subject and up to three identity maps; the
+		// parameters, the allowance and the lane are read, and two of them written.
+		self.inner().weight(call).saturating_add(T::DbWeight::get().reads_writes(9, 2))
 	}
 
 	fn validate(
@@ -121,8 +121,14 @@ where
 			.and_then(|who| T::Classifier::classify(&who, call))
 			.filter(|_| self.0.is_zero());
 		// Why this eligible call cannot go free, if it cannot.
+		let (weight_cap, length_cap) = Pallet::<T>::lane_caps();
 		let refusal = free.as_ref().map(|kind| {
-			if len > T::MaxFreeLength::get() as usize {
+			// Longer than a free transaction may be, or more than a whole free lane: it could
+			// never go free.
+			if len > T::MaxFreeLength::get() as usize
+				|| len > length_cap as usize
+				|| info.total_weight().any_gt(weight_cap)
+			{
 				Some(TOO_LONG_TO_BE_FREE)
 			} else if Pallet::<T>::left_for(kind) == 0 {
 				Some(match kind {
@@ -257,7 +263,7 @@ where
 		// FRAME's nonce check, plus the classifier's reads, the allowance, and a provider written
 		// for a new account.
 		<T::ExtensionsWeightInfo as frame_system::ExtensionsWeightInfo>::check_nonce()
-			.saturating_add(T::DbWeight::get().reads_writes(5, 1))
+			.saturating_add(T::DbWeight::get().reads_writes(9, 1))
 	}
 
 	fn validate(
@@ -298,10 +304,14 @@ where
 				},
 				Err(e) => return Err(e),
 			};
-		// A patient queues at most as many free transactions as it has calls left; deeper ones
-		// must be payable.
-		if let Some(FreeCall::Patient(patient)) = &kind {
-			let left = Pallet::<T>::remaining(patient);
+		// A patient queues at most as many free transactions as it has calls left, and a new
+		// patient registers with its current nonce only; deeper ones must be payable.
+		let left = match &kind {
+			Some(FreeCall::Patient(patient)) => Some(Pallet::<T>::remaining(patient)),
+			Some(FreeCall::NewPatient) => Some(Pallet::<T>::registrations_remaining().min(1)),
+			None => None,
+		};
+		if let Some(left) = left {
 			let depth = self.0.saturating_sub(account.nonce);
 			if left > 0 && depth >= left.into() {
 				let charge =
@@ -310,7 +320,11 @@ where
 					.validate(origin.clone(), call, info, len, (), inherited_implication, source)
 					.is_err()
 				{
-					return Err(InvalidTransaction::Custom(ALLOWANCE_USED).into());
+					let code = match kind {
+						Some(FreeCall::NewPatient) => REGISTRATIONS_USED,
+						_ => ALLOWANCE_USED,
+					};
+					return Err(InvalidTransaction::Custom(code).into());
 				}
 			}
 		}

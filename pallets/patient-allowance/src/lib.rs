@@ -200,6 +200,18 @@ pub mod pallet {
 			}
 		}
 
+		/// The free lane's capacity per block: weight and length.
+		pub(crate) fn lane_caps() -> (Weight, u32) {
+			let share = T::FreeBlockShare::get();
+			let normal = T::BlockWeights::get().get(DispatchClass::Normal).max_total;
+			let normal = normal.unwrap_or(T::BlockWeights::get().max_block);
+			let cap = Weight::from_parts(
+				share.mul_floor(normal.ref_time()),
+				share.mul_floor(normal.proof_size()),
+			);
+			(cap, share.mul_floor(*T::BlockLength::get().max.get(DispatchClass::Normal)))
+		}
+
 		/// Takes one free call (of the patient's allowance, or of the period's registrations) and
 		/// `weight` and `length` of this block's free lane, or says why not.
 		pub(crate) fn take(
@@ -215,14 +227,7 @@ pub mod pallet {
 			if lane.block != now {
 				lane = Lane { block: now, ..Default::default() };
 			}
-			let share = T::FreeBlockShare::get();
-			let normal = T::BlockWeights::get().get(DispatchClass::Normal).max_total;
-			let normal = normal.unwrap_or(T::BlockWeights::get().max_block);
-			let cap = Weight::from_parts(
-				share.mul_floor(normal.ref_time()),
-				share.mul_floor(normal.proof_size()),
-			);
-			let length_cap = share.mul_floor(*T::BlockLength::get().max.get(DispatchClass::Normal));
+			let (cap, length_cap) = Self::lane_caps();
 			let weight = lane.weight.saturating_add(weight);
 			let length = lane.length.saturating_add(length);
 			if weight.any_gt(cap) || length > length_cap {

@@ -265,3 +265,28 @@ fn free_registrations_per_period_are_bounded_consortium_wide() {
 		assert_eq!(send(202, registration()), Ok(()));
 	});
 }
+
+#[test]
+fn a_new_patient_registers_with_its_current_nonce_only() {
+	new_test_ext().execute_with(|| {
+		assert!(validate(200, registration(), 0).is_ok());
+		assert_eq!(
+			validate(200, registration(), 1),
+			Err(TransactionValidityError::Invalid(InvalidTransaction::Custom(REGISTRATIONS_USED)))
+		);
+	});
+}
+
+#[test]
+fn a_call_larger_than_the_whole_free_lane_is_never_free() {
+	new_test_ext().execute_with(|| {
+		// The lane holds 150 units: a 200-unit call could never go free, so it is not left to
+		// wait in the pool; an unfunded patient is told, a funded one pays.
+		assert_eq!(
+			send_weighted(2, own_call(), 0, 200),
+			Err(TransactionValidityError::Invalid(InvalidTransaction::Custom(TOO_LONG_TO_BE_FREE)))
+		);
+		assert_eq!(send_weighted(1, own_call(), 0, 200), Ok(()));
+		assert!(Balances::free_balance(1) < FUNDS);
+	});
+}

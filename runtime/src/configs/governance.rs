@@ -40,8 +40,8 @@ pub mod dynamic_params {
 	#[codec(index = 0)]
 	pub mod council {
 		/// The share of all council seats that must vote aye for a motion to act, as
-		/// (numerator, denominator): two thirds. A value that is not more than half, or more
-		/// than one, is ignored in favour of two thirds.
+		/// (numerator, denominator): two thirds. A value that is not more than half, or not less
+		/// than one (unanimity), is ignored in favour of two thirds.
 		#[codec(index = 0)]
 		pub static MotionThreshold: (u32, u32) = (2, 3);
 	}
@@ -90,7 +90,8 @@ impl CouncilMotion {
 	fn threshold() -> (u64, u64) {
 		let (num, den) = dynamic_params::council::MotionThreshold::get();
 		let (num, den) = (u64::from(num), u64::from(den));
-		if den > 0 && num <= den && num.saturating_mul(2) > den {
+		// More than half, less than all: unanimity would let one lost key freeze governance.
+		if num < den && num.saturating_mul(2) > den {
 			(num, den)
 		} else {
 			(2, 3)
@@ -259,16 +260,31 @@ impl pallet_session::SessionManager<AccountId> for ConsortiumSessions {
 		}
 		<Consortium as pallet_session::SessionManager<AccountId>>::new_session(index)
 	}
+	fn new_session_genesis(index: u32) -> Option<Vec<AccountId>> {
+		<Consortium as pallet_session::SessionManager<AccountId>>::new_session_genesis(index)
+	}
 	fn end_session(index: u32) {
 		<Consortium as pallet_session::SessionManager<AccountId>>::end_session(index)
 	}
 	fn start_session(index: u32) {
+		// pallet-session forgets disabled validators when the set changes; an offender still
+		// in this session's set (it leaves only from the next) stays disabled.
+		for offender in pallet_consortium::Offenders::<Runtime>::get() {
+			pallet_session::Pallet::<Runtime>::report_offence(
+				offender,
+				OffenceSeverity(Perbill::one()),
+			);
+		}
 		<Consortium as pallet_session::SessionManager<AccountId>>::start_session(index)
 	}
 }
 impl pallet_session::historical::SessionManager<AccountId, ()> for ConsortiumSessions {
 	fn new_session(index: u32) -> Option<Vec<(AccountId, ())>> {
 		<Self as pallet_session::SessionManager<AccountId>>::new_session(index)
+			.map(|set| set.into_iter().map(|v| (v, ())).collect())
+	}
+	fn new_session_genesis(index: u32) -> Option<Vec<(AccountId, ())>> {
+		<Self as pallet_session::SessionManager<AccountId>>::new_session_genesis(index)
 			.map(|set| set.into_iter().map(|v| (v, ())).collect())
 	}
 	fn start_session(index: u32) {
@@ -400,7 +416,9 @@ impl ClassifyCall<AccountId, RuntimeCall, SubjectId> for PatientCalls {
 				..
 			})
 		);
-		let fresh = !pallet_patient_identity::RetiredAccounts::<Runtime>::contains_key(who)
+		// `subject_of` is None for a deactivated identity's controller, still in `Controllers`.
+		let fresh = !pallet_patient_identity::Controllers::<Runtime>::contains_key(who)
+			&& !pallet_patient_identity::RetiredAccounts::<Runtime>::contains_key(who)
 			&& !pallet_patient_identity::PendingControllers::<Runtime>::contains_key(who);
 		(registers_a_patient && fresh).then_some(FreeCall::NewPatient)
 	}
