@@ -38,7 +38,7 @@
 //!   without a tip.
 //! - **Allowance**: how many free calls a patient identity may make in one period.
 //! - **Period**: a window of `Period` blocks, counted from block zero.
-//! - **Free lane**: the share of each block's normal weight that free calls may use.
+//! - **Free lane**: the share of each block's normal weight and length that free calls may use.
 //!
 //! ## Assumptions
 //!
