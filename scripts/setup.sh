@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building and testing MedChain needs, and nothing twice: Debian packages (protobuf
-# compiler, clang, mold, curl, Node.js), the Rust targets and components rust-toolchain.toml names
-# (rustup's auto-install is off on these machines), and the end-to-end tests' npm packages.
+# compiler, clang, mold, curl, Node.js, Chromium for the portal's browser test), the Rust targets
+# and components rust-toolchain.toml names (rustup's auto-install is off on these machines), and
+# the npm workspace's packages.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -9,7 +10,7 @@ root="$(dirname "$here")"
 toolchain="$(sed -nE 's/^channel *= *"([^"]+)".*/\1/p' "$root/rust-toolchain.toml")"
 
 # Debian packages: command → package.
-declare -A needed=([protoc]=protobuf-compiler [clang]=clang [mold]=mold [curl]=curl [node]=nodejs [npm]=npm [pkg-config]=pkg-config [openssl]=openssl)
+declare -A needed=([protoc]=protobuf-compiler [clang]=clang [mold]=mold [curl]=curl [node]=nodejs [npm]=npm [pkg-config]=pkg-config [openssl]=openssl [chromium]=chromium)
 missing=()
 for cmd in "${!needed[@]}"; do
 	command -v "$cmd" >/dev/null 2>&1 || missing+=("${needed[$cmd]}")
@@ -34,12 +35,12 @@ for component in $(sed -nE 's/^components *= *\[(.*)\]/\1/p' "$root/rust-toolcha
 	grep -q "^$component" <<<"$components" || rustup component add --toolchain "$toolchain" "$component"
 done
 
-# npm packages of the end-to-end tests, only when the lockfile changed.
-e2e="$root/tests/e2e"
-stamp="$e2e/node_modules/.medchain-lock"
-if ! cmp -s "$e2e/package-lock.json" "$stamp" 2>/dev/null; then
-	echo "setup: installing the end-to-end tests' npm packages"
-	(cd "$e2e" && npm ci --no-audit --no-fund --loglevel=error)
-	cp "$e2e/package-lock.json" "$stamp"
+# npm packages of the JavaScript workspace (js/, web/, tests/e2e/: one lockfile at the root),
+# only when the lockfile changed.
+stamp="$root/node_modules/.medchain-lock"
+if ! cmp -s "$root/package-lock.json" "$stamp" 2>/dev/null; then
+	echo "setup: installing the npm workspace's packages (js, web, tests/e2e)"
+	(cd "$root" && npm ci --no-audit --no-fund --loglevel=error)
+	cp "$root/package-lock.json" "$stamp"
 fi
 echo "setup: ready (toolchain $toolchain)"

@@ -265,7 +265,13 @@ pub fn verify(
 		_ => return Err(malformed("Signature: no `medchain` signature")),
 	};
 	let bytes: [u8; 64] = bytes.try_into().map_err(|_| malformed("Signature: length"))?;
-	if !sr25519::verify(&sr25519::Signature(bytes), base.as_bytes(), &sr25519::PublicKey(account)) {
+	let (signature, public) = (sr25519::Signature(bytes), sr25519::PublicKey(account));
+	// A browser extension signs only `<Bytes>message</Bytes>` (so that no signed message can be
+	// a transaction's payload); the wrapped base is as much the signer's as the bare one.
+	let wrapped = [&b"<Bytes>"[..], base.as_bytes(), &b"</Bytes>"[..]].concat();
+	if !sr25519::verify(&signature, base.as_bytes(), &public)
+		&& !sr25519::verify(&signature, &wrapped, &public)
+	{
 		return Err(SignatureError::Invalid);
 	}
 	Ok(Signed { account, created, nonce, components })
@@ -367,6 +373,32 @@ mod tests {
 		let later = h.signature_input.replace("created=1700000000", "created=1700000001");
 		assert_eq!(
 			verify("GET", "/records/0xab", "purpose=TREAT", &later, &h.signature, lookup(&digest)),
+			Err(SignatureError::Invalid)
+		);
+	}
+
+	#[test]
+	fn an_extensions_bytes_wrapped_signature_verifies_and_nothing_else_wrapped_does() {
+		let keys = Keys::generate();
+		let digest = content_digest(b"");
+		let h = signed_get(&keys, &digest);
+		let params = h.signature_input.trim_start_matches("medchain=");
+		let components = ["@method", "@path", "@query", "content-digest"];
+		let base =
+			signature_base("GET", "/records/0xab", "purpose=TREAT", &components, &lookup(&digest), params)
+				.unwrap();
+		let wrapped_signature = |message: &str| {
+			let signature = keys.signer().sign(format!("<Bytes>{message}</Bytes>").as_bytes());
+			format!("medchain=:{}:", STANDARD.encode(signature.0))
+		};
+		let v = |signature: &str| {
+			verify("GET", "/records/0xab", "purpose=TREAT", &h.signature_input, signature, lookup(&digest))
+		};
+		assert_eq!(v(&wrapped_signature(&base)).unwrap().account, keys.account().0);
+		assert_eq!(v(&wrapped_signature(&format!("{base} "))), Err(SignatureError::Invalid));
+		let half_wrapped = keys.signer().sign(format!("<Bytes>{base}").as_bytes());
+		assert_eq!(
+			v(&format!("medchain=:{}:", STANDARD.encode(half_wrapped.0))),
 			Err(SignatureError::Invalid)
 		);
 	}

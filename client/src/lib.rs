@@ -27,4 +27,6 @@ pub mod envelope;
 pub mod fhir;
 pub mod gateway;
 pub mod httpsig;
+#[cfg(test)]
+mod interop;
 pub mod keys;
