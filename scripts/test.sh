@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up the machine, builds, and runs every MedChain test: the Rust unit, benchmark and
-# integration tests, then the end-to-end suite (a real node driven by Polkadot.js).
+# integration tests, the JavaScript package's tests, then the end-to-end suite (a real node
+# driven by Polkadot.js, and the portal driven in headless Chromium).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(dirname "$here")"
@@ -23,7 +24,13 @@ if [ -n "$benched" ]; then
 	cargo test --locked "${pkgs[@]}" --features runtime-benchmarks
 fi
 
-echo "== End-to-end tests (medchain-node + Polkadot.js)"
+echo "== JavaScript package tests (@medchain/api, node --test; vectors from the Rust client)"
+(cd js && node --test --test-reporter=spec test/)
+
+echo "== Portal build (web/ → web/dist, Vite)"
+npm run --silent build -w web
+
+echo "== End-to-end tests (medchain-node + Polkadot.js; the portal in headless Chromium)"
 export MEDCHAIN_E2E_LOGS="${MEDCHAIN_E2E_LOGS:-$(mktemp -d /tmp/medchain-e2e-logs.XXXX)}"
 echo "node logs: $MEDCHAIN_E2E_LOGS"
 cd tests/e2e

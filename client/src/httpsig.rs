@@ -13,9 +13,10 @@
 //! The signature base is RFC 9421's (§2.5): one line per covered component, `"name": value`, then
 //! `"@signature-params": <the inner list as serialized>`. The signature is sr25519 with
 //! Substrate's signing context (`substrate`), as Polkadot.js signs, so a browser or dApp signs
-//! with the keys it already holds. `keyid` is the controller account in hex, which the gateway
-//! resolves to a subject on chain. The gateway requires `@method`, `@path`, `@query` and
-//! `content-digest`, plus every `medchain-*` header it acts on.
+//! with the keys it already holds; a signature over `<Bytes>base</Bytes>`, which is all a browser
+//! extension's `signRaw` will sign, verifies too. `keyid` is the controller account in hex, which
+//! the gateway resolves to a subject on chain. The gateway requires `@method`, `@path`, `@query`
+//! and `content-digest`, plus every `medchain-*` header it acts on.
 //!
 //! No crate implements RFC 9421 for sr25519 keys (the maintained `httpsig` crate supports
 //! Ed25519, ECDSA and HMAC only), so the signature base is built here, on `sfv`'s structured
@@ -384,15 +385,28 @@ mod tests {
 		let h = signed_get(&keys, &digest);
 		let params = h.signature_input.trim_start_matches("medchain=");
 		let components = ["@method", "@path", "@query", "content-digest"];
-		let base =
-			signature_base("GET", "/records/0xab", "purpose=TREAT", &components, &lookup(&digest), params)
-				.unwrap();
+		let base = signature_base(
+			"GET",
+			"/records/0xab",
+			"purpose=TREAT",
+			&components,
+			&lookup(&digest),
+			params,
+		)
+		.unwrap();
 		let wrapped_signature = |message: &str| {
 			let signature = keys.signer().sign(format!("<Bytes>{message}</Bytes>").as_bytes());
 			format!("medchain=:{}:", STANDARD.encode(signature.0))
 		};
 		let v = |signature: &str| {
-			verify("GET", "/records/0xab", "purpose=TREAT", &h.signature_input, signature, lookup(&digest))
+			verify(
+				"GET",
+				"/records/0xab",
+				"purpose=TREAT",
+				&h.signature_input,
+				signature,
+				lookup(&digest),
+			)
 		};
 		assert_eq!(v(&wrapped_signature(&base)).unwrap().account, keys.account().0);
 		assert_eq!(v(&wrapped_signature(&format!("{base} "))), Err(SignatureError::Invalid));

@@ -25,7 +25,10 @@ const URIS: [&str; 4] = [
 ];
 
 fn bytes32(value: &Value) -> [u8; 32] {
-	hex::decode(value.as_str().unwrap().trim_start_matches("0x")).unwrap().try_into().unwrap()
+	hex::decode(value.as_str().unwrap().trim_start_matches("0x"))
+		.unwrap()
+		.try_into()
+		.unwrap()
 }
 
 #[test]
@@ -84,7 +87,9 @@ fn a_request_signed_in_javascript_verifies_in_rust() {
 	)
 	.unwrap();
 	assert_eq!(signed.account, Keys::from_phrase("//Alice").unwrap().account().0);
-	assert!(httpsig::check_digest(headers["content-digest"].as_str().unwrap(), &sha256(b"")).is_ok());
+	assert!(
+		httpsig::check_digest(headers["content-digest"].as_str().unwrap(), &sha256(b"")).is_ok()
+	);
 	// One byte of the path changed: refused.
 	assert!(httpsig::verify(
 		"GET",
@@ -125,7 +130,7 @@ fn vectors_for_javascript() {
 			})
 			.collect();
 		let bob = Keys::from_phrase("//Bob").unwrap();
-		let body = format!("Hb 13.5 g/dL; sealed in Rust. {}", "y".repeat(envelope::CHUNK * 2));
+		let body = format!("Hb 13.5 g/dL; sealed in Rust. {}", "y".repeat(envelope::CHUNK + 10));
 		let (blob, sealed) = envelope::seal(body.as_bytes()).unwrap();
 		let record = RecordId([9; 32]);
 		let wrapped = envelope::wrap(&sealed.key, &record, &bob.agreement_public()).unwrap();

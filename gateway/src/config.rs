@@ -14,9 +14,14 @@
 //! freshness_seconds = 60
 //! audit_batch = 256
 //! max_view_age_seconds = 30     # older finalized view: reads refused (503)
+//! # portal_dir = "/usr/share/medchain/portal"   # serve the portal (web/dist) at /
+//! # cors_origins = ["https://portal.hospital.example"]   # portals served elsewhere
 //! ```
 
-use std::{net::SocketAddr, path::PathBuf};
+use std::{
+	net::SocketAddr,
+	path::{Path, PathBuf},
+};
 
 use clap::Parser;
 use serde::Deserialize;
@@ -68,6 +73,13 @@ pub struct Flags {
 	/// seconds: a stalled finality or a lost node must not keep old consents in force.
 	#[arg(long)]
 	pub max_view_age_seconds: Option<u64>,
+	/// A directory of static files (the portal's build, `web/dist`) to serve at `/`.
+	#[arg(long)]
+	pub portal_dir: Option<PathBuf>,
+	/// An origin (`https://portal.example`) whose pages may call this gateway from a browser;
+	/// repeat for several, `*` for any. Requests are authenticated by signature, never cookies.
+	#[arg(long = "cors-origin")]
+	pub cors_origins: Vec<String>,
 }
 
 /// The configuration file's contents.
@@ -87,6 +99,8 @@ struct File {
 	freshness_seconds: Option<u64>,
 	audit_batch: Option<usize>,
 	max_view_age_seconds: Option<u64>,
+	portal_dir: Option<PathBuf>,
+	cors_origins: Option<Vec<String>>,
 }
 
 /// The resolved configuration.
@@ -116,6 +130,10 @@ pub struct Config {
 	pub audit_batch: usize,
 	/// Oldest view of the chain reads are answered from, seconds.
 	pub max_view_age_seconds: u64,
+	/// Static files served at `/` (the portal), if any.
+	pub portal_dir: Option<PathBuf>,
+	/// Origins allowed to call from a browser (`*`: any); empty, none.
+	pub cors_origins: Vec<String>,
 }
 
 impl Config {
@@ -162,6 +180,12 @@ impl Config {
 				.max_view_age_seconds
 				.or(file.max_view_age_seconds)
 				.unwrap_or(30),
+			portal_dir: flags.portal_dir.or(file.portal_dir),
+			cors_origins: if flags.cors_origins.is_empty() {
+				file.cors_origins.unwrap_or_default()
+			} else {
+				flags.cors_origins
+			},
 		};
 		if config.requests_per_second == 0 || config.burst == 0 || config.max_concurrent == 0 {
 			return Err("requests_per_second, burst and max_concurrent must be above 0".into());
@@ -169,7 +193,50 @@ impl Config {
 		if config.audit_batch == 0 || config.audit_batch > 256 {
 			return Err("audit_batch must be 1 to 256 (the runtime's MaxBatch)".into());
 		}
+		if let Some(dir) = &config.portal_dir {
+			config.check_portal_dir(dir, flags.config.as_deref())?;
+		}
+		for origin in &config.cors_origins {
+			let host = origin.strip_prefix("https://").or_else(|| origin.strip_prefix("http://"));
+			let valid = origin == "*"
+				|| host.is_some_and(|h| {
+					!h.is_empty()
+						&& !h.contains('/')
+						&& origin.parse::<axum::http::HeaderValue>().is_ok()
+				});
+			if !valid {
+				return Err(format!(
+					"cors origin `{origin}` is not `*` or scheme://host[:port] (no path, no trailing /)"
+				));
+			}
+		}
 		Ok(config)
+	}
+
+	/// The portal's files are public: the directory must exist and must not hold the gateway's
+	/// data, key file, TLS files or configuration (a `portal_dir = "."` would serve them all).
+	fn check_portal_dir(&self, dir: &Path, config_file: Option<&Path>) -> Result<(), String> {
+		let portal = dir
+			.canonicalize()
+			.ok()
+			.filter(|p| p.is_dir())
+			.ok_or_else(|| format!("portal_dir {} is not a directory", dir.display()))?;
+		let mut private = vec![("data_dir", self.data_dir.as_path()), ("key_file", &self.key_file)];
+		if let Some((cert, key)) = &self.tls {
+			private.extend([("tls_cert", cert.as_path()), ("tls_key", key.as_path())]);
+		}
+		private.extend(config_file.map(|file| ("the configuration file", file)));
+		for (what, path) in private {
+			let resolved = path.canonicalize().or_else(|_| std::path::absolute(path));
+			if resolved.is_ok_and(|p| p.starts_with(&portal)) {
+				return Err(format!(
+					"portal_dir {} holds {what} {}: its files would be served to anyone",
+					dir.display(),
+					path.display()
+				));
+			}
+		}
+		Ok(())
 	}
 }
 
@@ -195,5 +262,41 @@ mod tests {
 		std::fs::write(&path, "key_file = \"k.json\"\ntls_cert = \"c.pem\"\n").unwrap();
 		assert!(Config::load(Flags { config: Some(path), ..Flags::default() }).is_err());
 		assert!(Config::load(Flags::default()).unwrap_err().contains("key_file"));
+	}
+
+	#[test]
+	fn portal_and_cors_settings_are_checked() {
+		let dir = tempfile::tempdir().unwrap();
+		let path = dir.path().join("gateway.toml");
+		let load = |text: String| {
+			std::fs::write(&path, text).unwrap();
+			Config::load(Flags { config: Some(path.clone()), ..Flags::default() })
+		};
+		let portal = dir.path().join("portal");
+		std::fs::create_dir(&portal).unwrap();
+		let ok = load(format!(
+			"key_file = \"/etc/gw/k.json\"\ndata_dir = \"/var/lib/gw\"\nportal_dir = {portal:?}\ncors_origins = [\"http://127.0.0.1:5173\"]\n"
+		))
+		.unwrap();
+		assert_eq!(ok.portal_dir.as_deref(), Some(portal.as_path()));
+		assert_eq!(ok.cors_origins, ["http://127.0.0.1:5173"]);
+		let missing = load("key_file = \"k.json\"\nportal_dir = \"/nonexistent/portal\"\n".into());
+		assert!(missing.unwrap_err().contains("not a directory"));
+		// The data directory, the key file or the configuration inside the portal: refused.
+		let portal = dir.path().to_str().unwrap();
+		for line in [
+			format!("key_file = \"{portal}/k.json\"\ndata_dir = \"/var/lib/gw\""),
+			format!("key_file = \"/etc/gw/k.json\"\ndata_dir = \"{portal}/data\""),
+			"key_file = \"/etc/gw/k.json\"\ndata_dir = \"/var/lib/gw\"".to_string(),
+		] {
+			let error = load(format!("{line}\nportal_dir = {portal:?}\n")).unwrap_err();
+			assert!(error.contains("would be served to anyone"), "{line}: {error}");
+		}
+		for bad in
+			["portal.example", "http://portal.example/", "https://portal.example/app", "http://"]
+		{
+			let error = load(format!("key_file = \"k.json\"\ncors_origins = [{bad:?}]\n"));
+			assert!(error.unwrap_err().contains("cors origin"), "{bad}");
+		}
 	}
 }

@@ -8,7 +8,7 @@ use std::{
 		atomic::{AtomicBool, Ordering},
 		Arc, Mutex,
 	},
-	time::{Instant, SystemTime, UNIX_EPOCH},
+	time::{Duration, Instant, SystemTime, UNIX_EPOCH},
 };
 
 use axum::{
@@ -207,18 +207,97 @@ fn now_ms() -> u64 {
 pub fn router(gateway: Shared) -> Router {
 	let max_body = usize::try_from(gateway.config.max_record_bytes).unwrap_or(usize::MAX);
 	let concurrency = gateway.config.max_concurrent;
-	Router::new()
+	let router = Router::new()
 		.route("/health", get(health))
 		.route("/metrics", get(metrics))
 		.route("/info", get(info))
 		.route("/openapi.json", get(openapi))
 		.route("/records/{id}", get(read).put(upload))
 		.route("/fhir/AuditEvent", get(fhir_audit_events))
-		.route("/fhir/Consent", get(fhir_consents))
+		.route("/fhir/Consent", get(fhir_consents));
+	// Before the layers, so static files count against the same limits and metrics.
+	let router = if gateway.config.portal_dir.is_some() { router.fallback(portal) } else { router };
+	let router = router
 		.layer(middleware::from_fn_with_state(gateway.clone(), track))
 		.layer(tower_http::limit::RequestBodyLimitLayer::new(max_body))
-		.layer(tower::limit::ConcurrencyLimitLayer::new(concurrency))
-		.with_state(gateway)
+		.layer(tower::limit::ConcurrencyLimitLayer::new(concurrency));
+	let router = match cors(&gateway.config.cors_origins) {
+		Some(layer) => router.layer(layer),
+		None => router,
+	};
+	router.with_state(gateway)
+}
+
+/// The portal page holds its user's keys: it may not be framed, sniffed, run scripts from
+/// elsewhere, or leak its address. `wasm-unsafe-eval`: Polkadot.js compiles its WebAssembly
+/// crypto; `connect-src`: the node's WebSocket and gateways of other origins.
+pub const PORTAL_CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
+	style-src 'self'; img-src 'self' data: blob:; connect-src 'self' ws: wss: http: https:; \
+	object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+/// `portal_dir`'s files at any path no route takes: public, never a dotfile, with headers for
+/// a page that holds keys.
+async fn portal(State(gateway): State<Shared>, request: Request) -> Response {
+	let Some(dir) = gateway.config.portal_dir.clone() else {
+		return ApiError::not_found("no such route").into_response();
+	};
+	let hidden =
+		request.uri().path().split('/').any(|segment| {
+			segment.starts_with('.') || segment.to_ascii_lowercase().starts_with("%2e")
+		});
+	if hidden {
+		return ApiError::not_found("no such file").into_response();
+	}
+	let served = tower::ServiceExt::oneshot(
+		tower_http::services::ServeDir::new(dir).append_index_html_on_directories(true),
+		request,
+	)
+	.await;
+	let mut response = match served {
+		Ok(response) => response.map(Body::new),
+		Err(never) => match never {},
+	};
+	let headers = response.headers_mut();
+	let fixed = header::HeaderValue::from_static;
+	headers.insert(header::CONTENT_SECURITY_POLICY, fixed(PORTAL_CSP));
+	headers.insert(header::X_FRAME_OPTIONS, fixed("DENY"));
+	headers.insert(header::X_CONTENT_TYPE_OPTIONS, fixed("nosniff"));
+	headers.insert(header::REFERRER_POLICY, fixed("no-referrer"));
+	response
+}
+
+/// Lets the configured origins' pages call the gateway from a browser: the signature headers
+/// in, the envelope, content hash and deny reason out. Authentication is the request's
+/// signature (never a cookie), so a page gets nothing a signed request from anywhere could not.
+fn cors(origins: &[String]) -> Option<tower_http::cors::CorsLayer> {
+	use tower_http::cors::{AllowOrigin, CorsLayer};
+	if origins.is_empty() {
+		return None;
+	}
+	let allow = if origins.iter().any(|o| o == "*") {
+		AllowOrigin::any()
+	} else {
+		AllowOrigin::list(origins.iter().filter_map(|o| o.parse().ok()))
+	};
+	let name = header::HeaderName::from_static;
+	Some(
+		CorsLayer::new()
+			.allow_origin(allow)
+			.allow_methods([Method::GET, Method::PUT])
+			.allow_headers([
+				header::CONTENT_TYPE,
+				name("content-digest"),
+				name("signature-input"),
+				name("signature"),
+				name(ENVELOPES_HEADER),
+			])
+			.expose_headers([
+				name(ENVELOPE_HEADER),
+				name("medchain-content-hash"),
+				name(DENY_REASON_HEADER),
+			])
+			.max_age(Duration::from_secs(600)),
+	)
 }
 
 /// The routes `router` serves, as `openapi.json` names them.

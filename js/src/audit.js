@@ -32,13 +32,16 @@ export function entryHash (api, patient, entry) {
 /**
  * Reads a patient's whole trail (newest first) and checks it here: each entry's hash recomputed,
  * each linked to the one before, the first to zero, and the newest equal to the head the chain
- * keeps. Resolves `{ ok, entries, head, problem }`; `problem` names the first entry that fails.
+ * keeps, all read at one block (default: the finalized head). Resolves
+ * `{ ok, entries, head, problem }`; `problem` names the first entry that fails. This proves the
+ * trail consistent with the state the node serves; it trusts that node's view of finality.
  * @param {import('@polkadot/api').ApiPromise} api
  * @param {string} patient 0x hex
- * @param {{ at?: string, page?: number }} [options] `at`: a block hash (e.g. the finalized head)
+ * @param {{ at?: string, page?: number }} [options] `at`: a block hash
  */
 export async function verifyTrail (api, patient, { at, page = 1000 } = {}) {
-  const view = at ? await api.at(at) : api;
+  // One block for every read: the head and each page must come from the same state.
+  const view = await api.at(at ?? await api.rpc.chain.getFinalizedHead());
   const head = await view.call.auditApi.head(patient);
   const count = head.count.toNumber();
   const entries = [];

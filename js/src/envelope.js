@@ -11,6 +11,7 @@
 // record[32] ‖ recipient[32] ‖ encapped_key[32] ‖ compact length ‖ sealed key.
 
 import { xchacha20poly1305 } from '@noble/ciphers/chacha.js';
+import { x25519 } from '@noble/curves/ed25519.js';
 import { blake2b } from '@noble/hashes/blake2.js';
 import { compactFromU8a, compactToU8a, u8aConcat, u8aToHex, u8aToU8a, u8aEq } from '@polkadot/util';
 import { base64Decode, base64Encode } from '@polkadot/util-crypto';
@@ -104,13 +105,19 @@ export function open (key, blob) {
 }
 
 /**
- * Decrypts a blob only if it is the anchored ciphertext (its blake2-256 and size).
+ * Decrypts a blob only if it is the anchored ciphertext (its blake2-256 and size) of a record
+ * that is not erased. `anchor` is what the chain says (`recordsApi.record(id)`), never what a
+ * gateway says: a Polkadot.js `RecordAnchor`, or `{ contentHash, size, status }`.
  * @param {Uint8Array} key
  * @param {Uint8Array} blob
- * @param {string} contentHash 0x hex, from the chain's anchor
- * @param {number | bigint} size from the chain's anchor
+ * @param {{ contentHash: string | { toHex(): string }, size: number | bigint | { toBigInt(): bigint }, status?: string | { toString(): string } }} anchor
  */
-export function openVerified (key, blob, contentHash, size) {
+export function openVerified (key, blob, anchor) {
+  const contentHash = typeof anchor.contentHash === 'string' ? anchor.contentHash : anchor.contentHash.toHex();
+  const size = typeof anchor.size === 'object' ? anchor.size.toBigInt() : anchor.size;
+  if (anchor.status !== undefined && String(anchor.status) === 'Erased') {
+    throw new EnvelopeError('NotAnchored', 'the record was erased: its anchor no longer vouches for any ciphertext');
+  }
   if (blake2_256(blob) !== String(contentHash).toLowerCase() || BigInt(blob.length) !== BigInt(size)) {
     throw new EnvelopeError('NotAnchored', 'not the anchored ciphertext: its hash or size differs from the record\'s anchor');
   }
@@ -154,14 +161,16 @@ export async function wrap (key, record, recipient) {
 }
 
 /**
- * Opens an envelope of `record` with the recipient's X25519 private key: the data key.
+ * Opens an envelope of `record` with the recipient's X25519 private key: the data key. The
+ * recipient's public key in the associated data is derived from `secret`, never taken from the
+ * caller or the envelope.
  * @param {Envelope} envelope
  * @param {Uint8Array | string} record
  * @param {Uint8Array} secret
- * @param {Uint8Array} recipientPublic the secret's public key
  * @returns {Promise<Uint8Array>}
  */
-export async function unwrap (envelope, record, secret, recipientPublic) {
+export async function unwrap (envelope, record, secret) {
+  const recipientPublic = x25519.getPublicKey(secret);
   const wrong = () => new EnvelopeError('WrongEnvelope', 'the envelope does not open: not for this recipient or this record, or altered');
   try {
     const recipientKey = await suite().kem.deserializePrivateKey(ab(secret));

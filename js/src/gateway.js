@@ -81,10 +81,11 @@ export class Gateway {
 
   /**
    * `GET /records/{id}?purpose=…`: the ciphertext and the envelope the gateway wrapped for the
-   * signer's registered key. Check the blob against the chain's anchor (`openVerified`).
+   * signer's registered key. Check the blob against the anchor read from the chain
+   * (`openVerified`), never against anything the gateway says.
    * @param {Uint8Array | string} record
    * @param {string} purposeCode an HL7 code, e.g. `TREAT`
-   * @returns {Promise<{ blob: Uint8Array, envelope: import('./envelope.js').Envelope, contentHash: string | null }>}
+   * @returns {Promise<{ blob: Uint8Array, envelope: import('./envelope.js').Envelope }>}
    */
   async get (record, purposeCode = 'TREAT') {
     const response = await this.signed('GET', `/records/${recordHex(record)}?purpose=${encodeURIComponent(purposeCode)}`);
@@ -93,8 +94,7 @@ export class Gateway {
     if (!envelope) throw new GatewayError(response.status, 'the answer carries no envelope');
     return {
       blob: new Uint8Array(await response.arrayBuffer()),
-      envelope: envelopeFromBase64(envelope),
-      contentHash: response.headers.get('medchain-content-hash')
+      envelope: envelopeFromBase64(envelope)
     };
   }
 

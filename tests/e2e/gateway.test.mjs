@@ -17,9 +17,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
+import { signedHeaders } from '@medchain/api';
 
 import { startNode, stopAll } from './lib/node.mjs';
-import { binary, signedHeaders, startGateway, stopGateways } from './lib/gateway.mjs';
+import { binary, startGateway, stopGateways } from './lib/gateway.mjs';
 
 const dir = mkdtempSync(join(tmpdir(), 'medchain-gateway-'));
 const records = join(dir, 'records');
@@ -165,7 +166,7 @@ describe('the custodian gateway, with a real node and gateway process', () => {
 
     const url = `${gateway.url}/records/${w.labs}?purpose=TREAT`;
     assert.equal((await fetch(url)).status, 401);
-    const headers = signedHeaders(w.patient.pair, 'GET', url);
+    const headers = await signedHeaders(w.patient.pair, 'GET', url);
     const first = await fetch(url, { headers });
     assert.equal(first.status, 200);
     assert.ok(first.headers.get('medchain-envelope'));
@@ -173,38 +174,38 @@ describe('the custodian gateway, with a real node and gateway process', () => {
     const replay = await fetch(url, { headers });
     assert.equal(replay.status, 401);
     assert.match((await replay.json()).issue[0].diagnostics, /nonce was already used/);
-    const stale = await fetch(url, { headers: signedHeaders(w.patient.pair, 'GET', url, { created: Math.floor(Date.now() / 1000) - 3600 }) });
+    const stale = await fetch(url, { headers: await signedHeaders(w.patient.pair, 'GET', url, { created: Math.floor(Date.now() / 1000) - 3600 }) });
     assert.equal(stale.status, 401);
     assert.match((await stale.json()).issue[0].diagnostics, /not fresh/);
     // Signed for another record, sent for this one; signed by B with the patient's keyid.
-    const moved = signedHeaders(w.patient.pair, 'GET', `${gateway.url}/records/0x${'00'.repeat(32)}?purpose=TREAT`);
+    const moved = await signedHeaders(w.patient.pair, 'GET', `${gateway.url}/records/0x${'00'.repeat(32)}?purpose=TREAT`);
     assert.equal((await fetch(url, { headers: moved })).status, 401);
-    const forged = signedHeaders(w.bob.pair, 'GET', url);
-    forged['signature-input'] = signedHeaders(w.patient.pair, 'GET', url)['signature-input'];
+    const forged = await signedHeaders(w.bob.pair, 'GET', url);
+    forged['signature-input'] = (await signedHeaders(w.patient.pair, 'GET', url))['signature-input'];
     assert.equal((await fetch(url, { headers: forged })).status, 401);
     // An unknown signer, and bad input.
     const stranger = keyring.addFromUri('//Stranger');
-    assert.equal((await fetch(url, { headers: signedHeaders(stranger, 'GET', url) })).status, 401);
+    assert.equal((await fetch(url, { headers: await signedHeaders(stranger, 'GET', url) })).status, 401);
     const bad = `${gateway.url}/records/0x1234`;
-    const badAnswer = await fetch(bad, { headers: signedHeaders(w.patient.pair, 'GET', bad) });
+    const badAnswer = await fetch(bad, { headers: await signedHeaders(w.patient.pair, 'GET', bad) });
     assert.equal(badAnswer.status, 400);
     assert.equal((await badAnswer.json()).resourceType, 'OperationOutcome');
   });
 
   it('serves the patient\'s AuditEvents and Consents as FHIR Bundles, to the patient only', async () => {
     const audit = `${gateway.url}/fhir/AuditEvent?patient=${w.patient.id}`;
-    const bundle = await (await fetch(audit, { headers: signedHeaders(w.patient.pair, 'GET', audit) })).json();
+    const bundle = await (await fetch(audit, { headers: await signedHeaders(w.patient.pair, 'GET', audit) })).json();
     assert.equal(bundle.resourceType, 'Bundle');
     assert.ok(bundle.entry.length > 5);
     assert.ok(bundle.entry.every((e) => e.resource.resourceType === 'AuditEvent'));
     const consents = `${gateway.url}/fhir/Consent?patient=${w.patient.id}`;
-    const consentBundle = await (await fetch(consents, { headers: signedHeaders(w.patient.pair, 'GET', consents) })).json();
+    const consentBundle = await (await fetch(consents, { headers: await signedHeaders(w.patient.pair, 'GET', consents) })).json();
     assert.equal(consentBundle.entry.length, 2);
     assert.ok(consentBundle.entry.every((e) => e.resource.resourceType === 'Consent'));
-    const bobs = await fetch(audit, { headers: signedHeaders(w.bob.pair, 'GET', audit) });
+    const bobs = await fetch(audit, { headers: await signedHeaders(w.bob.pair, 'GET', audit) });
     assert.equal(bobs.status, 403);
     // The hospital's privacy office sees the entries about the records its gateway keeps.
-    const office = await (await fetch(audit, { headers: signedHeaders(w.hospital.pair, 'GET', audit) })).json();
+    const office = await (await fetch(audit, { headers: await signedHeaders(w.hospital.pair, 'GET', audit) })).json();
     assert.ok(office.entry.length > 0 && office.entry.length < bundle.entry.length);
   });
 
@@ -228,7 +229,7 @@ describe('the custodian gateway, with a real node and gateway process', () => {
     const encoded = Buffer.concat([compactLength(envelopes.length), ...envelopes.map((f) => readFileSync(join(records, f)))]);
     const url = `${gateway.url}/records/${w.second}`;
     const fields = { 'medchain-envelopes': encoded.toString('base64') };
-    const headers = { ...signedHeaders(w.alice.pair, 'PUT', url, { body: blob, fields }), 'content-length': String(blob.length) };
+    const headers = { ...await signedHeaders(w.alice.pair, 'PUT', url, { body: blob, fields }), 'content-length': String(blob.length) };
     const upload = httpRequest(url, { method: 'PUT', headers });
     const broken = new Promise((resolveBroken) => { upload.on('error', resolveBroken); upload.on('response', (r) => resolveBroken(r.statusCode)); });
     upload.write(blob.subarray(0, blob.length / 2));

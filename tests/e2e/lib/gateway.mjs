@@ -1,16 +1,13 @@
-// Starts real medchain-gateway processes for the end-to-end tests, and signs gateway requests
-// from JavaScript (RFC 9421 with an sr25519 key from Polkadot.js's keyring), a second
-// implementation of the protocol the Rust client speaks (client/src/httpsig.rs).
+// Starts real medchain-gateway processes for the end-to-end tests. Requests are signed with
+// @medchain/api's `signedHeaders` (js/src/httpsig.js), the JavaScript implementation of the
+// protocol the Rust client speaks (client/src/httpsig.rs).
 
 import { spawn } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { request as httpsRequest } from 'node:https';
-
-import { u8aToHex, stringToU8a } from '@polkadot/util';
 
 import { freePort } from './node.mjs';
 
@@ -37,7 +34,7 @@ export async function startGateway (name, config, { passphrase = 'correct horse'
   const dir = mkdtempSync(join(tmpdir(), `medchain-gw-${name}-`));
   const file = join(dir, 'gateway.toml');
   const lines = Object.entries({ ...config, listen: `127.0.0.1:${port}`, ...(tls ? { tls_cert: tls.cert, tls_key: tls.key } : {}) })
-    .map(([k, v]) => `${k} = ${typeof v === 'string' ? JSON.stringify(v) : v}`);
+    .map(([k, v]) => `${k} = ${typeof v === 'string' || Array.isArray(v) ? JSON.stringify(v) : v}`);
   writeFileSync(file, lines.join('\n') + '\n');
   const logFile = join(logDir, `${name}.log`);
   const log = createWriteStream(logFile, { flags: 'a' });
@@ -91,32 +88,4 @@ export function httpsStatus (url, ca) {
 export async function stopGateways () {
   await Promise.all([...running].map((g) => g.stop()));
   running.clear();
-}
-
-/** RFC 9530 Content-Digest of `body` (bytes). */
-export function contentDigest (body) {
-  return `sha-256=:${createHash('sha256').update(body).digest('base64')}:`;
-}
-
-/**
- * The headers of a signed request, as client/src/httpsig.rs makes them: `pair` is a Polkadot.js
- * sr25519 keyring pair. `fields` are extra covered headers ({ name: value }, lowercase names).
- */
-export function signedHeaders (pair, method, url, { body = new Uint8Array(), fields = {}, created, nonce } = {}) {
-  const { pathname, search } = new URL(url);
-  const digest = contentDigest(body);
-  const covered = { 'content-digest': digest, ...fields };
-  const components = ['@method', '@path', '@query', ...Object.keys(covered)];
-  const keyid = u8aToHex(pair.publicKey);
-  created = created ?? Math.floor(Date.now() / 1000);
-  nonce = nonce ?? randomBytes(16).toString('base64');
-  const params = `(${components.map((c) => `"${c}"`).join(' ')});created=${created};nonce="${nonce}";keyid="${keyid}";tag="medchain-gateway-v1"`;
-  const value = (c) => c === '@method' ? method.toUpperCase() : c === '@path' ? pathname : c === '@query' ? (search || '?') : covered[c];
-  const base = components.map((c) => `"${c}": ${value(c)}`).join('\n') + `\n"@signature-params": ${params}`;
-  const signature = Buffer.from(pair.sign(stringToU8a(base))).toString('base64');
-  return {
-    ...covered,
-    'signature-input': `medchain=${params}`,
-    signature: `medchain=:${signature}:`
-  };
 }

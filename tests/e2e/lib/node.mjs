@@ -11,6 +11,7 @@ import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { ApiPromise, WsProvider } from '@polkadot/api';
+import { medchainRpc, send } from '@medchain/api';
 
 const here = new URL('.', import.meta.url).pathname;
 
@@ -118,7 +119,7 @@ async function waitForRpc (node, timeoutMs = 120_000) {
 /** A connected Polkadot.js API for `node`. The caller disconnects it. */
 export async function connect (node) {
   const provider = new WsProvider(node.url, 1000);
-  return ApiPromise.create({ provider, throwOnConnect: true, noInitWarn: true });
+  return ApiPromise.create({ provider, rpc: medchainRpc, throwOnConnect: true, noInitWarn: true });
 }
 
 /** Resolves once `predicate(header)` holds for a new finalized head, or rejects after `timeoutMs`. */
@@ -137,36 +138,11 @@ export async function waitFinalized (api, predicate, timeoutMs = 60_000) {
 }
 
 /**
- * Signs and sends `tx` as `signer`, resolving with { blockHash, events } once it is in a block,
- * or rejecting with the dispatch error's `section.name` (and docs) if it failed.
+ * Signs and sends `tx` as `signer` with @medchain/api's `send`, resolving with
+ * { blockHash, events } once it is in a block, or rejecting with a MedchainError whose message is
+ * the dispatch error's `section.name: docs`.
  */
-export async function submit (api, tx, signer, options = {}) {
-  return new Promise((resolveTx, reject) => {
-    let unsub;
-    tx.signAndSend(signer, options, (result) => {
-      const { status, events, dispatchError } = result;
-      if (status.isInBlock) {
-        unsub?.();
-        if (dispatchError) {
-          let message = dispatchError.toString();
-          if (dispatchError.isModule) {
-            const { section, name, docs } = api.registry.findMetaError(dispatchError.asModule);
-            message = `${section}.${name}: ${docs.join(' ')}`;
-          }
-          const err = new Error(message);
-          err.dispatchError = dispatchError;
-          err.events = events;
-          reject(err);
-        } else {
-          resolveTx({ blockHash: status.asInBlock, events });
-        }
-      } else if (status.isInvalid || status.isDropped || status.isUsurped) {
-        unsub?.();
-        reject(new Error(`transaction ${status.type}`));
-      }
-    }).then((u) => { unsub = u; }, reject);
-  });
-}
+export const submit = (api, tx, signer, options = {}) => send(api, tx, signer, options);
 
 /** Calls a JSON-RPC method over HTTP; rejects with the server's error message. */
 export async function rpc (node, method, params) {

@@ -2,19 +2,18 @@
 // Alice through sudo), an attested physician (Ferdie) and the hospital's gateway (Dave).
 
 import { Keyring } from '@polkadot/keyring';
-import { stringToU8a, u8aConcat } from '@polkadot/util';
-import { blake2AsHex, cryptoWaitReady, randomAsU8a } from '@polkadot/util-crypto';
+import { blake2AsHex, cryptoWaitReady } from '@polkadot/util-crypto';
+import * as medchain from '@medchain/api';
 
 import { submit } from './node.mjs';
 
 const DAY = 86_400_000;
 
 /**
- * A salted commitment to a human document (profile, license, justification): blake2-256 of a fresh
- * 32-byte salt followed by the text. The chain keeps only this; the owner keeps salt and text
- * (docs/identity.md: an unsalted hash of a short text can be guessed).
+ * A salted commitment to a human document (profile, license, justification), as
+ * @medchain/api makes it: the hash the chain keeps (the owner keeps salt and text).
  */
-export const commit = (text) => blake2AsHex(u8aConcat(randomAsU8a(32), stringToU8a(text)));
+export const commit = (text) => medchain.commit(text).hash;
 
 export async function buildWorld (api) {
   await cryptoWaitReady();
@@ -41,9 +40,11 @@ export async function buildWorld (api) {
   return { keyring, alice, charlie, dave, eve, ferdie, patient, hospital, doctor, gateway };
 }
 
-/** Bit sets as the runtime encodes them: bit n = code n. */
-export const bits = (codes, vocabulary) => codes.reduce((acc, c) => acc | (1 << vocabulary.indexOf(c)), 0);
-export const CLASSES = ['Demographics', 'Encounters', 'Medications', 'Allergies', 'Conditions', 'Labs', 'Imaging',
-  'Immunizations', 'Procedures', 'VitalSigns', 'ClinicalNotes', 'MentalHealth', 'SubstanceUse', 'SexualHealth', 'Genomics'];
-export const PURPOSES = ['Treat', 'EmergencyTreat', 'Payment', 'Operations', 'Research', 'PublicHealth'];
-export const ACTIONS = ['Read', 'Create', 'Share'];
+/** The code sets' runtime names, from @medchain/api. */
+export const CLASSES = medchain.CLASSES.map((c) => c.name);
+export const PURPOSES = medchain.PURPOSES.map((c) => c.name);
+export const ACTIONS = medchain.ACTIONS.map((c) => c.name);
+const SETS = new Map([[CLASSES, medchain.CLASSES], [PURPOSES, medchain.PURPOSES], [ACTIONS, medchain.ACTIONS]]);
+
+/** A bit set as the runtime encodes it (bit n = code n), by @medchain/api's `toBits`. */
+export const bits = (codes, names) => medchain.toBits(SETS.get(names), codes);
