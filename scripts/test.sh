@@ -5,32 +5,36 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(dirname "$here")"
+# Each stage's heading says how long the run has taken so far, so a log shows where time goes.
+started=$SECONDS
+stage() { printf '== [%02d:%02d] %s\n' $(((SECONDS - started) / 60)) $(((SECONDS - started) % 60)) "$1"; }
+trap 'stage "finished (exit status $?)"' EXIT
 "$here/setup.sh"
 cd "$root"
-echo "== Formatting (cargo fmt --check, .rustfmt.toml)"
+stage "Formatting (cargo fmt --check, .rustfmt.toml)"
 cargo fmt --all --check
-echo "== Build, with clippy's lints on the workspace's crates (scripts/env.sh)"
+stage "Build, with clippy's lints on the workspace's crates (scripts/env.sh)"
 "$here/build.sh"
 source "$here/env.sh"
 
-echo "== Rust tests (unit, runtime, node CLI)"
+stage "Rust tests (unit, runtime, node CLI)"
 cargo test --locked --workspace
 
 benched=$(sed -nE 's/^\t"(pallets\/[^"]+)",/\1/p' Cargo.toml)
 if [ -n "$benched" ]; then
-	echo "== Benchmark tests (runtime-benchmarks feature, each pallet's mock runtime)"
+	stage "Benchmark tests (runtime-benchmarks feature, each pallet's mock runtime)"
 	pkgs=()
 	for dir in $benched; do pkgs+=(-p "$(sed -nE 's/^name = "([^"]+)"/\1/p' "$dir/Cargo.toml" | head -1)"); done
 	cargo test --locked "${pkgs[@]}" --features runtime-benchmarks
 fi
 
-echo "== JavaScript package tests (@medchain/api, node --test; vectors from the Rust client)"
+stage "JavaScript package tests (@medchain/api, node --test; vectors from the Rust client)"
 (cd js && node --test --test-reporter=spec test/)
 
-echo "== Portal build (web/ → web/dist, Vite)"
+stage "Portal build (web/ → web/dist, Vite)"
 npm run --silent build -w web
 
-echo "== End-to-end tests (medchain-node + Polkadot.js; the portal in headless Chromium)"
+stage "End-to-end tests (medchain-node + Polkadot.js; the portal in headless Chromium)"
 export MEDCHAIN_E2E_LOGS="${MEDCHAIN_E2E_LOGS:-$(mktemp -d /tmp/medchain-e2e-logs.XXXX)}"
 echo "node logs: $MEDCHAIN_E2E_LOGS"
 cd tests/e2e

@@ -318,7 +318,13 @@ async fn track(State(gateway): State<Shared>, request: Request, next: Next) -> R
 		.get::<MatchedPath>()
 		.map(|p| p.as_str().to_owned())
 		.unwrap_or_else(|| "unmatched".into());
-	let method = request.method().clone();
+	// Known methods only: a label per made-up method would grow the metrics without bound.
+	let method = match *request.method() {
+		Method::GET | Method::PUT | Method::HEAD | Method::OPTIONS | Method::POST => {
+			request.method().as_str().to_owned()
+		},
+		_ => "OTHER".to_owned(),
+	};
 	let started = Instant::now();
 	let response = next.run(request).await;
 	let label = format!("{method} {route}");

@@ -113,9 +113,12 @@ export function open (key, blob) {
  * @param {{ contentHash: string | { toHex(): string }, size: number | bigint | { toBigInt(): bigint }, status?: string | { toString(): string } }} anchor
  */
 export function openVerified (key, blob, anchor) {
-  const contentHash = typeof anchor.contentHash === 'string' ? anchor.contentHash : anchor.contentHash.toHex();
-  const size = typeof anchor.size === 'object' ? anchor.size.toBigInt() : anchor.size;
-  if (anchor.status !== undefined && String(anchor.status) === 'Erased') {
+  // A Polkadot.js struct is a Map whose `size` is its field count: it names the field `size_`.
+  const field = (name) => (anchor instanceof Map ? anchor.get(name) ?? anchor.get(`${name}_`) : anchor[name]);
+  const [hashField, sizeField, status] = [field('contentHash'), field('size'), field('status')];
+  const contentHash = typeof hashField === 'string' ? hashField : hashField.toHex();
+  const size = typeof sizeField === 'object' ? sizeField.toBigInt() : sizeField;
+  if (status !== undefined && String(status) === 'Erased') {
     throw new EnvelopeError('NotAnchored', 'the record was erased: its anchor no longer vouches for any ciphertext');
   }
   if (blake2_256(blob) !== String(contentHash).toLowerCase() || BigInt(blob.length) !== BigInt(size)) {

@@ -2,7 +2,8 @@
 //   const api = await ApiPromise.create({ provider, rpc: medchainRpc });
 //   const bundle = await api.rpc.audit.trail(did, null, 20);   // a FHIR Bundle (JSON)
 // Every method answers FHIR R4 JSON (or a small JSON object); errors are JSON-RPC codes 4000 bad
-// request, 4001 bad query, 4004 not found, 5000 runtime.
+// request, 4001 bad query, 4004 not found, 5000 runtime. Name subjects by DID (`toDid(subject)`):
+// Polkadot.js reads a `0x…` string given for a `Text` parameter as the bytes it spells.
 
 const at = { name: 'at', type: 'Hash', isOptional: true };
 const patient = { name: 'patient', type: 'Text' };

@@ -65,6 +65,11 @@ describe('record envelopes', () => {
     assert.throws(() => openVerified(sealed.key, sealed.blob, { contentHash: sealed.contentHash, size: sealed.size + 1 }), kind('NotAnchored'));
     assert.throws(() => openVerified(sealed.key, sealed.blob, { ...sealed, status: 'Erased' }), /erased/);
     assert.deepEqual(openVerified(sealed.key, sealed.blob, { ...sealed, status: 'Active' }), stringToU8a('Hb 13.5'));
+    // As Polkadot.js gives an anchor: a Map (whose own `size` is its field count), so the field is `size_`.
+    const struct = new Map([['contentHash', { toHex: () => sealed.contentHash }], ['size_', { toBigInt: () => BigInt(sealed.size) }], ['status', 'Active']]);
+    assert.deepEqual(openVerified(sealed.key, sealed.blob, struct), stringToU8a('Hb 13.5'));
+    struct.set('status', 'Erased');
+    assert.throws(() => openVerified(sealed.key, sealed.blob, struct), /erased/);
   });
 
   it('opens an envelope only for its recipient and its record', async () => {

@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import Validator from '@asymmetrik/fhir-json-schema-validator';
 import { bnToU8a, stringToU8a, u8aConcat, u8aToHex } from '@polkadot/util';
 import { blake2AsU8a } from '@polkadot/util-crypto';
-import { entryHash, verifyTrail } from '@medchain/api';
+import { entryHash, toDid, verifyTrail } from '@medchain/api';
 
 import { connect, rpc, startNode, stopAll, submit } from './lib/node.mjs';
 import { ACTIONS, bits, buildWorld, CLASSES, PURPOSES } from './lib/world.mjs';
@@ -130,8 +130,8 @@ describe('audit log', () => {
     assert.equal(verified.checked.toNumber(), trail.length);
     assert.ok(verified.firstBad.isNone);
     assert.ok(verified.next.isNone, 'one page holds the whole trail');
-    // @medchain/api's client-side check (what the portal runs) agrees, at the finalized head too.
-    const checked = await verifyTrail(api, w.patient);
+    // @medchain/api's client-side check (what the portal runs, there at the finalized head) agrees.
+    const checked = await verifyTrail(api, w.patient, { at: await api.rpc.chain.getBlockHash() });
     assert.deepEqual([checked.ok, checked.problem, checked.entries.length], [true, null, trail.length]);
     assert.equal(entryHash(api, w.patient, trail[0]), hashOf(trail[0]));
   });
@@ -150,7 +150,7 @@ describe('audit log', () => {
     assert.equal(denial.action, 'R');
     assert.equal(denial.subtype[0].code, 'access-denied');
     // The same through Polkadot.js with @medchain/api's RPC definitions.
-    const typed = (await api.rpc.audit.trail(w.patient, null, 10)).toJSON();
+    const typed = (await api.rpc.audit.trail(toDid(w.patient), null, 10)).toJSON();
     assert.deepEqual(typed.entry.map((e) => e.resource.id), bundle.entry.map((e) => e.resource.id));
     const byActor = await rpc(node, 'audit_byActor', [w.doctor, null, 10]);
     assert.equal(byActor.total, 2);

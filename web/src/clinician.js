@@ -6,7 +6,7 @@ import { ACTIONS, CLASSES, GatewayError, PURPOSES, commit, denyReason, fromBits,
 import { showRecord } from './patient.js';
 import { fetchRecord, recordsOf } from './records.js';
 import { session, submit } from './session.js';
-import { act, field, h, reason, short, when } from './ui.js';
+import { act, add, field, h, short, when } from './ui.js';
 
 const label = (set, name) => set.find((c) => c.name === name)?.label ?? name;
 const names = (set, bits) => fromBits(set, bits).map((c) => c.label).join(', ') || '—';
@@ -22,7 +22,7 @@ async function patientsPage (m) {
   }
   const purpose = h('select', { name: 'purpose' }, PURPOSES.map((p) => h('option', { value: p.code }, p.label)));
   const lookup = h('input', { type: 'text', name: 'patient', placeholder: 'did:medchain:…' });
-  m.append(
+  add(m, 
     h('section', { class: 'card' },
       h('p', {}, 'Your DID (give it to patients who want to grant you access): ', h('span', { class: 'mono', 'data-testid': 'my-did' }, toDid(session.subject))),
       field('Purpose of your requests', purpose, 'Sent with every request and written on the patient\'s trail.')),
@@ -37,9 +37,9 @@ async function patientsPage (m) {
           c.validUntil.isSome ? ` · until ${when(c.validUntil.unwrap().toNumber())}` : '');
       })));
     section.append(await recordTable(patient, purpose));
-    m.append(section);
+    add(m, section);
   }
-  m.append(h('form', { class: 'card', onsubmit: async (e) => {
+  add(m, h('form', { class: 'card', onsubmit: async (e) => {
     e.preventDefault();
     const holder = h('div', {});
     e.target.append(holder);
@@ -81,7 +81,7 @@ function breakGlassPage (m) {
   const minutes = h('input', { type: 'number', name: 'minutes', min: 1, max: 1440, value: 60 });
   const justification = h('textarea', { name: 'justification', rows: 3, required: true });
   const result = h('div', { 'aria-live': 'polite' });
-  m.append(h('p', { class: 'alert warn' }, 'Break-glass opens a patient\'s records to you without their consent, for emergency treatment only. The patient is alerted, and every access is on their trail.'),
+  add(m, h('p', { class: 'alert warn' }, 'Break-glass opens a patient\'s records to you without their consent, for emergency treatment only. The patient is alerted, and every access is on their trail.'),
     h('form', { class: 'card', onsubmit: async (e) => {
       e.preventDefault();
       await act(e.submitter, 'Opening emergency access', async (t) => {
@@ -104,7 +104,7 @@ async function denialsPage (m) {
   const result = await session.api.call.auditApi.entriesByActor(session.subject, null, 200);
   if (result.isErr) throw new Error(result.asErr.toString());
   const denials = result.asOk.filter(([, e]) => e.record.eventType.toString() === 'AccessDenied');
-  m.append(denials.length
+  add(m, denials.length
     ? h('ol', { class: 'timeline', 'aria-label': 'Your denied requests, newest first' }, denials.map(([patient, e]) => {
       const why = e.record.denyReason.isSome ? denyReason(e.record.denyReason.unwrap().toString()) : null;
       return h('li', { class: 'denied' },
@@ -122,4 +122,3 @@ export const clinicianPages = {
   denials: { title: 'Denials', render: denialsPage }
 };
 
-export { reason };

@@ -7,7 +7,7 @@ import {
 
 import { fetchRecord, recordsOf, uploadRecord } from './records.js';
 import { session, submit } from './session.js';
-import { act, checkedValues, choices, download, field, h, short, when } from './ui.js';
+import { act, add, checkedValues, choices, download, field, h, short, when } from './ui.js';
 
 const DAY = 86_400_000;
 const label = (set, name) => set.find((c) => c.name === name)?.label ?? name;
@@ -17,7 +17,7 @@ async function identityPage (m) {
   const doc = session.identity;
   const guardians = doc.guardians.map(([g, rights]) => h('li', {}, short(toDid(g)), ' — ',
     [rights.delegate.isTrue && 'may act for you', rights.recovery.isTrue && 'may help recover your key'].filter(Boolean).join(', ') || 'no rights'));
-  m.append(h('section', { class: 'card' },
+  add(m, h('section', { class: 'card' },
     h('dl', {},
       h('dt', {}, 'Your DID'), h('dd', { class: 'mono', 'data-testid': 'my-did' }, toDid(session.subject)),
       h('dt', {}, 'Status'), h('dd', {}, doc.status.isActive ? h('span', { class: 'badge ok' }, 'Active') : h('span', { class: 'badge bad' }, 'Deactivated')),
@@ -63,7 +63,7 @@ async function recordsPage (m) {
       t.done(`decrypted ${body.length} bytes`);
       showRecord(out, r, body);
     }) }, 'Open'))));
-  m.append(
+  add(m, 
     records.length
       ? h('table', { class: 'responsive' }, h('caption', { class: 'hint' }, `${records.length} record(s) anchored for you`),
         h('thead', {}, h('tr', {}, ['Class', 'Record', 'Custodian', 'Written', 'Status', 'Open'].map((c) => h('th', { scope: 'col' }, c)))),
@@ -125,7 +125,7 @@ async function consentsPage (m) {
         await session.refresh();
       }) }, 'Revoke') : '—'));
   });
-  m.append(
+  add(m, 
     h('h2', {}, 'Who has access, and why'),
     consents.length
       ? h('table', { class: 'responsive' },
@@ -217,10 +217,10 @@ async function auditPage (m) {
   };
   for (const input of [type, actor, from, to]) input.addEventListener('input', render);
   render();
-  m.append(
+  add(m, 
     status,
     emergencies.length ? h('p', { class: 'alert warn', role: 'alert' }, `⚠ Break-glass: ${emergencies.length} emergency access(es) to your records. They are highlighted below.`) : null,
-    h('form', { class: 'card', 'aria-label': 'Filter the trail', onsubmit: (e) => e.preventDefault() },
+    h('form', { class: 'card filters', 'aria-label': 'Filter the trail', onsubmit: (e) => e.preventDefault() },
       field('Event', type), field('Actor', actor), field('From', from), field('To', to)),
     list,
     h('div', { class: 'row' }, h('button', { type: 'button', class: 'secondary', onclick: (e) => act(e.currentTarget, 'Exporting FHIR', async (t) => {

@@ -26,6 +26,11 @@ export function h (tag, attrs = {}, ...children) {
   return el;
 }
 
+/** `parent.append(...)` without the `null`/`false` children (which `append` would print). */
+export function add (parent, ...children) {
+  parent.append(...children.flat(Infinity).filter((c) => c !== null && c !== undefined && c !== false));
+}
+
 let uid = 0;
 /** A labelled input: `field('Patient DID', h('input', {...}))` gives the input an id. */
 export function field (label, input, hint) {
