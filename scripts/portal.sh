@@ -25,9 +25,6 @@ gateway_bin="$CARGO_TARGET_DIR/debug/medchain-gateway"
 
 echo "portal: building web/dist"
 (cd "$root" && npm run --silent build -w web)
-# Pin the node (docs/portal.md): a link cannot point this portal at another one. The development
-# accounts are offered because this is a dev chain.
-printf '{ "node": "%s", "devAccounts": true }\n' "$node_url" >"$root/web/dist/medchain-portal.json"
 
 state="${MEDCHAIN_PORTAL_STATE:-$(mktemp -d /tmp/medchain-portal.XXXX)}"
 export MEDCHAIN_PASSPHRASE="${MEDCHAIN_PASSPHRASE:-dev-portal}"
@@ -51,5 +48,8 @@ if ! mc --key-file "$state/Dave.json" identity show >/dev/null 2>&1; then
 fi
 
 echo "portal: http://127.0.0.1:$port/ (node $node_url; gateway data in $state/data); Ctrl-C stops it"
+# The gateway pins the portal to this node and chain (/medchain-portal.json, docs/portal.md), and
+# offers the development accounts because this is a dev chain.
 exec "$gateway_bin" --node "$node_url" --listen "127.0.0.1:$port" --data-dir "$state/data" \
-	--key-file "$state/Dave.json" --portal-dir "$root/web/dist"
+	--key-file "$state/Dave.json" --portal-dir "$root/web/dist" --portal-node "$node_url" \
+	--portal-dev-accounts

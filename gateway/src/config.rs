@@ -15,6 +15,8 @@
 //! audit_batch = 256
 //! max_view_age_seconds = 30     # older finalized view: reads refused (503)
 //! # portal_dir = "/usr/share/medchain/portal"   # serve the portal (web/dist) at /
+//! # portal_node = "wss://rpc.hospital.example"    # the node the portal's users connect to
+//! # portal_dev_accounts = false                   # offer the well-known dev keys (dev chains)
 //! # cors_origins = ["https://portal.hospital.example"]   # portals served elsewhere
 //! ```
 
@@ -76,6 +78,13 @@ pub struct Flags {
 	/// A directory of static files (the portal's build, `web/dist`) to serve at `/`.
 	#[arg(long)]
 	pub portal_dir: Option<PathBuf>,
+	/// The node (ws:// or wss://) the portal's users connect to: served in
+	/// `/medchain-portal.json` with this chain's genesis, pinning the portal to both.
+	#[arg(long)]
+	pub portal_node: Option<String>,
+	/// Offer the well-known development accounts in the portal (dev chains only).
+	#[arg(long)]
+	pub portal_dev_accounts: bool,
 	/// An origin (`https://portal.example`) whose pages may call this gateway from a browser;
 	/// repeat for several, `*` for any. Requests are authenticated by signature, never cookies.
 	#[arg(long = "cors-origin")]
@@ -100,6 +109,8 @@ struct File {
 	audit_batch: Option<usize>,
 	max_view_age_seconds: Option<u64>,
 	portal_dir: Option<PathBuf>,
+	portal_node: Option<String>,
+	portal_dev_accounts: Option<bool>,
 	cors_origins: Option<Vec<String>>,
 }
 
@@ -130,8 +141,12 @@ pub struct Config {
 	pub audit_batch: usize,
 	/// Oldest view of the chain reads are answered from, seconds.
 	pub max_view_age_seconds: u64,
-	/// Static files served at `/` (the portal), if any.
+	/// Static files served at `/` (the portal), if any: the canonical path.
 	pub portal_dir: Option<PathBuf>,
+	/// The node the portal connects to, pinned in `/medchain-portal.json`.
+	pub portal_node: Option<String>,
+	/// Whether the portal offers the development accounts.
+	pub portal_dev_accounts: bool,
 	/// Origins allowed to call from a browser (`*`: any); empty, none.
 	pub cors_origins: Vec<String>,
 }
@@ -152,7 +167,7 @@ impl Config {
 			(None, None) => None,
 			_ => return Err("TLS needs both tls_cert and tls_key".into()),
 		};
-		let config = Self {
+		let mut config = Self {
 			listen: flags.listen.or(file.listen).unwrap_or_else(|| ([127, 0, 0, 1], 8480).into()),
 			node: flags.node.or(file.node).unwrap_or_else(|| "ws://127.0.0.1:9944".into()),
 			data_dir: flags
@@ -181,6 +196,9 @@ impl Config {
 				.or(file.max_view_age_seconds)
 				.unwrap_or(30),
 			portal_dir: flags.portal_dir.or(file.portal_dir),
+			portal_node: flags.portal_node.or(file.portal_node),
+			portal_dev_accounts: flags.portal_dev_accounts
+				|| file.portal_dev_accounts.unwrap_or(false),
 			cors_origins: if flags.cors_origins.is_empty() {
 				file.cors_origins.unwrap_or_default()
 			} else {
@@ -193,8 +211,16 @@ impl Config {
 		if config.audit_batch == 0 || config.audit_batch > 256 {
 			return Err("audit_batch must be 1 to 256 (the runtime's MaxBatch)".into());
 		}
-		if let Some(dir) = &config.portal_dir {
-			config.check_portal_dir(dir, flags.config.as_deref())?;
+		if let Some(dir) = config.portal_dir.clone() {
+			config.portal_dir = Some(config.check_portal_dir(&dir, flags.config.as_deref())?);
+		}
+		if let Some(node) = &config.portal_node {
+			let valid = (node.starts_with("ws://") || node.starts_with("wss://"))
+				&& !node.contains(|c: char| c.is_whitespace() || c == ';' || c == '\'' || c == '"')
+				&& node.parse::<axum::http::HeaderValue>().is_ok();
+			if !valid {
+				return Err(format!("portal_node `{node}` is not a ws:// or wss:// address"));
+			}
 		}
 		for origin in &config.cors_origins {
 			let host = origin.strip_prefix("https://").or_else(|| origin.strip_prefix("http://"));
@@ -213,9 +239,12 @@ impl Config {
 		Ok(config)
 	}
 
-	/// The portal's files are public: the directory must exist and must not hold the gateway's
-	/// data, key file, TLS files or configuration (a `portal_dir = "."` would serve them all).
-	fn check_portal_dir(&self, dir: &Path, config_file: Option<&Path>) -> Result<(), String> {
+	/// The portal's files are public: the directory must exist and must neither hold nor lie
+	/// inside the gateway's data, key file, TLS files or configuration (`portal_dir = "."`
+	/// would serve them all; `portal_dir = "<data_dir>/blobs"` every ciphertext, unchecked).
+	/// Paths are compared resolved (symlinks followed where they exist, `..` removed where they
+	/// do not yet). Returns the canonical directory, which is what is served.
+	fn check_portal_dir(&self, dir: &Path, config_file: Option<&Path>) -> Result<PathBuf, String> {
 		let portal = dir
 			.canonicalize()
 			.ok()
@@ -227,17 +256,48 @@ impl Config {
 		}
 		private.extend(config_file.map(|file| ("the configuration file", file)));
 		for (what, path) in private {
-			let resolved = path.canonicalize().or_else(|_| std::path::absolute(path));
-			if resolved.is_ok_and(|p| p.starts_with(&portal)) {
+			let resolved = resolved(path);
+			if resolved.starts_with(&portal) || portal.starts_with(&resolved) {
 				return Err(format!(
-					"portal_dir {} holds {what} {}: its files would be served to anyone",
+					"portal_dir {} overlaps {what} {}: its files would be served to anyone",
 					dir.display(),
 					path.display()
 				));
 			}
 		}
-		Ok(())
+		Ok(portal)
 	}
+}
+
+/// `path` made absolute, `..` and `.` removed, and its deepest existing ancestor canonicalized
+/// (so a symlink on the way is followed, even when the path itself does not exist yet).
+fn resolved(path: &Path) -> PathBuf {
+	use std::path::Component;
+	let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+	let mut lexical = PathBuf::new();
+	for component in absolute.components() {
+		match component {
+			Component::ParentDir => {
+				lexical.pop();
+			},
+			Component::CurDir => {},
+			other => lexical.push(other),
+		}
+	}
+	let mut existing = lexical.clone();
+	let mut rest = Vec::new();
+	while !existing.exists() {
+		match existing.file_name() {
+			Some(name) => rest.push(name.to_owned()),
+			None => break,
+		}
+		if !existing.pop() {
+			break;
+		}
+	}
+	let mut out = existing.canonicalize().unwrap_or(existing);
+	out.extend(rest.iter().rev());
+	out
 }
 
 #[cfg(test)]
@@ -278,7 +338,7 @@ mod tests {
 			"key_file = \"/etc/gw/k.json\"\ndata_dir = \"/var/lib/gw\"\nportal_dir = {portal:?}\ncors_origins = [\"http://127.0.0.1:5173\"]\n"
 		))
 		.unwrap();
-		assert_eq!(ok.portal_dir.as_deref(), Some(portal.as_path()));
+		assert_eq!(ok.portal_dir, Some(portal.canonicalize().unwrap()));
 		assert_eq!(ok.cors_origins, ["http://127.0.0.1:5173"]);
 		let missing = load("key_file = \"k.json\"\nportal_dir = \"/nonexistent/portal\"\n".into());
 		assert!(missing.unwrap_err().contains("not a directory"));
@@ -292,6 +352,27 @@ mod tests {
 			let error = load(format!("{line}\nportal_dir = {portal:?}\n")).unwrap_err();
 			assert!(error.contains("would be served to anyone"), "{line}: {error}");
 		}
+		// The portal inside the data (every ciphertext, unchecked), by `..` or by a symlink to a
+		// data directory that does not exist yet: refused too.
+		let data = dir.path().join("gw-data");
+		std::fs::create_dir_all(data.join("blobs")).unwrap();
+		let inside = format!(
+			"key_file = \"/etc/gw/k.json\"\ndata_dir = {data:?}\nportal_dir = {:?}\n",
+			data.join("blobs")
+		);
+		assert!(load(inside).unwrap_err().contains("overlaps data_dir"));
+		let link = dir.path().join("link");
+		std::os::unix::fs::symlink(dir.path().join("portal"), &link).unwrap();
+		for data_dir in [link.join("new-data"), dir.path().join("x/../portal/new-data")] {
+			let text = format!(
+				"key_file = \"/etc/gw/k.json\"\ndata_dir = {data_dir:?}\nportal_dir = {portal:?}\n",
+				portal = dir.path().join("portal")
+			);
+			assert!(load(text).unwrap_err().contains("overlaps data_dir"), "{data_dir:?}");
+		}
+		let bad_node =
+			"key_file = \"/etc/gw/k.json\"\nportal_node = \"http://node; script-src *\"\n";
+		assert!(load(bad_node.into()).unwrap_err().contains("portal_node"));
 		for bad in
 			["portal.example", "http://portal.example/", "https://portal.example/app", "http://"]
 		{

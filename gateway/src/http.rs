@@ -216,6 +216,11 @@ pub fn router(gateway: Shared) -> Router {
 		.route("/fhir/AuditEvent", get(fhir_audit_events))
 		.route("/fhir/Consent", get(fhir_consents));
 	// Before the layers, so static files count against the same limits and metrics.
+	let router = if gateway.config.portal_node.is_some() {
+		router.route("/medchain-portal.json", get(portal_config))
+	} else {
+		router
+	};
 	let router = if gateway.config.portal_dir.is_some() { router.fallback(portal) } else { router };
 	let router = router
 		.layer(middleware::from_fn_with_state(gateway.clone(), track))
@@ -229,11 +234,56 @@ pub fn router(gateway: Shared) -> Router {
 }
 
 /// The portal page holds its user's keys: it may not be framed, sniffed, run scripts from
-/// elsewhere, or leak its address. `wasm-unsafe-eval`: Polkadot.js compiles its WebAssembly
-/// crypto; `connect-src`: the node's WebSocket and gateways of other origins.
-pub const PORTAL_CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
-	style-src 'self'; img-src 'self' data: blob:; connect-src 'self' ws: wss: http: https:; \
-	object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+/// elsewhere, talk to hosts other than its gateway and node, or leak its address.
+/// `wasm-unsafe-eval`: Polkadot.js compiles its WebAssembly crypto.
+fn portal_csp(node: Option<&str>) -> String {
+	let connect = match node {
+		Some(node) => format!("'self' {node}"),
+		None => "'self' ws: wss: http: https:".to_owned(),
+	};
+	format!(
+		"default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
+		 img-src 'self' data: blob:; connect-src {connect}; object-src 'none'; base-uri 'none'; \
+		 form-action 'self'; frame-ancestors 'none'"
+	)
+}
+
+/// `GET /medchain-portal.json`: the portal's pinned settings, this gateway's node for browsers
+/// and the chain's genesis, so a link cannot point the page it serves at another node or chain.
+async fn portal_config(State(gateway): State<Shared>) -> Response {
+	let body = json!({
+		"node": gateway.config.portal_node,
+		"genesis": format!("{:?}", gateway.view.chain().genesis_hash()),
+		"devAccounts": gateway.config.portal_dev_accounts,
+	});
+	let mut response = Json(body).into_response();
+	portal_headers(&gateway, response.headers_mut());
+	response
+}
+
+fn portal_headers(gateway: &Gateway, headers: &mut HeaderMap) {
+	let fixed = header::HeaderValue::from_static;
+	let csp = portal_csp(gateway.config.portal_node.as_deref());
+	if let Ok(csp) = header::HeaderValue::from_str(&csp) {
+		headers.insert(header::CONTENT_SECURITY_POLICY, csp);
+	}
+	headers.insert(header::X_FRAME_OPTIONS, fixed("DENY"));
+	headers.insert(header::X_CONTENT_TYPE_OPTIONS, fixed("nosniff"));
+	headers.insert(header::REFERRER_POLICY, fixed("no-referrer"));
+	// A new portal build is picked up at once (files are revalidated, never stale).
+	headers.insert(header::CACHE_CONTROL, fixed("no-cache"));
+	if gateway.config.tls.is_some() {
+		headers.insert(header::STRICT_TRANSPORT_SECURITY, fixed("max-age=31536000"));
+	}
+}
+
+/// Whether a request path names a hidden file: any component, after percent-decoding (as the
+/// file server decodes), split on `/` and `\`, that starts with a dot; or a `//` start.
+fn hidden_path(path: &str) -> bool {
+	let decoded = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
+	decoded.starts_with("//")
+		|| decoded.split(['/', '\\']).any(|component| component.starts_with('.'))
+}
 
 /// `portal_dir`'s files at any path no route takes: public, never a dotfile, with headers for
 /// a page that holds keys.
@@ -241,11 +291,7 @@ async fn portal(State(gateway): State<Shared>, request: Request) -> Response {
 	let Some(dir) = gateway.config.portal_dir.clone() else {
 		return ApiError::not_found("no such route").into_response();
 	};
-	let hidden =
-		request.uri().path().split('/').any(|segment| {
-			segment.starts_with('.') || segment.to_ascii_lowercase().starts_with("%2e")
-		});
-	if hidden {
+	if hidden_path(request.uri().path()) {
 		return ApiError::not_found("no such file").into_response();
 	}
 	let served = tower::ServiceExt::oneshot(
@@ -257,12 +303,7 @@ async fn portal(State(gateway): State<Shared>, request: Request) -> Response {
 		Ok(response) => response.map(Body::new),
 		Err(never) => match never {},
 	};
-	let headers = response.headers_mut();
-	let fixed = header::HeaderValue::from_static;
-	headers.insert(header::CONTENT_SECURITY_POLICY, fixed(PORTAL_CSP));
-	headers.insert(header::X_FRAME_OPTIONS, fixed("DENY"));
-	headers.insert(header::X_CONTENT_TYPE_OPTIONS, fixed("nosniff"));
-	headers.insert(header::REFERRER_POLICY, fixed("no-referrer"));
+	portal_headers(&gateway, response.headers_mut());
 	response
 }
 
@@ -921,6 +962,26 @@ async fn fhir_consents(
 #[cfg(test)]
 mod tests {
 	use super::*;
+
+	#[test]
+	fn hidden_files_are_recognised_however_the_path_is_encoded() {
+		for path in [
+			"/.secret",
+			"/%2esecret",
+			"/%2Esecret",
+			"/assets%2F.secret",
+			"/assets%5c.env",
+			"//assets/",
+			"/a/.git/config",
+		] {
+			assert!(hidden_path(path), "{path}");
+		}
+		for path in
+			["/", "/index.html", "/assets/index-B3b3.js", "/medchain-portal.json", "/%252esecret"]
+		{
+			assert!(!hidden_path(path), "{path}");
+		}
+	}
 
 	#[test]
 	fn the_openapi_document_describes_every_route_and_no_other() {

@@ -106,11 +106,12 @@ export function open (key, blob) {
 
 /**
  * Decrypts a blob only if it is the anchored ciphertext (its blake2-256 and size) of a record
- * that is not erased. `anchor` is what the chain says (`recordsApi.record(id)`), never what a
- * gateway says: a Polkadot.js `RecordAnchor`, or `{ contentHash, size, status }`.
+ * that is Active or Superseded (not erased). `anchor` is what the chain says
+ * (`recordsApi.record(id)`), never what a gateway says: a Polkadot.js `RecordAnchor`, or
+ * `{ contentHash, size, status }` with all three.
  * @param {Uint8Array} key
  * @param {Uint8Array} blob
- * @param {{ contentHash: string | { toHex(): string }, size: number | bigint | { toBigInt(): bigint }, status?: string | { toString(): string } }} anchor
+ * @param {{ contentHash: string | { toHex(): string }, size: number | bigint | { toBigInt(): bigint }, status: string | { toString(): string } }} anchor
  */
 export function openVerified (key, blob, anchor) {
   // A Polkadot.js struct is a Map whose `size` is its field count: it names the field `size_`.
@@ -118,8 +119,12 @@ export function openVerified (key, blob, anchor) {
   const [hashField, sizeField, status] = [field('contentHash'), field('size'), field('status')];
   const contentHash = typeof hashField === 'string' ? hashField : hashField.toHex();
   const size = typeof sizeField === 'object' ? sizeField.toBigInt() : sizeField;
-  if (status !== undefined && String(status) === 'Erased') {
-    throw new EnvelopeError('NotAnchored', 'the record was erased: its anchor no longer vouches for any ciphertext');
+  // Only a live anchor vouches for a ciphertext: a missing status is not taken for one.
+  const state = String(status ?? '').toLowerCase();
+  if (state !== 'active' && state !== 'superseded') {
+    throw new EnvelopeError('NotAnchored', state === 'erased'
+      ? 'the record was erased: its anchor no longer vouches for any ciphertext'
+      : `the anchor's status is ${status === undefined ? 'missing' : `\`${status}\``}: only an Active or Superseded record opens`);
   }
   if (blake2_256(blob) !== String(contentHash).toLowerCase() || BigInt(blob.length) !== BigInt(size)) {
     throw new EnvelopeError('NotAnchored', 'not the anchored ciphertext: its hash or size differs from the record\'s anchor');

@@ -37,7 +37,7 @@ describe('record envelopes', () => {
       assert.equal(sealed.size, 4 + 19 + size + 16 * Math.max(1, Math.ceil(size / CHUNK)), `size ${size}`);
       const envelope = decodeEnvelope(encodeEnvelope(await wrap(sealed.key, RECORD, patient.agreementPublic)));
       const key = await unwrap(envelope, RECORD, patient.agreementSecret);
-      assert.deepEqual(openVerified(key, sealed.blob, sealed), body);
+      assert.deepEqual(openVerified(key, sealed.blob, { ...sealed, status: 'Active' }), body);
     }
     const [x, y] = [seal('same'), seal('same')];
     assert.notDeepEqual(x.blob, y.blob);
@@ -61,9 +61,12 @@ describe('record envelopes', () => {
 
   it('opens only for the anchored hash and size, and never an erased record', () => {
     const sealed = seal('Hb 13.5');
-    assert.throws(() => openVerified(sealed.key, sealed.blob, { contentHash: u8aToHex(new Uint8Array(32)), size: sealed.size }), kind('NotAnchored'));
-    assert.throws(() => openVerified(sealed.key, sealed.blob, { contentHash: sealed.contentHash, size: sealed.size + 1 }), kind('NotAnchored'));
+    assert.throws(() => openVerified(sealed.key, sealed.blob, { contentHash: u8aToHex(new Uint8Array(32)), size: sealed.size, status: 'Active' }), kind('NotAnchored'));
+    assert.throws(() => openVerified(sealed.key, sealed.blob, { contentHash: sealed.contentHash, size: sealed.size + 1, status: 'Active' }), kind('NotAnchored'));
     assert.throws(() => openVerified(sealed.key, sealed.blob, { ...sealed, status: 'Erased' }), /erased/);
+    assert.throws(() => openVerified(sealed.key, sealed.blob, sealed), /status is missing/, 'no status, no opening');
+    assert.throws(() => openVerified(sealed.key, sealed.blob, { ...sealed, status: { erased: null } }), kind('NotAnchored'));
+    assert.deepEqual(openVerified(sealed.key, sealed.blob, { ...sealed, status: 'Superseded' }), stringToU8a('Hb 13.5'));
     assert.deepEqual(openVerified(sealed.key, sealed.blob, { ...sealed, status: 'Active' }), stringToU8a('Hb 13.5'));
     // As Polkadot.js gives an anchor: a Map (whose own `size` is its field count), so the field is `size_`.
     const struct = new Map([['contentHash', { toHex: () => sealed.contentHash }], ['size_', { toBigInt: () => BigInt(sealed.size) }], ['status', 'Active']]);

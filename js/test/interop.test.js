@@ -28,7 +28,7 @@ describe('vectors from the Rust client', () => {
     const bob = await keysFromPhrase(v.recipient);
     const envelope = decodeEnvelope(base64Decode(v.envelope));
     const key = await unwrap(envelope, v.record, bob.agreementSecret);
-    const body = openVerified(key, base64Decode(v.blob), { contentHash: v.content_hash, size: v.size });
+    const body = openVerified(key, base64Decode(v.blob), { contentHash: v.content_hash, size: v.size, status: 'Active' });
     assert.equal(new TextDecoder().decode(body), v.body);
     const alice = await keysFromPhrase('//Alice');
     await assert.rejects(unwrap(envelope, v.record, alice.agreementSecret));

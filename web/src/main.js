@@ -7,7 +7,7 @@ import { commit, toDid } from '@medchain/api';
 import { clinicianPages } from './clinician.js';
 import { patientPages } from './patient.js';
 import {
-  connect, endpoints, extensionAccounts, isDevChain, loadConfig, loadGateway, loadIdentity, session,
+  connect, endpoints, extensionAccounts, isDevChain, isLocalPage, loadConfig, loadGateway, loadIdentity, session,
   signInWithExtension, signInWithPhrase, signOut, submit, unlockDecryption
 } from './session.js';
 import { act, clearProgress, field, h } from './ui.js';
@@ -43,9 +43,11 @@ async function route (keepProgress = false) {
     // The current page's link reloads its data (no hashchange fires for it).
     onclick: (e) => { if (location.hash === `#/${n}`) { e.preventDefault(); route(); } }
   }, all[n].title)));
-  who.replaceChildren(
+  who.replaceChildren(...[
+    !session.pinned && h('span', { class: 'badge warn', title: `node ${session.apiUrl}, not pinned by an operator` }, 'unpinned'),
     h('span', {}, session.subject ? `${session.identity.kind.toString()} ${toDid(session.subject).slice(0, 22)}…` : session.address),
-    h('button', { class: 'secondary', type: 'button', onclick: () => { signOut(); history.replaceState(null, '', location.pathname + location.search); route(); } }, 'Sign out'));
+    h('button', { class: 'secondary', type: 'button', onclick: () => { signOut(); history.replaceState(null, '', location.pathname + location.search); route(); } }, 'Sign out')
+  ].filter(Boolean));
   main.replaceChildren(h('h1', {}, all[name].title));
   if (session.identity && !session.agreementSecret) main.append(unlockForm());
   document.title = `${all[name].title} · MedChain portal`;
@@ -62,8 +64,19 @@ async function signInPage () {
   nav.replaceChildren();
   who.replaceChildren();
   document.title = 'Sign in · MedChain portal';
-  config ??= await loadConfig();
-  const { node, gateway, pinned } = endpoints(config);
+  try {
+    config ??= await loadConfig();
+  } catch (error) {
+    main.replaceChildren(h('h1', {}, 'This portal is misconfigured'), h('p', { class: 'alert', role: 'alert' }, `${error.message}. Ask its operator to fix it (docs/portal.md).`));
+    return;
+  }
+  if (!config && !isLocalPage()) {
+    main.replaceChildren(h('h1', {}, 'This portal is not configured'), h('p', { class: 'alert', role: 'alert' },
+      'Its operator must pin the node and chain it talks to (medchain-portal.json, or portal_node on the gateway; docs/portal.md). It will not run with endpoints chosen by a link.'));
+    return;
+  }
+  const { node, gateway, pinned, fromLink } = endpoints(config);
+  session.pinned = pinned;
   const nodeInput = h('input', { type: 'url', name: 'node', value: node, required: true, autocomplete: 'url', readonly: pinned });
   const gatewayInput = h('input', { type: 'url', name: 'gateway', value: gateway, required: true, readonly: pinned });
   const devAllowed = !config || config.devAccounts;
@@ -72,8 +85,8 @@ async function signInPage () {
   const extensionList = h('div', {});
 
   const start = async (button, how) => {
-    await act(button, 'Signing in', async (t) => {
-      if (!pinned) {
+    const signedIn = await act(button, 'Signing in', async (t) => {
+      if (!pinned && !fromLink) {
         localStorage.setItem('medchain.node', nodeInput.value);
         localStorage.setItem('medchain.gateway', gatewayInput.value);
       }
@@ -85,7 +98,10 @@ async function signInPage () {
       await loadGateway(gatewayInput.value);
       t.done('signed in');
       await route(true);
+      return true;
     });
+    // A failed sign-in leaves no half session behind (keys wiped, nothing routed to).
+    if (!signedIn) signOut();
   };
 
   const form = h('form', { class: 'card', onsubmit: (e) => {

@@ -9,24 +9,26 @@ import {
 import { stageText } from './ui.js';
 
 /**
- * The operator's pinned settings, `medchain-portal.json` next to the portal's index.html:
- * `{ "node": "wss://…", "gateway": "https://…" (default: this origin), "genesis": "0x…",
- * "devAccounts": false }`. With it, the node and gateway cannot be chosen by a link or by hand,
- * and a node serving another chain is refused. Without it (development), they can, and the
- * sign-in page says so.
+ * The operator's pinned settings, `medchain-portal.json` next to the portal's index.html (a
+ * gateway with `portal_node` serves it itself): `{ "node": "wss://…", "genesis": "0x…",
+ * "gateway": "https://…" (default: this origin), "devAccounts": false }`. With it, the node and
+ * gateway cannot be chosen by a link or by hand, and a node of another chain is refused.
+ * Resolves null only when the file is absent (404); a broken file throws (the portal then
+ * refuses to run, rather than fall back to endpoints a link could choose).
  */
 export async function loadConfig () {
-  try {
-    const response = await fetch('./medchain-portal.json', { cache: 'no-store' });
-    if (!response.ok) return null;
-    const config = await response.json();
-    if (typeof config.node !== 'string') throw new Error('medchain-portal.json: `node` is required');
-    return { gateway: location.origin, devAccounts: false, ...config };
-  } catch (error) {
-    console.error(error);
-    return null;
+  const response = await fetch('./medchain-portal.json', { cache: 'no-store' });
+  if (response.status === 404) return null;
+  if (!response.ok) throw new Error(`medchain-portal.json: HTTP ${response.status}`);
+  const config = await response.json();
+  for (const key of ['node', 'genesis']) {
+    if (typeof config[key] !== 'string' || !config[key]) throw new Error(`medchain-portal.json: \`${key}\` is required`);
   }
+  return { gateway: location.origin, devAccounts: false, ...config };
 }
+
+/** Whether this page is served from the machine it runs on (where an unpinned portal may run). */
+export const isLocalPage = () => ['localhost', '127.0.0.1', '[::1]'].includes(location.hostname);
 
 /** Where the portal connects: the operator's pinned settings, else `?node=…&gateway=…`, else what was used last, else defaults. */
 export function endpoints (config) {
@@ -36,7 +38,9 @@ export function endpoints (config) {
   return {
     node: params.get('node') ?? localStorage.getItem('medchain.node') ?? 'ws://127.0.0.1:9944',
     gateway: params.get('gateway') ?? localStorage.getItem('medchain.gateway') ?? (servedByGateway ? location.origin : 'http://127.0.0.1:8480'),
-    pinned: false
+    pinned: false,
+    // Endpoints a link chose are never remembered for the next visit.
+    fromLink: params.has('node') || params.has('gateway')
   };
 }
 
