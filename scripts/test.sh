@@ -29,7 +29,7 @@ if [ -n "$benched" ]; then
 fi
 
 stage "JavaScript package tests (@medchain/api, node --test; vectors from the Rust client)"
-(cd js && node --test --test-reporter=spec test/)
+(cd js && node --test --test-reporter=spec test/*.test.js)
 
 stage "Portal build (web/ → web/dist, Vite)"
 npm run --silent build -w web

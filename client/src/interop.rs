@@ -1,8 +1,8 @@
 //! Cross-checks with the JavaScript package (`js/`, `@medchain/api`): what JavaScript made, Rust
 //! opens, and what Rust made, JavaScript opens (`js/test/interop.test.js`).
 //!
-//! `js/test/vectors/from-js.json` is written by `node js/test/make-vectors.mjs`;
-//! `js/test/vectors/from-rust.json` by `MEDCHAIN_WRITE_VECTORS=1 cargo test -p medchain-client
+//! `js/test/vectors/from-js.json` is written by `node js/scripts/make-vectors.mjs`;
+//! `js/test/vectors/from-rust.json` by `MEDCHAIN_WRITE_VECTORS=1 cargo test --workspace
 //! interop`. Regenerate both after changing a format, and commit them.
 
 use base64::{engine::general_purpose::STANDARD, Engine};

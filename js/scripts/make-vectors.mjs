@@ -1,6 +1,6 @@
 // Writes test/vectors/from-js.json: keys, an envelope and a blob, a signed request and a
 // commitment made by this package, for the Rust client's interop test
-// (client/src/interop.rs) to check. Run it after changing a format: `node test/make-vectors.mjs`.
+// (client/src/interop.rs) to check. Run it after changing a format: `node js/scripts/make-vectors.mjs`.
 
 import { writeFileSync } from 'node:fs';
 
@@ -26,7 +26,7 @@ const url = 'http://127.0.0.1:8480/records/0x01?purpose=TREAT';
 const request = { method: 'GET', url, headers: await signedHeaders(alice.pair, 'GET', url, { created: 1_700_000_000, nonce: 'bm9uY2U=' }) };
 const c = commit('unconscious, allergy check');
 
-writeFileSync(new URL('./vectors/from-js.json', import.meta.url), JSON.stringify({
+writeFileSync(new URL('../test/vectors/from-js.json', import.meta.url), JSON.stringify({
   keys,
   envelope: {
     recipient: '//Bob',
