@@ -8,6 +8,9 @@
  *   tools and FHIR use; `label`: how a person reads it.
  */
 
+/** `MentalHealth` → `Mental<sep>Health`: the words of a variant name, joined by `sep`. */
+const words = (name, sep) => name.replace(/(?<=[a-z])(?=[A-Z])/g, sep);
+
 /** @type {readonly Code[]} Data classes; index = bit. */
 export const CLASSES = Object.freeze([
   ['Demographics', 'demographics', 'Demographics'],
@@ -49,8 +52,8 @@ export const ROLES = Object.freeze([
   'Physician', 'Nurse', 'Pharmacist', 'Lab', 'Imaging', 'MentalHealth', 'Emergency', 'Administrative'
 ].map((name) => Object.freeze({
   name,
-  code: name.replace(/(?<=[a-z])(?=[A-Z])/g, '-').toLowerCase(),
-  label: name.replace(/(?<=[a-z])(?=[A-Z])/g, ' ')
+  code: words(name, '-').toLowerCase(),
+  label: words(name, ' ')
 })));
 
 /** @type {readonly Code[]} Why the access rule said no, in the runtime's order. */
@@ -73,7 +76,7 @@ export const DENY_REASONS = Object.freeze([
   ['RecordErased', 'The record was erased.']
 ].map(([name, label]) => Object.freeze({
   name,
-  code: name.replace(/(?<=[a-z])(?=[A-Z])/g, '-').toLowerCase(),
+  code: words(name, '-').toLowerCase(),
   label
 })));
 
@@ -90,7 +93,7 @@ export const AUDIT_EVENTS = Object.freeze([
   ['EmergencyEnded', 'Emergency access ended']
 ].map(([name, label]) => Object.freeze({
   name,
-  code: name.replace(/(?<=[a-z])(?=[A-Z])/g, '-').toLowerCase(),
+  code: words(name, '-').toLowerCase(),
   label
 })));
 

@@ -1,15 +1,13 @@
 // The clinician's pages: patients who granted access and their records (fetched and decrypted
 // here), break-glass with a hashed justification, and the clinician's own denials with reasons.
 
-import { ACTIONS, CLASSES, GatewayError, PURPOSES, commit, denyReason, fromBits, parseSubject, toDid } from '@medchain/api';
+import { ACTIONS, CLASSES, GatewayError, PURPOSES, commit, denyReason, parseSubject, toDid } from '@medchain/api';
 
 import { showRecord } from './patient.js';
 import { fetchRecord, recordsOf } from './records.js';
 import { session, submit } from './session.js';
-import { act, add, field, h, short, when } from './ui.js';
+import { act, add, consentState, label, names, field, h, short, when } from './ui.js';
 
-const label = (set, name) => set.find((c) => c.name === name)?.label ?? name;
-const names = (set, bits) => fromBits(set, bits).map((c) => c.label).join(', ') || '—';
 
 async function patientsPage (m) {
   const consents = await session.api.call.consentApi.consentsOfGrantee(session.subject, null, 200);
@@ -31,8 +29,7 @@ async function patientsPage (m) {
     const section = h('section', { class: 'card', 'data-patient': patient });
     section.append(h('h2', {}, 'Patient ', short(toDid(patient))),
       h('ul', {}, list.map((c) => {
-        const active = c.status.isActive && (c.validUntil.isNone || c.validUntil.unwrap().toNumber() > now);
-        return h('li', {}, active ? h('span', { class: 'badge ok' }, 'Active') : h('span', { class: 'badge bad' }, c.status.isRevoked ? 'Revoked' : 'Expired'),
+        return h('li', {}, consentState(c, now).badge,
           ` ${names(ACTIONS, c.actions)} · ${names(CLASSES, c.classes)} · for ${names(PURPOSES, c.purposes)}`,
           c.validUntil.isSome ? ` · until ${when(c.validUntil.unwrap().toNumber())}` : '');
       })));

@@ -2,16 +2,14 @@
 // the audit trail as a verified timeline.
 
 import {
-  ACTIONS, AUDIT_EVENTS, CLASSES, PURPOSES, denyReason, fromBits, parseSubject, toBits, toDid, verifyTrail
+  ACTIONS, AUDIT_EVENTS, CLASSES, PURPOSES, denyReason, parseSubject, toBits, toDid, verifyTrail
 } from '@medchain/api';
 
 import { fetchRecord, recordsOf, uploadRecord } from './records.js';
 import { session, submit } from './session.js';
-import { act, add, checkedValues, choices, download, field, h, short, when } from './ui.js';
+import { act, add, consentState, label, names, checkedValues, choices, download, field, h, short, when } from './ui.js';
 
 const DAY = 86_400_000;
-const label = (set, name) => set.find((c) => c.name === name)?.label ?? name;
-const names = (set, bits) => fromBits(set, bits).map((c) => c.label).join(', ') || '—';
 
 async function identityPage (m) {
   const doc = session.identity;
@@ -109,7 +107,7 @@ async function consentsPage (m) {
   const consents = await session.api.call.consentApi.consentsOfPatient(session.subject, null, 200);
   const now = Date.now();
   const rows = consents.map((c) => {
-    const active = c.status.isActive && (c.validUntil.isNone || c.validUntil.unwrap().toNumber() > now);
+    const { active, badge } = consentState(c, now);
     const grantee = c.grantee.isPractitioner ? c.grantee.asPractitioner : c.grantee.asOrganization;
     return h('tr', { 'data-consent': c.id.toString() },
       h('td', { 'data-label': 'Who' }, c.grantee.isPractitioner ? 'Practitioner ' : 'Organization ', short(toDid(grantee))),
@@ -118,7 +116,7 @@ async function consentsPage (m) {
         c.excluded.toNumber() ? h('div', { class: 'hint' }, `except ${names(CLASSES, c.excluded)}`) : null),
       h('td', { 'data-label': 'Why' }, names(PURPOSES, c.purposes)),
       h('td', { 'data-label': 'Until' }, c.validUntil.isSome ? when(c.validUntil.unwrap().toNumber()) : 'until revoked'),
-      h('td', { 'data-label': 'Status' }, active ? h('span', { class: 'badge ok' }, 'Active') : h('span', { class: 'badge bad' }, c.status.isRevoked ? 'Revoked' : 'Expired')),
+      h('td', { 'data-label': 'Status' }, badge),
       h('td', { 'data-label': 'Action' }, active ? h('button', { type: 'button', class: 'danger', 'aria-label': `Revoke consent ${c.id}`, onclick: (e) => act(e.currentTarget, `Revoking consent ${c.id}`, async (t) => {
         await submit(session.api.tx.consent.revoke(c.id), t);
         t.done('revoked');

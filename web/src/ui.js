@@ -1,6 +1,6 @@
 // A few DOM helpers: elements, progress of chain waits, readable failures. No framework.
 
-import { GatewayError, MedchainError, EnvelopeError } from '@medchain/api';
+import { GatewayError, MedchainError, EnvelopeError, fromBits } from '@medchain/api';
 
 /**
  * An element: `h('button', { class: 'x', onclick }, 'Text', child)`. Attributes starting with
@@ -121,4 +121,17 @@ export function download (name, bytes, type = 'application/octet-stream') {
   a.click();
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/** A code's label by its runtime name, within a code set. */
+export const label = (set, name) => set.find((c) => c.name === name)?.label ?? name;
+
+/** The labels of a bit set, comma-separated. */
+export const names = (set, bits) => fromBits(set, bits).map((c) => c.label).join(', ') || '—';
+
+/** Whether a consent is in force at `now`, and its status badge. */
+export function consentState (c, now = Date.now()) {
+  const active = c.status.isActive && (c.validUntil.isNone || c.validUntil.unwrap().toNumber() > now);
+  const badge = active ? h('span', { class: 'badge ok' }, 'Active') : h('span', { class: 'badge bad' }, c.status.isRevoked ? 'Revoked' : 'Expired');
+  return { active, badge };
 }
