@@ -1,26 +1,70 @@
 #!/usr/bin/env bash
-# Regenerates every MedChain pallet's weights.rs from its benchmarks: builds the node with the
-# `runtime-benchmarks` feature and runs `medchain-node benchmark pallet` for each pallet.
-# Slow (a second node build); run it when a pallet's calls or storage change.
+# Regenerates every weight the runtime uses, from the production-profile node on this machine:
+#   1. `benchmark pallet` for MedChain's pallets (pallets/*/src/weights.rs) and the FRAME pallets
+#      the runtime configures (runtime/src/weights/<pallet>.rs), STEPS=50 REPEAT=20 by default;
+#   2. `benchmark storage` on ParityDB (the node's only database) over a chain state with
+#      1,000,000 audit entries (the `audit-bench` chain) → runtime/src/weights/paritydb_weights.rs;
+#   3. `benchmark overhead`: an empty block and the per-extrinsic base
+#      → runtime/src/weights/{block,extrinsic}_weights.rs.
+# Run it when a call, a storage item or the hardware changes, then rebuild and commit.
+#   PALLETS="consent records"  only those (names as in pallets/, or the FRAME pallet's name)
+#   SKIP_STORAGE=1 SKIP_OVERHEAD=1  skip steps 2 and 3
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(dirname "$here")"
-"$here/setup.sh"
-source "$here/env.sh"
+node="$("$here/bench-node.sh")"
 cd "$root"
-# frame-benchmarking-cli carries a test runtime whose wasm the pallet benchmarks never use.
-export SKIP_FRAME_STORAGE_ACCESS_TEST_RUNTIME_WASM_BUILD=1
-cargo build --locked -p medchain-node --features runtime-benchmarks
-bench_node="$CARGO_TARGET_DIR/debug/medchain-node"
+steps="${STEPS:-50}" repeat="${REPEAT:-20}"
+want() { [ -z "${PALLETS:-}" ] || [[ " $PALLETS " == *" $1 "* ]]; }
 
-# PALLETS="records consent" regenerates only those pallets' weights (default: all of them).
+# 1. Pallets. MedChain's own use the house template (pallet-local WeightInfo + SubstrateWeight);
+# FRAME's use the CLI's default template (a runtime-local WeightInfo<Runtime>).
 for entry in pallet_patient_identity:identity pallet_audit_log:audit-log pallet_consent:consent \
-	pallet_medical_records:records; do
+	pallet_medical_records:records pallet_consortium:consortium; do
 	pallet="${entry%%:*}" dir="${entry##*:}"
-	if [ -n "${PALLETS:-}" ] && [[ " $PALLETS " != *" $dir "* ]]; then continue; fi
-	echo "== $pallet"
-	"$bench_node" benchmark pallet --chain dev --pallet "$pallet" --extrinsic '*' \
-		--steps "${STEPS:-10}" --repeat "${REPEAT:-3}" --wasm-execution compiled \
-		--heap-pages 4096 --output "pallets/$dir/src/weights.rs" \
+	want "$dir" || continue
+	echo "== $pallet (steps $steps, repeat $repeat)"
+	"$node" benchmark pallet --chain dev --pallet "$pallet" --extrinsic '*' \
+		--steps "$steps" --repeat "$repeat" --wasm-execution compiled --heap-pages 4096 \
+		--output "pallets/$dir/src/weights.rs" \
 		--header scripts/weights-header.txt --template scripts/weights-template.hbs
 done
+for pallet in frame_system pallet_balances pallet_timestamp pallet_sudo; do
+	want "$pallet" || continue
+	echo "== $pallet (steps $steps, repeat $repeat)"
+	"$node" benchmark pallet --chain dev --pallet "$pallet" --extrinsic '*' \
+		--steps "$steps" --repeat "$repeat" --wasm-execution compiled --heap-pages 4096 \
+		--output "runtime/src/weights/$pallet.rs" --header scripts/weights-header.txt
+done
+
+# 2. Storage: a database holding the audit-bench chain's genesis (a million audit entries and
+# their indexes), read and written key by key.
+if [ -z "${SKIP_STORAGE:-}" ] && [ -z "${PALLETS:-}" ]; then
+	db="$(mktemp -d /tmp/medchain-bench-storage.XXXX)"
+	trap 'rm -rf "$db"' EXIT
+	echo "== storage: building the audit-bench chain's database (a million entries)"
+	port="${MEDCHAIN_BENCH_RPC_PORT:-19955}"
+	"$node" --chain audit-bench --base-path "$db" --database paritydb --rpc-port "$port" \
+		--port 0 --no-prometheus --no-telemetry --no-mdns > "$db/node.log" 2>&1 &
+	pid=$!
+	until curl -sf -H 'content-type: application/json' \
+		-d '{"id":1,"jsonrpc":"2.0","method":"system_health","params":[]}' "http://127.0.0.1:$port" >/dev/null; do
+		kill -0 "$pid" 2>/dev/null || { echo "node exited; see its log:"; tail -20 "$db/node.log"; exit 1; }
+		sleep 1
+	done
+	kill -INT "$pid"
+	wait "$pid" || true
+	echo "== storage: ParityDB reads and writes"
+	"$node" benchmark storage --chain audit-bench --base-path "$db" --database paritydb \
+		--state-version 1 --keys-limit "${KEYS_LIMIT:-200000}" --warmups 1 \
+		--weight-path runtime/src/weights/ --header scripts/weights-header.txt
+fi
+
+# 3. Overhead: block execution and extrinsic base weights.
+if [ -z "${SKIP_OVERHEAD:-}" ] && [ -z "${PALLETS:-}" ]; then
+	echo "== overhead: empty block and extrinsic base"
+	"$node" benchmark overhead --chain dev --wasm-execution compiled --warmup 10 --repeat 100 \
+		--weight-path runtime/src/weights/ --header scripts/weights-header.txt
+fi
+cargo fmt --all >/dev/null 2>&1 || true
+echo "weights regenerated; rebuild (scripts/build.sh) and run the tests before committing"

@@ -34,8 +34,11 @@ stage "JavaScript package tests (@medchain/api, node --test; vectors from the Ru
 stage "Portal build (web/ → web/dist, Vite)"
 npm run --silent build -w web
 
-stage "End-to-end tests (medchain-node + Polkadot.js; the portal in headless Chromium)"
 export MEDCHAIN_E2E_LOGS="${MEDCHAIN_E2E_LOGS:-$(mktemp -d /tmp/medchain-e2e-logs.XXXX)}"
+stage "Load generator smoke (medchain-load: every mode, a few hundred transactions, on a dev node)"
+"$here/load-smoke.sh" "$MEDCHAIN_E2E_LOGS/load-smoke"
+
+stage "End-to-end tests (medchain-node + Polkadot.js; the portal in headless Chromium)"
 echo "node logs: $MEDCHAIN_E2E_LOGS"
 cd tests/e2e
 node --test --test-concurrency=1 --test-reporter=spec ./*.test.mjs
