@@ -6,11 +6,10 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(dirname "$here")"
-"$here/setup.sh"
+# The audit-bench chain exists only in a node built with the `load-bench` feature: the
+# production-profile node the other performance scripts use (scripts/bench-node.sh).
+MEDCHAIN_NODE="$("$here/bench-node.sh")"
 source "$here/env.sh"
-# The audit-bench chain exists only in a node built with the `load-bench` feature; this build
-# replaces the dev node binary until the next scripts/build.sh.
-(cd "$root" && cargo build --locked -p medchain-node --features load-bench)
 
 dir="$(mktemp -d /tmp/medchain-bench-audit.XXXX)"
 port="${MEDCHAIN_BENCH_RPC_PORT:-19944}"

@@ -12,7 +12,8 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(dirname "$here")"
-node="$("$here/bench-node.sh")"
+# BENCH_NODE=path/to/medchain-node reuses a production node already built (skips the build).
+node="${BENCH_NODE:-$("$here/bench-node.sh")}"
 cd "$root"
 steps="${STEPS:-50}" repeat="${REPEAT:-20}"
 want() { [ -z "${PALLETS:-}" ] || [[ " $PALLETS " == *" $1 "* ]]; }
