@@ -8,7 +8,7 @@
 #      → runtime/src/weights/{block,extrinsic}_weights.rs.
 # Run it when a call, a storage item or the hardware changes, then rebuild and commit.
 #   PALLETS="consent records"  only those (names as in pallets/, or the FRAME pallet's name)
-#   SKIP_STORAGE=1 SKIP_OVERHEAD=1  skip steps 2 and 3
+#   SKIP_PALLETS=1 SKIP_STORAGE=1 SKIP_OVERHEAD=1  skip step 1, 2 or 3
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(dirname "$here")"
@@ -16,7 +16,7 @@ root="$(dirname "$here")"
 node="${BENCH_NODE:-$("$here/bench-node.sh")}"
 cd "$root"
 steps="${STEPS:-50}" repeat="${REPEAT:-20}"
-want() { [ -z "${PALLETS:-}" ] || [[ " $PALLETS " == *" $1 "* ]]; }
+want() { [ -z "${SKIP_PALLETS:-}" ] && { [ -z "${PALLETS:-}" ] || [[ " $PALLETS " == *" $1 "* ]]; }; }
 
 # 1. Pallets. MedChain's own use the house template (pallet-local WeightInfo + SubstrateWeight);
 # FRAME's use the CLI's default template (a runtime-local WeightInfo<Runtime>).

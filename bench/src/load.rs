@@ -198,7 +198,9 @@ async fn timestamp(rpc: &Rpc, block: H256) -> Result<u64, Error> {
 	let key =
 		[sp_crypto_hashing::twox_128(b"Timestamp"), sp_crypto_hashing::twox_128(b"Now")].concat();
 	let value = rpc.state_get_storage(&key, Some(block)).await.map_err(Error::client)?;
-	Ok(value.and_then(|v| u64::decode(&mut &v[..]).ok()).unwrap_or_default())
+	value
+		.and_then(|v| u64::decode(&mut &v[..]).ok())
+		.ok_or_else(|| Error::Client(format!("block {block:?} has no timestamp")))
 }
 
 /// Reads `block` (unless already seen), matches its extrinsics against the run's, and records it.
@@ -295,16 +297,18 @@ async fn follow_finalized(rpc: Rpc, state: Arc<State>, base: H256) -> Result<(),
 	Ok(())
 }
 
-/// Whether a submission error means "the pool is full, try again" rather than "invalid".
+/// Whether a submission error means "the pool is full, try again" rather than "invalid": the
+/// pool's JSON-RPC codes 1014 (priority too low to replace) and 1016 (immediately dropped), and
+/// nothing else (an invalid transaction's message may well mention limits or balances).
 fn pool_busy(message: &str) -> bool {
 	let m = message.to_ascii_lowercase();
-	m.contains("1014")
-		|| m.contains("1016")
-		|| m.contains("immediately dropped")
-		|| m.contains("too low")
-		|| m.contains("limit")
-		|| m.contains("full")
+	["(1014)", "(1016)", "code: 1014", "code: 1016", "immediately dropped", "priority is too low"]
+		.iter()
+		.any(|needle| m.contains(needle))
 }
+
+/// How long one transaction is retried against a full pool before it counts as refused.
+const BUSY_RETRY_LIMIT: Duration = Duration::from_secs(10);
 
 /// Submits `txs` as `settings` say over `connections`, following blocks on `follow` (two
 /// connections of their own), and returns the figures.
@@ -353,25 +357,38 @@ pub async fn run(
 				.await
 			},
 			None => {
-				while i.saturating_sub(state.included.load(Ordering::SeqCst)) >= settings.window {
+				// Refused transactions leave the window too; a follower that stopped ends the wait
+				// (its error is reported below).
+				while i
+					.saturating_sub(state.included.load(Ordering::SeqCst))
+					.saturating_sub(state.refused.load(Ordering::SeqCst))
+					>= settings.window
+					&& started.elapsed() < settings.duration
+					&& !best.is_finished()
+				{
 					tokio::time::sleep(Duration::from_millis(2)).await;
 				}
 			},
 		}
+		// Latency counts from here: the moment this transaction was due (open loop) or allowed in
+		// (closed loop), so a wait for a submission slot or a full pool's retries are part of it.
+		let at = state.micros();
 		let permit = permits.clone().acquire_owned().await.expect("the semaphore is never closed");
 		let rpc = connections[i % connections.len()].clone();
 		let state = state.clone();
 		tokio::spawn(async move {
 			let _permit = permit;
+			let first_try = Instant::now();
 			loop {
-				let at = state.micros();
 				match rpc.author_submit_extrinsic(&tx).await {
 					Ok(_) => {
 						state.submitted_at[i].store(at, Ordering::SeqCst);
 						state.accepted.fetch_add(1, Ordering::SeqCst);
 						break;
 					},
-					Err(e) if pool_busy(&e.to_string()) => {
+					Err(e)
+						if pool_busy(&e.to_string()) && first_try.elapsed() < BUSY_RETRY_LIMIT =>
+					{
 						state.retries.fetch_add(1, Ordering::SeqCst);
 						tokio::time::sleep(Duration::from_millis(20)).await;
 					},
@@ -427,8 +444,14 @@ pub async fn run(
 		}
 		tokio::time::sleep(Duration::from_millis(100)).await;
 	}
-	best.abort();
-	finality.abort();
+	// A follower that stopped on an error would leave the figures partial: report it instead.
+	for follower in [best, finality] {
+		if follower.is_finished() {
+			follower.await.map_err(|e| Error::Client(format!("block follower: {e}")))??;
+			return Err(Error::Client("a block follower's subscription ended".into()));
+		}
+		follower.abort();
+	}
 	Ok(figures(&state, prepared, submit_seconds, submit_end, settings))
 }
 

@@ -16,6 +16,7 @@ pub mod apis;
 mod benchmarks;
 pub mod configs;
 pub mod genesis_config_presets;
+pub mod weights;
 
 extern crate alloc;
 

@@ -7,10 +7,7 @@ use frame_support::{
 	dispatch::DispatchClass,
 	parameter_types,
 	traits::{ConstBool, ConstU128, ConstU32, ConstU64, ConstU8, VariantCountOf},
-	weights::{
-		constants::{RocksDbWeight, WEIGHT_REF_TIME_PER_SECOND},
-		IdentityFee, Weight,
-	},
+	weights::{constants::WEIGHT_REF_TIME_PER_SECOND, IdentityFee, Weight},
 };
 use frame_system::limits::{BlockLength, BlockWeights};
 use pallet_transaction_payment::{ConstFeeMultiplier, FungibleAdapter, Multiplier};
@@ -22,6 +19,7 @@ use sp_runtime::{
 use sp_version::RuntimeVersion;
 
 use super::{
+	weights::{BlockExecutionWeight, ExtrinsicBaseWeight, ParityDbWeight},
 	AccountId, AuditLog, Aura, Balance, Balances, Block, BlockNumber, Consent, Hash, Identity,
 	Nonce, PalletInfo, Records, Runtime, RuntimeCall, RuntimeEvent, RuntimeFreezeReason,
 	RuntimeHoldReason, RuntimeOrigin, RuntimeTask, Session, Signature, System, Timestamp, DAYS,
@@ -31,17 +29,33 @@ use super::{
 /// Normal extrinsics may fill 75% of a block; the rest is kept for operational ones (governance).
 const NORMAL_DISPATCH_RATIO: Perbill = Perbill::from_percent(75);
 
+/// A block may use a third of its 2 s slot for execution: the author builds it in at most that
+/// (of the two thirds of the slot Aura gives it), and every other validator imports it in about
+/// as long, which leaves the next author time to build on it. A larger share lets a full block's
+/// import run into the next slot, and the next author then builds a fork on the grandparent.
+const MAXIMUM_BLOCK_WEIGHT: Weight =
+	Weight::from_parts(WEIGHT_REF_TIME_PER_SECOND * 2 / 3, u64::MAX);
+
 parameter_types! {
 	/// Keep a day of block hashes for mortal transactions at 2 s blocks.
 	pub const BlockHashCount: BlockNumber = 2400;
 	pub const Version: RuntimeVersion = VERSION;
 
-	/// A block may use a third of its 2 s slot for execution, leaving the rest for
-	/// propagation and import on the other validators.
-	pub RuntimeBlockWeights: BlockWeights = BlockWeights::with_sensible_defaults(
-		Weight::from_parts(WEIGHT_REF_TIME_PER_SECOND * 2 / 3, u64::MAX),
-		NORMAL_DISPATCH_RATIO,
-	);
+	/// The block's budget, with the cost of an empty block and of each extrinsic's base measured
+	/// on the production node (`runtime/src/weights/`, `scripts/bench-weights.sh`).
+	pub RuntimeBlockWeights: BlockWeights = BlockWeights::builder()
+		.base_block(BlockExecutionWeight::get())
+		.for_class(DispatchClass::all(), |class| class.base_extrinsic = ExtrinsicBaseWeight::get())
+		.for_class(DispatchClass::Normal, |class| {
+			class.max_total = Some(NORMAL_DISPATCH_RATIO * MAXIMUM_BLOCK_WEIGHT)
+		})
+		.for_class(DispatchClass::Operational, |class| {
+			class.max_total = Some(MAXIMUM_BLOCK_WEIGHT);
+			// Operational calls (council motions) always find room, whatever normal ones took.
+			class.reserved = Some(MAXIMUM_BLOCK_WEIGHT - NORMAL_DISPATCH_RATIO * MAXIMUM_BLOCK_WEIGHT);
+		})
+		.avg_block_initialization(Perbill::from_percent(10))
+		.build_or_panic();
 	pub RuntimeBlockLength: BlockLength = BlockLength::builder()
 		.max_length(5 * 1024 * 1024)
 		.modify_max_length_for_class(DispatchClass::Normal, |max| *max = NORMAL_DISPATCH_RATIO * *max)
@@ -58,8 +72,9 @@ impl frame_system::Config for Runtime {
 	type Nonce = Nonce;
 	type Hash = Hash;
 	type BlockHashCount = BlockHashCount;
-	/// ParityDB's costs are close to RocksDB's published constants; the node uses ParityDB only.
-	type DbWeight = RocksDbWeight;
+	/// The node stores state in ParityDB only; its read and write costs are measured.
+	type DbWeight = ParityDbWeight;
+	type SystemWeightInfo = crate::weights::frame_system::WeightInfo<Runtime>;
 	type Version = Version;
 	type AccountData = pallet_balances::AccountData<Balance>;
 	type SS58Prefix = SS58Prefix;
@@ -96,7 +111,7 @@ impl pallet_timestamp::Config for Runtime {
 	type Moment = u64;
 	type OnTimestampSet = Aura;
 	type MinimumPeriod = ConstU64<{ SLOT_DURATION / 2 }>;
-	type WeightInfo = ();
+	type WeightInfo = crate::weights::pallet_timestamp::WeightInfo<Runtime>;
 }
 
 impl pallet_balances::Config for Runtime {
@@ -108,7 +123,7 @@ impl pallet_balances::Config for Runtime {
 	type DustRemoval = ();
 	type ExistentialDeposit = ConstU128<EXISTENTIAL_DEPOSIT>;
 	type AccountStore = System;
-	type WeightInfo = pallet_balances::weights::SubstrateWeight<Runtime>;
+	type WeightInfo = crate::weights::pallet_balances::WeightInfo<Runtime>;
 	type FreezeIdentifier = RuntimeFreezeReason;
 	type MaxFreezes = VariantCountOf<RuntimeFreezeReason>;
 	type RuntimeHoldReason = RuntimeHoldReason;
@@ -133,7 +148,7 @@ impl pallet_transaction_payment::Config for Runtime {
 impl pallet_sudo::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;
 	type RuntimeCall = RuntimeCall;
-	type WeightInfo = pallet_sudo::weights::SubstrateWeight<Runtime>;
+	type WeightInfo = crate::weights::pallet_sudo::WeightInfo<Runtime>;
 }
 
 impl pallet_patient_identity::Config for Runtime {
