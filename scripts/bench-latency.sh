@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Latency under load: starts the four-validator local network (scripts/local-network.sh) on the
-# production-built node, sends consent grants to one validator at a steady RATE (300/s) for
-# DURATION seconds (60), and prints submit → in-block and submit → finalized p50/p99 as a dApp
+# production-built node, sends consent grants to one validator at a steady RATE (100/s, about a
+# third of what blocks can carry: a busy hospital day, not a saturated chain) for DURATION seconds
+# (60), and prints submit → in-block and submit → finalized p50/p99 as a dApp
 # sees them (RPC notifications included). Writes bench-results/latency.json and its charts.
-#   RATE=300 DURATION=60 MODES=grant
+#   RATE=100 DURATION=60 MODES=grant
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(dirname "$here")"
@@ -23,6 +24,6 @@ for _ in $(seq 120); do
 done
 "$here/local-network.sh" status
 "$load" --url "ws://127.0.0.1:$MEDCHAIN_RPC_BASE" run --modes "${MODES:-grant}" \
-	--rate "${RATE:-300}" --duration "${DURATION:-60}" --warmup 0 --senders "${SENDERS:-500}" \
+	--rate "${RATE:-100}" --duration "${DURATION:-60}" --warmup 0 --senders "${SENDERS:-500}" \
 	--concurrency "${CONCURRENCY:-32}" --out "$out"
 "$here/local-network.sh" status

@@ -16,7 +16,8 @@ port="${MEDCHAIN_BENCH_RPC_PORT:-19944}"
 dir="$(mktemp -d /tmp/medchain-bench-throughput.XXXX)"
 trap 'kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "$dir"' EXIT
 
-# The pool holds a few blocks' worth of transactions (the default 8,192 is two blocks of grants).
+# The pool holds the generator's whole window (16,000 waiting by default; the pool's default
+# limit is 8,192), so blocks never wait for transactions.
 "$node" --dev --base-path "$dir" --rpc-port "$port" --port 0 --no-prometheus --no-telemetry \
 	--no-mdns --pool-limit 65536 --pool-kbytes 131072 > "$dir/node.log" 2>&1 &
 pid=$!
