@@ -193,14 +193,17 @@ fn hash_header(header: &subxt::config::substrate::SubstrateHeader<H256>) -> H256
 	H256(sp_crypto_hashing::blake2_256(&header.encode()))
 }
 
-/// `Timestamp::Now` at `block`.
-async fn timestamp(rpc: &Rpc, block: H256) -> Result<u64, Error> {
+/// `Timestamp::Now` at `block`, number `number`; the genesis block (which a young chain's ancestor
+/// walk reaches) has none and dates as 0, any other block without one is an error.
+async fn timestamp(rpc: &Rpc, block: H256, number: u64) -> Result<u64, Error> {
 	let key =
 		[sp_crypto_hashing::twox_128(b"Timestamp"), sp_crypto_hashing::twox_128(b"Now")].concat();
 	let value = rpc.state_get_storage(&key, Some(block)).await.map_err(Error::client)?;
-	value
-		.and_then(|v| u64::decode(&mut &v[..]).ok())
-		.ok_or_else(|| Error::Client(format!("block {block:?} has no timestamp")))
+	match value.and_then(|v| u64::decode(&mut &v[..]).ok()) {
+		Some(now) => Ok(now),
+		None if number == 0 => Ok(0),
+		None => Err(Error::Client(format!("block #{number} ({block:?}) has no timestamp"))),
+	}
 }
 
 /// Reads `block` (unless already seen), matches its extrinsics against the run's, and records it.
@@ -229,7 +232,7 @@ async fn see_block(rpc: &Rpc, state: &State, hash: H256, seen_at: u64) -> Result
 	let seen = BlockSeen {
 		number: details.block.header.number,
 		parent: details.block.header.parent_hash,
-		timestamp: timestamp(rpc, hash).await?,
+		timestamp: timestamp(rpc, hash, details.block.header.number).await?,
 		extrinsics: details.block.extrinsics.len(),
 		ours,
 	};
