@@ -9,7 +9,8 @@
 //! - `grant`: `Consent::grant` (a patient's consent to a practitioner);
 //! - `anchor`: `Records::anchor` (a patient's own record, kept by the organization);
 //! - `audit-batch`: `AuditLog::submit_batch` (a gateway's batch of access events);
-//! - `check-access`: `ConsentApi_check_access` runtime-API calls per second.
+//! - `check-access`: `ConsentApi_check_access` runtime-API calls per second;
+//! - and, as its own subcommand `reads`, sustained audited reads through a gateway ([`reads`]).
 //!
 //! Patients' calls carry a tip of one, which makes them paid calls: the free lane (a governance
 //! share of each block) would otherwise bound them, and the point is the chain's capacity.
@@ -19,6 +20,7 @@
 //! ```
 
 mod load;
+mod reads;
 mod report;
 mod world;
 
@@ -143,6 +145,87 @@ enum Command {
 		#[arg(long)]
 		strict: bool,
 	},
+	/// Sustained audited reads of one record through a gateway: open loop at `--rate`, each
+	/// request signed as it is sent, the gateway's audit lag and queue sampled every second,
+	/// then the drain; a JSON report and a chart (`.svg`) beside it.
+	Reads {
+		/// The gateway's base URL.
+		#[arg(long)]
+		gateway: String,
+		/// The reader's key file (passphrase in MEDCHAIN_PASSPHRASE); it must be permitted.
+		#[arg(long)]
+		key_file: PathBuf,
+		/// The record to read, 0x hex.
+		#[arg(long)]
+		record: String,
+		/// Reads per second.
+		#[arg(long, default_value_t = 2000.0)]
+		rate: f64,
+		/// Seconds of load.
+		#[arg(long, default_value_t = 300)]
+		duration: u64,
+		/// Reads in flight at most.
+		#[arg(long, default_value_t = 64)]
+		concurrency: usize,
+		/// Seconds to wait for the gateway's queue to drain after the load.
+		#[arg(long, default_value_t = 300)]
+		drain: u64,
+		/// The JSON report.
+		#[arg(long)]
+		out: Option<PathBuf>,
+	},
+}
+
+/// The `reads` subcommand: runs the plan and reports.
+async fn sustained_reads(command: Command) -> Result<(), Error> {
+	let Command::Reads { gateway, key_file, record, rate, duration, concurrency, drain, out } =
+		command
+	else {
+		return Err(Error::Usage("not the reads subcommand".into()));
+	};
+	if rate <= 0.0 || concurrency == 0 || duration == 0 {
+		return Err(Error::Usage("--rate, --duration and --concurrency must be above 0".into()));
+	}
+	let passphrase = std::env::var("MEDCHAIN_PASSPHRASE")
+		.map_err(|_| Error::Usage("set MEDCHAIN_PASSPHRASE to open the key file".into()))?;
+	let text = std::fs::read_to_string(&key_file)
+		.map_err(|e| Error::Usage(format!("{}: {e}", key_file.display())))?;
+	let keys = medchain_client::keys::KeyFile::from_json(&text)
+		.and_then(|file| file.open(&passphrase))
+		.map_err(|e| Error::Usage(format!("{}: {e}", key_file.display())))?;
+	let plan = reads::Plan {
+		gateway: gateway.trim_end_matches('/').to_owned(),
+		path: format!("/records/{record}"),
+		rate,
+		duration,
+		concurrency,
+		drain,
+	};
+	println!("== audited reads: {rate:.0}/s for {duration} s, at most {concurrency} in flight");
+	let figures = reads::run(&plan, std::sync::Arc::new(keys)).await?;
+	println!(
+		"  served {:.0} reads/s ({} served, {} refused 503, {} failed, {} sent late)",
+		figures.served_per_second, figures.served, figures.refused, figures.failed, figures.late
+	);
+	println!(
+		"  audit entries finalized {:.0}/s; lag read → finalized p50 {:.2} s p99 {:.2} s (worst seen {:.1} s); drained {}",
+		figures.finalized_per_second,
+		figures.lag_p50_s,
+		figures.lag_p99_s,
+		figures.lag_max_s,
+		figures.drain_s.map_or("not within the drain time".into(), |s| format!("{s:.0} s after the load"))
+	);
+	if let Some(out) = out {
+		if let Some(dir) = out.parent() {
+			std::fs::create_dir_all(dir).map_err(Error::client)?;
+		}
+		std::fs::write(&out, serde_json::to_string_pretty(&figures).map_err(Error::client)?)
+			.map_err(Error::client)?;
+		let chart = out.with_extension("svg");
+		reads::chart(&chart, &figures).map_err(Error::client)?;
+		println!("wrote {} and {}", out.display(), chart.display());
+	}
+	Ok(())
 }
 
 #[tokio::main]
@@ -162,6 +245,9 @@ async fn connect(url: &str) -> Result<Rpc, Error> {
 }
 
 async fn run(cli: Cli) -> Result<(), Error> {
+	if matches!(cli.command, Command::Reads { .. }) {
+		return sustained_reads(cli.command).await;
+	}
 	let Command::Run {
 		modes,
 		duration,
@@ -176,7 +262,10 @@ async fn run(cli: Cli) -> Result<(), Error> {
 		call_duration,
 		out,
 		strict,
-	} = cli.command;
+	} = cli.command
+	else {
+		return Err(Error::Usage("not the run subcommand".into()));
+	};
 	if senders == 0 || cli.connections == 0 || concurrency == 0 {
 		return Err(Error::Usage(
 			"--senders, --connections and --concurrency must be at least 1".into(),
@@ -380,6 +469,16 @@ async fn prepare(
 		nonces.push(world::next_nonce(rpc, &sender.key).await?);
 	}
 	let at = chain.api().at_current_block().await.map_err(Error::client)?;
+	// A gateway numbers its audit events: each sender's batches continue its sequence.
+	let mut sequences = vec![0u64; senders.len()];
+	if mode == Mode::AuditBatch {
+		let storage = runtime::storage().audit_log().gateway_sequence();
+		let entry = at.storage().entry(storage).map_err(Error::client)?;
+		for (s, sender) in senders.iter().enumerate() {
+			let value = entry.fetch((Static(sender.subject),)).await.map_err(Error::client)?;
+			sequences[s] = value.decode().map_err(Error::client)?;
+		}
+	}
 	let now_ms = std::time::SystemTime::now()
 		.duration_since(std::time::UNIX_EPOCH)
 		.map(|d| d.as_millis() as u64)
@@ -434,10 +533,12 @@ async fn prepare(
 							entity: None,
 							purpose: Some(PurposeOfUse::Treat),
 							occurred: now_ms - 1_000,
+							repeats: None,
 						}),
 					})
 					.collect();
-				let call = runtime::transactions().audit_log().submit_batch(events);
+				let first = sequences[s] + (j * batch) as u64;
+				let call = runtime::transactions().audit_log().submit_batch(first, events);
 				sign(&at, &call, &sender.key, nonce)?
 			},
 			Mode::CheckAccess => unreachable!("check-access submits no transactions"),

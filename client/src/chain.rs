@@ -291,14 +291,32 @@ impl Chain {
 		call: &Call,
 		signer: &Keypair,
 		wait: Wait,
+		progress: impl FnMut(Progress),
+	) -> Result<Included, ChainError> {
+		// The pool's next nonce, not the finalized block's: a write right after another (in a
+		// best block, or still in the pool) gets the nonce after it.
+		let nonce = self.next_nonce(&signer.public_key().to_account_id()).await?;
+		self.submit_with_nonce(call, signer, nonce, wait, progress).await
+	}
+
+	/// The next nonce of `account` as the node's pool sees it (its transactions still in the pool
+	/// counted), for a writer that keeps several transactions in flight and numbers them itself.
+	pub async fn next_nonce(&self, account: &AccountId32) -> Result<u64, ChainError> {
+		self.rpc.system_account_next_index(account).await.map_err(ChainError::client)
+	}
+
+	/// Signs `call` with `signer` at `nonce`, submits it and waits as `wait` says, reporting
+	/// progress. A failed call is an error naming the pallet error; a transaction the pool
+	/// refuses or drops is a [`ChainError::Transaction`].
+	pub async fn submit_with_nonce<Call: Payload>(
+		&self,
+		call: &Call,
+		signer: &Keypair,
+		nonce: u64,
+		wait: Wait,
 		mut progress: impl FnMut(Progress),
 	) -> Result<Included, ChainError> {
 		let at = self.api.at_current_block().await.map_err(ChainError::client)?;
-		// The pool's next nonce, not the finalized block's: a write right after another (in a
-		// best block, or still in the pool) gets the nonce after it.
-		let account = signer.public_key().to_account_id();
-		let nonce =
-			self.rpc.system_account_next_index(&account).await.map_err(ChainError::client)?;
 		let params = subxt::config::PolkadotExtrinsicParamsBuilder::<PolkadotConfig>::new()
 			.nonce(nonce)
 			.build();

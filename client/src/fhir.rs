@@ -193,7 +193,10 @@ pub fn audit_event(patient: &SubjectId, e: &AuditEntry) -> Value {
 		"type": coding(AUDIT_TYPE_SYSTEM, "rest", Some("RESTful Operation")),
 		"subtype": [coding(AUDIT_SUBTYPE_SYSTEM, r.event_type.code(), None)],
 		"action": r.action.code(),
-		"period": { "start": instant(r.occurred), "end": instant(r.occurred) },
+		"period": {
+			"start": instant(r.occurred),
+			"end": instant(r.repeats.map_or(r.occurred, |repeats| repeats.last)),
+		},
 		"recorded": instant(e.recorded),
 		"outcome": r.outcome.code(),
 		"agent": [agent],
@@ -211,21 +214,51 @@ pub fn audit_event(patient: &SubjectId, e: &AuditEntry) -> Value {
 	if let Some(purpose) = r.purpose {
 		event["purposeOfEvent"] = json!([concept(ACT_REASON_SYSTEM, purpose.code())]);
 	}
+	if let Some(repeats) = r.repeats {
+		// Identical accesses folded into one entry: how many, from `period.start` to `.end`.
+		event["extension"] =
+			json!([{ "url": REPEATS_EXTENSION, "valueUnsignedInt": repeats.count }]);
+	}
 	event
 }
 
-/// A `searchset` Bundle of resources.
+/// The extension an AuditEvent carries when its entry stands for several identical accesses:
+/// how many (`valueUnsignedInt`), between `period.start` and `period.end`.
+pub const REPEATS_EXTENSION: &str = "urn:medchain:fhir:extension:audit-repeats";
+
+/// A `searchset` Bundle of resources: every match of the search, so `total` is their number.
 pub fn bundle(resources: Vec<Value>) -> Value {
 	json!({
 		"resourceType": "Bundle",
 		"type": "searchset",
 		"total": resources.len(),
-		"entry": resources
-			.into_iter()
-			.map(|r| json!({ "resource": r, "search": { "mode": "match" } }))
-			.collect::<Vec<_>>(),
+		"entry": matches(resources),
 	})
 }
+
+/// One page of a paged search as a `searchset` Bundle, with its `link`s as (relation, URL)
+/// pairs: `self`, and `next` while more pages remain. There is no `total`: FHIR's `total`
+/// counts the matches on every page, which a page does not know.
+pub fn bundle_page(resources: Vec<Value>, links: &[(&str, String)]) -> Value {
+	json!({
+		"resourceType": "Bundle",
+		"type": "searchset",
+		"link": links
+			.iter()
+			.map(|(relation, url)| json!({ "relation": relation, "url": url }))
+			.collect::<Vec<_>>(),
+		"entry": matches(resources),
+	})
+}
+
+/// Bundle entries for search matches.
+fn matches(resources: Vec<Value>) -> Vec<Value> {
+	resources
+		.into_iter()
+		.map(|r| json!({ "resource": r, "search": { "mode": "match" } }))
+		.collect()
+}
+
 #[cfg(test)]
 mod tests {
 	use super::*;
@@ -321,6 +354,7 @@ mod tests {
 				entity: None,
 				purpose: Some(PurposeOfUse::Treat),
 				occurred: 1_767_225_600_000,
+				repeats: None,
 			},
 			source: AuditSource::Gateway(SubjectId([3; 32])),
 			recorded: 1_767_225_602_000,
@@ -344,9 +378,35 @@ mod tests {
 		assert_eq!(v["purposeOfEvent"][0]["coding"][0]["code"], "TREAT");
 		let link = v["entity"].as_array().unwrap().last().unwrap();
 		assert_eq!(link["detail"][0]["valueString"], "3");
+		assert!(v.get("extension").is_none(), "one access carries no repeats");
 		let b = bundle(vec![v]);
 		assert_eq!(b["total"], 1);
 		assert_eq!(b["entry"][0]["resource"]["resourceType"], "AuditEvent");
+	}
+
+	#[test]
+	fn a_folded_denial_says_how_many_and_until_when() {
+		let mut folded = denial();
+		folded.record.repeats =
+			Some(medchain_primitives::audit::Repeats { count: 12, last: 1_767_225_601_500 });
+		let v = audit_event(&P, &folded);
+		assert_eq!(v["period"]["start"], "2026-01-01T00:00:00.000Z");
+		assert_eq!(v["period"]["end"], "2026-01-01T00:00:01.500Z");
+		assert_eq!(v["extension"][0]["url"], REPEATS_EXTENSION);
+		assert_eq!(v["extension"][0]["valueUnsignedInt"], 12);
+	}
+
+	#[test]
+	fn a_page_bundle_carries_its_links_and_no_total() {
+		let links = [("self", "/fhir/Consent?_count=2".to_owned()), ("next", "/n".to_owned())];
+		let b = bundle_page(vec![consent(&record())], &links);
+		assert_eq!(b["type"], "searchset");
+		assert!(b.get("total").is_none());
+		assert_eq!(b["link"][0]["relation"], "self");
+		assert_eq!(b["link"][0]["url"], "/fhir/Consent?_count=2");
+		assert_eq!(b["link"][1]["relation"], "next");
+		assert_eq!(b["entry"][0]["search"]["mode"], "match");
+		assert_eq!(b["entry"][0]["resource"]["resourceType"], "Consent");
 	}
 
 	fn sp_hash() -> medchain_primitives::Hash {

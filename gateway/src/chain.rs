@@ -14,6 +14,7 @@ use std::{
 
 use medchain_client::chain::{runtime, Chain, ChainError, Static, H256};
 use medchain_primitives::{
+	audit::{AuditEntry, AuditQueryError},
 	consent::{AccessDecision, AccessTarget, ConsentAction, ConsentRecord, PurposeOfUse, RecordId},
 	identity::{IdentityDocument, SubjectId},
 	records::RecordAnchor,
@@ -22,6 +23,9 @@ use medchain_primitives::{
 use subxt::{client::OnlineClientAtBlock, config::PolkadotConfig};
 
 type At = OnlineClientAtBlock<PolkadotConfig>;
+
+/// How long a question to the node may take before the request that asked it fails.
+pub const CALL_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 type Document = IdentityDocument<AccountId>;
 /// (patient, reader, record, purpose code): the primitives' record and purpose types are not
 /// `Hash`.
@@ -47,6 +51,47 @@ impl<K: Eq + Hash, V: Clone> Cache<K, V> {
 	fn clear(&self) {
 		self.0.lock().expect("cache lock").clear();
 	}
+}
+
+/// One page of a list the chain keeps newest first, and where the page after it starts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Page<T> {
+	/// The items, newest first.
+	pub items: Vec<T>,
+	/// The `before` of the next (older) page; `None` when this page reaches the oldest item.
+	pub next: Option<u64>,
+}
+
+/// Why a page cannot be read.
+#[derive(Debug, thiserror::Error)]
+pub enum PageError {
+	/// `before` lies past the end of the list: not a position the list has (yet).
+	#[error("`before` {before} is past the end of the list, which holds {count}")]
+	OutOfRange {
+		/// The position asked for.
+		before: u64,
+		/// How many items the list holds.
+		count: u64,
+	},
+	/// The chain cannot answer.
+	#[error(transparent)]
+	Chain(#[from] ChainError),
+}
+
+/// The `before` of the page after one whose oldest item sits at position `oldest`: none when
+/// that is the list's first item, or the page is empty.
+fn next_before(oldest: Option<u64>) -> Option<u64> {
+	oldest.filter(|&position| position > 0)
+}
+
+/// The `before` of the page after `returned` items read before position `end` of a list whose
+/// every position holds an item (the page holds positions `end - returned .. end`).
+fn listing_next(end: u32, returned: usize) -> Option<u64> {
+	let returned = u64::try_from(returned).unwrap_or(u64::MAX);
+	if returned == 0 {
+		return None;
+	}
+	next_before(Some(u64::from(end).saturating_sub(returned)))
 }
 
 /// The block answers are read at: its hash, its timestamp (ms), a client at it.
@@ -75,6 +120,16 @@ fn client(e: impl std::fmt::Display) -> ChainError {
 async fn block_time(at: &At) -> Result<u64, ChainError> {
 	let entry = at.storage().entry(runtime::storage().timestamp().now()).map_err(client)?;
 	entry.fetch(()).await.map_err(client)?.decode().map_err(client)
+}
+
+/// `Consent::PatientConsentCount` of `patient` at a block: the length of the patient's list of
+/// consents, which the runtime API does not tell.
+async fn consent_count(at: &At, patient: SubjectId) -> Result<u32, ChainError> {
+	let entry = at
+		.storage()
+		.entry(runtime::storage().consent().patient_consent_count())
+		.map_err(client)?;
+	entry.fetch((Static(patient),)).await.map_err(client)?.decode().map_err(client)
 }
 
 impl ChainView {
@@ -133,11 +188,16 @@ impl ChainView {
 		}
 	}
 
+	/// A runtime API call at `at`, given up after [`CALL_TIMEOUT`]: a node that stops answering
+	/// (paused, overloaded) makes a request fail with 503, not hang.
 	async fn call<P: subxt::runtime_apis::Payload>(
 		at: &At,
 		payload: P,
 	) -> Result<P::ReturnType, ChainError> {
-		at.runtime_apis().call(payload).await.map_err(client)
+		tokio::time::timeout(CALL_TIMEOUT, at.runtime_apis().call(payload))
+			.await
+			.map_err(|_| client(format!("no answer within {} s", CALL_TIMEOUT.as_secs())))?
+			.map_err(client)
 	}
 
 	/// The subject an account controls.
@@ -206,16 +266,100 @@ impl ChainView {
 		Ok((decision, time))
 	}
 
-	/// A patient's consents, newest first (not cached: FHIR searches are rare).
+	/// How many of `gateway`'s audit events the chain has taken (appended or refused), at the
+	/// latest finalized block: where its next batch starts. Not cached.
+	pub async fn gateway_sequence(&self, gateway: SubjectId) -> Result<u64, ChainError> {
+		let (_, at) = self.current();
+		let entry = at
+			.storage()
+			.entry(runtime::storage().audit_log().gateway_sequence())
+			.map_err(client)?;
+		entry.fetch((Static(gateway),)).await.map_err(client)?.decode().map_err(client)
+	}
+
+	/// The runtime's metadata at the view's block (names of pallet errors).
+	pub fn metadata(&self) -> subxt::ArcMetadata {
+		self.current().1.metadata()
+	}
+
+	/// A page of `patient`'s audit trail: up to `limit` entries (at most `MAX_AUDIT_PAGE`),
+	/// newest first, before sequence number `before` (exclusive; `None`: from the newest). Not
+	/// cached: FHIR searches are rare.
+	pub async fn trail_page(
+		&self,
+		patient: SubjectId,
+		before: Option<u64>,
+		limit: u32,
+	) -> Result<Page<AuditEntry>, PageError> {
+		let (_, at) = self.current();
+		let call = runtime::runtime_apis().audit_api().entries(Static(patient), before, limit);
+		let items: Vec<AuditEntry> = match Self::call(&at, call).await? {
+			Ok(entries) => entries.into_iter().map(|e| e.0).collect(),
+			Err(Static(AuditQueryError::OutOfRange { count })) => {
+				return Err(PageError::OutOfRange { before: before.unwrap_or(count), count })
+			},
+			Err(Static(other)) => {
+				return Err(ChainError::Client(format!("audit query refused: {other:?}")).into())
+			},
+		};
+		let next = next_before(items.last().map(|e| e.seq));
+		Ok(Page { items, next })
+	}
+
+	/// A page of `patient`'s consents, active and past: up to `limit` (at most the runtime's
+	/// `MAX_LISTING_PAGE`), newest first, before index `before` of the patient's list (exclusive;
+	/// `None`: from the newest). Not cached: FHIR searches are rare.
 	pub async fn consents_of_patient(
 		&self,
 		patient: SubjectId,
-	) -> Result<Vec<ConsentRecord>, ChainError> {
+		before: Option<u32>,
+		limit: u32,
+	) -> Result<Page<ConsentRecord>, PageError> {
 		let (_, at) = self.current();
-		let call =
-			runtime::runtime_apis()
-				.consent_api()
-				.consents_of_patient(Static(patient), None, 1000);
-		Ok(Self::call(&at, call).await?.into_iter().map(|c| c.0).collect())
+		let call = runtime::runtime_apis().consent_api().consents_of_patient(
+			Static(patient),
+			before,
+			limit,
+		);
+		// The list's length at the same block: where a first page starts, and whether `before`
+		// is a position the list has.
+		let (count, consents) =
+			futures::try_join!(consent_count(&at, patient), Self::call(&at, call))?;
+		let end = match before {
+			Some(before) if before > count => {
+				return Err(PageError::OutOfRange {
+					before: u64::from(before),
+					count: u64::from(count),
+				})
+			},
+			Some(before) => before,
+			None => count,
+		};
+		let items: Vec<ConsentRecord> = consents.into_iter().map(|c| c.0).collect();
+		let next = listing_next(end, items.len());
+		Ok(Page { items, next })
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn a_page_that_reaches_the_first_item_is_the_last() {
+		assert_eq!(next_before(Some(7)), Some(7));
+		assert_eq!(next_before(Some(0)), None);
+		assert_eq!(next_before(None), None);
+	}
+
+	#[test]
+	fn the_next_listing_page_starts_where_this_one_ends() {
+		// 10 consents, pages of 4: positions 6..10, 2..6, 0..2.
+		assert_eq!(listing_next(10, 4), Some(6));
+		assert_eq!(listing_next(6, 4), Some(2));
+		assert_eq!(listing_next(2, 2), None);
+		// An empty list, or a page that got nothing, never points back at itself.
+		assert_eq!(listing_next(0, 0), None);
+		assert_eq!(listing_next(3, 0), None);
 	}
 }

@@ -13,6 +13,9 @@
 //! max_concurrent = 256
 //! freshness_seconds = 60
 //! audit_batch = 256
+//! audit_in_flight = 32          # audit batches sent and not yet finalized, at most
+//! audit_max_lag_seconds = 30    # a read older than this not yet on chain: reads refused (503)
+//! audit_max_waiting = 50000     # more audit events than this waiting: reads refused (503)
 //! max_view_age_seconds = 30     # older finalized view: reads refused (503)
 //! # portal_dir = "/usr/share/medchain/portal"   # serve the portal (web/dist) at /
 //! # portal_node = "wss://rpc.hospital.example"    # the node the portal's users connect to
@@ -71,6 +74,16 @@ pub struct Flags {
 	/// Most audit events in one extrinsic (the runtime's `MaxBatch` caps it).
 	#[arg(long)]
 	pub audit_batch: Option<usize>,
+	/// Most audit batches in flight at once (sent, not yet finalized).
+	#[arg(long)]
+	pub audit_in_flight: Option<usize>,
+	/// How long a served read may wait for its audit entry to be in a finalized block before
+	/// reads are refused (503), seconds: no read outruns its trail.
+	#[arg(long)]
+	pub audit_max_lag_seconds: Option<u64>,
+	/// How many audit events may wait for the chain before reads are refused (503).
+	#[arg(long)]
+	pub audit_max_waiting: Option<u64>,
 	/// How old the finalized block answers are read at may get before reads are refused (503),
 	/// seconds: a stalled finality or a lost node must not keep old consents in force.
 	#[arg(long)]
@@ -107,6 +120,9 @@ struct File {
 	max_concurrent: Option<usize>,
 	freshness_seconds: Option<u64>,
 	audit_batch: Option<usize>,
+	audit_in_flight: Option<usize>,
+	audit_max_lag_seconds: Option<u64>,
+	audit_max_waiting: Option<u64>,
 	max_view_age_seconds: Option<u64>,
 	portal_dir: Option<PathBuf>,
 	portal_node: Option<String>,
@@ -139,6 +155,12 @@ pub struct Config {
 	pub freshness_seconds: u64,
 	/// Most audit events per extrinsic.
 	pub audit_batch: usize,
+	/// Most audit batches in flight.
+	pub audit_in_flight: usize,
+	/// Oldest a read may be without its entry in a finalized block, seconds.
+	pub audit_max_lag_seconds: u64,
+	/// Most audit events waiting before reads are refused.
+	pub audit_max_waiting: u64,
 	/// Oldest view of the chain reads are answered from, seconds.
 	pub max_view_age_seconds: u64,
 	/// Static files served at `/` (the portal), if any: the canonical path.
@@ -191,6 +213,12 @@ impl Config {
 			max_concurrent: flags.max_concurrent.or(file.max_concurrent).unwrap_or(256),
 			freshness_seconds: flags.freshness_seconds.or(file.freshness_seconds).unwrap_or(60),
 			audit_batch: flags.audit_batch.or(file.audit_batch).unwrap_or(256),
+			audit_in_flight: flags.audit_in_flight.or(file.audit_in_flight).unwrap_or(32),
+			audit_max_lag_seconds: flags
+				.audit_max_lag_seconds
+				.or(file.audit_max_lag_seconds)
+				.unwrap_or(30),
+			audit_max_waiting: flags.audit_max_waiting.or(file.audit_max_waiting).unwrap_or(50_000),
 			max_view_age_seconds: flags
 				.max_view_age_seconds
 				.or(file.max_view_age_seconds)
@@ -210,6 +238,12 @@ impl Config {
 		}
 		if config.audit_batch == 0 || config.audit_batch > 256 {
 			return Err("audit_batch must be 1 to 256 (the runtime's MaxBatch)".into());
+		}
+		if config.audit_in_flight == 0 || config.audit_in_flight > 1024 {
+			return Err("audit_in_flight must be 1 to 1024".into());
+		}
+		if config.audit_max_lag_seconds == 0 || config.audit_max_waiting == 0 {
+			return Err("audit_max_lag_seconds and audit_max_waiting must be above 0: reads are never served with no bound on the audit trail's lag".into());
 		}
 		if let Some(dir) = config.portal_dir.clone() {
 			config.portal_dir = Some(config.check_portal_dir(&dir, flags.config.as_deref())?);

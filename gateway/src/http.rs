@@ -48,9 +48,10 @@ use medchain_primitives::{
 use crate::{
 	audit::{AuditEvent, AuditQueue},
 	auth::Replay,
-	chain::ChainView,
+	chain::{ChainView, PageError},
 	config::Config,
 	metrics::Metrics,
+	search::Paging,
 	store::{Held, Store},
 };
 
@@ -118,11 +119,15 @@ pub struct ApiError {
 	code: &'static str,
 	diagnostics: String,
 	deny: Option<DenyReason>,
+	retry_after: Option<u64>,
 }
 
 impl ApiError {
 	fn new(status: StatusCode, code: &'static str, diagnostics: impl Into<String>) -> Self {
-		Self { status, code, diagnostics: diagnostics.into(), deny: None }
+		Self { status, code, diagnostics: diagnostics.into(), deny: None, retry_after: None }
+	}
+	fn retry_after(self, seconds: u64) -> Self {
+		Self { retry_after: Some(seconds), ..self }
 	}
 	fn bad_request(diagnostics: impl Into<String>) -> Self {
 		Self::new(StatusCode::BAD_REQUEST, "invalid", diagnostics)
@@ -162,6 +167,7 @@ impl ApiError {
 			code: "forbidden",
 			diagnostics: format!("access denied by the chain's access rule: {}", reason.code()),
 			deny: Some(reason),
+			retry_after: None,
 		}
 	}
 }
@@ -189,6 +195,9 @@ impl IntoResponse for ApiError {
 				DENY_REASON_HEADER,
 				reason.code().parse().expect("deny codes are header-safe"),
 			);
+		}
+		if let Some(seconds) = self.retry_after {
+			response.headers_mut().insert(header::RETRY_AFTER, seconds.into());
 		}
 		response
 	}
@@ -389,9 +398,23 @@ async fn health(State(gateway): State<Shared>) -> Json<Value> {
 				"finalized_block": format!("{:?}", gateway.view.block()),
 		"view_age_seconds": now_ms().saturating_sub(gateway.view.block_time()) / 1000,
 		"suspended": gateway.suspended.load(Ordering::SeqCst),
-		"audit_queued": gateway.store.queue_len().unwrap_or(0),
-		"audit_rejected": gateway.store.rejected_len().unwrap_or(0),
+		"audit": audit_health(&gateway),
 	}))
+}
+
+/// The audit trail's state for `/health`: how far behind, and whether reads are refused.
+fn audit_health(gateway: &Gateway) -> Value {
+	let state = gateway.audit.state();
+	let backlog = state.backlog();
+	let now = now_ms();
+	json!({
+		"lag_seconds": state.lag_ms(now) as f64 / 1000.0,
+		"waiting_reads": backlog.reads,
+		"waiting_denials": backlog.denials,
+		"in_flight": backlog.numbered,
+		"rejected": backlog.rejected,
+		"reads_refused": state.refusal(now),
+	})
 }
 
 async fn metrics(State(gateway): State<Shared>) -> impl IntoResponse {
@@ -502,26 +525,38 @@ fn empty_body(headers: &HeaderMap) -> Result<()> {
 		.map_err(|e| ApiError::bad_request(format!("Content-Digest: {e}")))
 }
 
-/// Refuses to answer from a view of the chain older than `max_view_age_seconds`, or while the
-/// chain refuses this gateway's audit.
+/// Refuses to answer from a view of the chain older than `max_view_age_seconds`: 503 with
+/// `Retry-After`.
 fn serving(gateway: &Gateway) -> Result<()> {
-	if gateway.suspended.load(Ordering::SeqCst) {
-		return Err(ApiError::new(
-			StatusCode::SERVICE_UNAVAILABLE,
-			"transient",
-			"the chain does not accept this gateway's audit entries (is the gateway still active?): no reads until it does",
-		));
-	}
 	let age = now_ms().saturating_sub(gateway.view.block_time()) / 1000;
 	if age > gateway.config.max_view_age_seconds {
 		return Err(ApiError::new(
 			StatusCode::SERVICE_UNAVAILABLE,
 			"transient",
 			format!("the last finalized block is {age} s old (finality stalled, or the node is unreachable): no answers from a stale view"),
-		));
+		)
+		.retry_after(RETRY_AFTER_SECONDS));
 	}
 	Ok(())
 }
+
+/// No read outruns its trail: refuses a record read while the audit trail is behind (the chain
+/// refuses this gateway's audit, or the oldest read not yet in a finalized block is older than
+/// `audit_max_lag_seconds`, or too many events wait): 503 with `Retry-After`. Reads resume by
+/// themselves when the trail catches up.
+fn trail_current(gateway: &Gateway) -> Result<()> {
+	match gateway.audit.state().refusal(now_ms()) {
+		Some(reason) => {
+			gateway.metrics.decisions.with_label_values(&["audit-behind"]).inc();
+			Err(ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "transient", reason)
+				.retry_after(RETRY_AFTER_SECONDS))
+		},
+		None => Ok(()),
+	}
+}
+
+/// What a 503 tells a client to wait before trying again, seconds.
+const RETRY_AFTER_SECONDS: u64 = 2;
 
 #[derive(Deserialize)]
 struct ReadQuery {
@@ -577,6 +612,7 @@ async fn read(
 	let reader = authenticate(&gateway, &method, &uri, &headers).await?;
 	empty_body(&headers)?;
 	serving(&gateway)?;
+	trail_current(&gateway)?;
 	let id = record_id(&id)?;
 	let purpose = match &query.purpose {
 		Some(text) => codes::purpose(text).map_err(ApiError::bad_request)?,
@@ -629,6 +665,7 @@ async fn read(
 						entity,
 						purpose: Some(purpose),
 						occurred: decided_at,
+						repeats: None,
 					},
 				};
 				gateway.audit.record(&event).await.map_err(ApiError::internal)?;
@@ -662,6 +699,7 @@ async fn read(
 			entity,
 			purpose: Some(purpose),
 			occurred: decided_at,
+			repeats: None,
 		},
 	};
 	// Durable before a byte is sent: a crash after this loses no audit entry.
@@ -872,6 +910,20 @@ async fn upload(
 #[derive(Deserialize)]
 struct PatientQuery {
 	patient: Option<String>,
+	/// Entries per page, as text: a value that is not a number gets this API's 400, not the
+	/// extractor's.
+	#[serde(rename = "_count")]
+	count: Option<String>,
+	/// Where the page starts: the cursor of a `next` link.
+	#[serde(rename = "_cursor")]
+	cursor: Option<String>,
+}
+
+impl PatientQuery {
+	/// `_count` (clamped) and `_cursor`.
+	fn paging(&self) -> Result<Paging> {
+		Paging::parse(self.count.as_deref(), self.cursor.as_deref()).map_err(ApiError::bad_request)
+	}
 }
 
 /// Who may search a patient's resources here: the patient, a delegate guardian, or this
@@ -911,12 +963,45 @@ async fn searcher(
 	Ok((patient, false))
 }
 
-fn bundle(resources: Vec<Value>) -> Response {
-	([(header::CONTENT_TYPE, "application/fhir+json")], fhir::bundle(resources).to_string())
+/// A page of a search as an R4 `searchset` Bundle, with its `self` link and, while older
+/// entries remain, its `next` link.
+fn bundle(
+	uri: &Uri,
+	patient: &SubjectId,
+	paging: &Paging,
+	next: Option<u64>,
+	resources: Vec<Value>,
+) -> Response {
+	let path = uri.path();
+	let mut links = vec![("self", paging.self_url(path, patient))];
+	if let Some(next) = next {
+		links.push(("next", paging.next_url(path, patient, next)));
+	}
+	(
+		[(header::CONTENT_TYPE, "application/fhir+json")],
+		fhir::bundle_page(resources, &links).to_string(),
+	)
 		.into_response()
 }
 
-/// `GET /fhir/AuditEvent?patient=did:medchain:…`: the patient's trail as an R4 Bundle.
+/// A page that cannot be read: a cursor past the end of the patient's `list` is the client's
+/// error (400), not the chain's.
+fn page_error(list: &str, error: PageError) -> ApiError {
+	match error {
+		PageError::OutOfRange { before, count } => ApiError::bad_request(format!(
+			"`_cursor` {before} is past the end of the patient's {list} ({count} in all): follow the Bundle's `next` link"
+		)),
+		PageError::Chain(error) => ApiError::chain(error),
+	}
+}
+
+/// `GET /fhir/AuditEvent?patient=did:medchain:…[&_count=50][&_cursor=…]`: a page of the
+/// patient's trail, newest first, as an R4 `searchset` Bundle with `self` and `next` links.
+///
+/// The organization view is filtered page by page: a page of `_count` entries is read, then only
+/// the entries about records this gateway holds or held are kept. Such a page may hold fewer
+/// than `_count` entries, or none, and its `next` link still points on while older entries
+/// remain; filtering before paging would mean reading the whole trail for every page.
 async fn fhir_audit_events(
 	State(gateway): State<Shared>,
 	Query(query): Query<PatientQuery>,
@@ -925,9 +1010,14 @@ async fn fhir_audit_events(
 	headers: HeaderMap,
 ) -> Result<Response> {
 	let (patient, organization_view) = searcher(&gateway, &method, &uri, &headers, &query).await?;
-	let entries = gateway.view.chain().trail(patient).await.map_err(ApiError::chain)?;
+	let paging = query.paging()?;
+	let page = gateway
+		.view
+		.trail_page(patient, paging.cursor, paging.count)
+		.await
+		.map_err(|e| page_error("trail", e))?;
 	let mut resources = Vec::new();
-	for entry in &entries {
+	for entry in &page.items {
 		if organization_view {
 			let Some(entity) = entry.record.entity else { continue };
 			let ours = gateway.store.held(&entity.record).map_err(ApiError::internal)?.is_some()
@@ -938,10 +1028,16 @@ async fn fhir_audit_events(
 		}
 		resources.push(fhir::audit_event(&patient, entry));
 	}
-	Ok(bundle(resources))
+	Ok(bundle(&uri, &patient, &paging, page.next, resources))
 }
 
-/// `GET /fhir/Consent?patient=did:medchain:…`: the patient's consents as an R4 Bundle.
+/// `GET /fhir/Consent?patient=did:medchain:…[&_count=50][&_cursor=…]`: a page of the patient's
+/// consents, active and past, newest first, as an R4 `searchset` Bundle with `self` and `next`
+/// links.
+///
+/// The organization view (the consents naming the organization) is filtered page by page, as
+/// the AuditEvent search's is: a page may hold fewer than `_count` consents, or none, and its
+/// `next` link still points on while older consents remain.
 async fn fhir_consents(
 	State(gateway): State<Shared>,
 	Query(query): Query<PatientQuery>,
@@ -950,13 +1046,25 @@ async fn fhir_consents(
 	headers: HeaderMap,
 ) -> Result<Response> {
 	let (patient, organization_view) = searcher(&gateway, &method, &uri, &headers, &query).await?;
-	let consents = gateway.view.consents_of_patient(patient).await.map_err(ApiError::chain)?;
-	let resources = consents
+	let paging = query.paging()?;
+	// The runtime indexes a patient's consents by u32: a larger cursor is past the end.
+	let before = paging.cursor.map(u32::try_from).transpose().map_err(|_| {
+		ApiError::bad_request(
+			"`_cursor` is past the end of the patient's consents: follow the Bundle's `next` link",
+		)
+	})?;
+	let page = gateway
+		.view
+		.consents_of_patient(patient, before, paging.count)
+		.await
+		.map_err(|e| page_error("consents", e))?;
+	let resources = page
+		.items
 		.iter()
 		.filter(|c| !organization_view || c.grantee == Grantee::Organization(gateway.organization))
 		.map(fhir::consent)
 		.collect();
-	Ok(bundle(resources))
+	Ok(bundle(&uri, &patient, &paging, page.next, resources))
 }
 
 #[cfg(test)]

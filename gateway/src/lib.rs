@@ -14,7 +14,8 @@
 //! - **Erasure**: when an anchor is erased in a finalized block the gateway deletes ciphertext
 //!   and envelopes ([`follower`]); a later read gets 410 Gone.
 //! - **FHIR**: `GET /fhir/AuditEvent` and `GET /fhir/Consent` for the patient (or this
-//!   organization's privacy office). `/openapi.json`, `/health`, `/metrics`.
+//!   organization's privacy office), a page at a time ([`search`]). `/openapi.json`, `/health`,
+//!   `/metrics`.
 //!
 //! docs/sharing.md walks through the whole flow; docs/gateway.md is the operator's page.
 
@@ -27,4 +28,5 @@ pub mod config;
 pub mod follower;
 pub mod http;
 pub mod metrics;
+pub mod search;
 pub mod store;

@@ -8,7 +8,7 @@ use std::{
 use clap::Parser;
 use medchain_client::{chain::Chain, keys::KeyFile};
 use medchain_gateway::{
-	audit::AuditQueue,
+	audit::{AuditQueue, AuditState, Limits, Pipeline},
 	auth::Replay,
 	chain::ChainView,
 	config::{Config, Flags},
@@ -79,14 +79,19 @@ async fn run(flags: Flags) -> Result<(), String> {
 		);
 	}
 	let suspended = Arc::new(AtomicBool::new(false));
+	let limits = Limits {
+		max_lag_ms: config.audit_max_lag_seconds.saturating_mul(1000),
+		max_waiting: config.audit_max_waiting,
+	};
 	let audit = AuditQueue::start(
-		store.clone(),
+		&store,
 		view.clone(),
 		keys.clone(),
-		config.audit_batch,
+		me,
+		Pipeline { batch: config.audit_batch, in_flight: config.audit_in_flight },
 		metrics.clone(),
-		suspended.clone(),
-	);
+		Arc::new(AuditState::new(limits, suspended.clone())),
+	)?;
 	tokio::spawn(follower::follow(view.clone(), store.clone(), metrics.clone(), organization));
 
 	let started = std::time::SystemTime::now()

@@ -1,8 +1,8 @@
 //! Prometheus metrics, served at `/metrics`.
 
 use prometheus::{
-	Encoder, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge, Opts, Registry,
-	TextEncoder,
+	Encoder, Gauge, Histogram, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge,
+	Opts, Registry, TextEncoder,
 };
 
 /// The gateway's metrics.
@@ -14,8 +14,16 @@ pub struct Metrics {
 	pub latency: HistogramVec,
 	/// Reads by decision (`permit`, `deny`).
 	pub decisions: IntCounterVec,
-	/// Audit events waiting in the durable queue.
+	/// Audit events waiting to be sent (reads and denials).
 	pub audit_queued: IntGauge,
+	/// Audit events in batches sent and not yet finalized.
+	pub audit_in_flight: IntGauge,
+	/// How long the oldest read not yet in a finalized block has waited, seconds.
+	pub audit_lag: Gauge,
+	/// Times the submitter started again from the chain's count (a batch did not land).
+	pub audit_resyncs: IntCounter,
+	/// From a read's audit event queued to its batch in a finalized block, seconds.
+	pub audit_read_lag: Histogram,
 	/// Audit events the chain included.
 	pub audit_included: IntCounter,
 	/// Audit events the chain refused for good (kept for the operator).
@@ -49,6 +57,27 @@ impl Metrics {
 		.expect("valid metric");
 		let audit_queued = IntGauge::new("audit_queued", "Audit events waiting for the chain")
 			.expect("valid metric");
+		let audit_in_flight =
+			IntGauge::new("audit_in_flight", "Audit events sent and not yet finalized")
+				.expect("valid metric");
+		let audit_lag = Gauge::new(
+			"audit_lag_seconds",
+			"How long the oldest read not yet in a finalized block has waited",
+		)
+		.expect("valid metric");
+		let audit_resyncs = IntCounter::new(
+			"audit_resyncs_total",
+			"Times the audit submitter started again from the chain's count",
+		)
+		.expect("valid metric");
+		let audit_read_lag = Histogram::with_opts(
+			HistogramOpts::new(
+				"audit_read_lag_seconds",
+				"From a read's audit event queued to its entry in a finalized block",
+			)
+			.buckets(vec![0.5, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0, 15.0, 20.0, 30.0, 60.0]),
+		)
+		.expect("valid metric");
 		let audit_included =
 			IntCounter::new("audit_included_total", "Audit events included on chain")
 				.expect("valid metric");
@@ -64,6 +93,10 @@ impl Metrics {
 			Box::new(latency.clone()),
 			Box::new(decisions.clone()),
 			Box::new(audit_queued.clone()),
+			Box::new(audit_in_flight.clone()),
+			Box::new(audit_lag.clone()),
+			Box::new(audit_resyncs.clone()),
+			Box::new(audit_read_lag.clone()),
 			Box::new(audit_included.clone()),
 			Box::new(audit_rejected.clone()),
 			Box::new(erased.clone()),
@@ -77,6 +110,10 @@ impl Metrics {
 			latency,
 			decisions,
 			audit_queued,
+			audit_in_flight,
+			audit_lag,
+			audit_resyncs,
+			audit_read_lag,
 			audit_included,
 			audit_rejected,
 			erased,

@@ -5,8 +5,8 @@
 //!   hash matches the anchor (then fsynced, file and directory). An operator can put blobs in an
 //!   object store by implementing the trait.
 //! - **Metadata** in redb (embedded, ACID, crash-safe; one file): the records held with their
-//!   envelopes, the records erased (so a read gets 410), the durable audit queue, and the events
-//!   the chain refused.
+//!   envelopes, the records erased (so a read gets 410), and the audit journal
+//!   ([`crate::audit::journal`]).
 //!
 //! A crash mid-upload leaves a temporary file (deleted at the next start) and no record; a crash
 //! between the blob's rename and the metadata's commit leaves a blob no record names (deleted at
@@ -21,16 +21,12 @@ use std::{
 
 use codec::{Decode, Encode};
 use medchain_primitives::{consent::RecordId, Moment};
-use redb::{Database, ReadableDatabase, ReadableTable, ReadableTableMetadata, TableDefinition};
+use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition};
 
 /// record id → SCALE [`Held`].
 const RECORDS: TableDefinition<&[u8; 32], &[u8]> = TableDefinition::new("records");
 /// record id → erased at (ms since the Unix epoch, gateway clock).
 const ERASED: TableDefinition<&[u8; 32], u64> = TableDefinition::new("erased");
-/// queue position → SCALE audit event, oldest first.
-const AUDIT_QUEUE: TableDefinition<u64, &[u8]> = TableDefinition::new("audit_queue");
-/// queue position → SCALE audit event the chain refused, with the error, for the operator.
-const AUDIT_REJECTED: TableDefinition<u64, &[u8]> = TableDefinition::new("audit_rejected");
 
 /// What can go wrong with the store.
 #[derive(Debug, thiserror::Error)]
@@ -177,8 +173,6 @@ impl Store {
 		{
 			txn.open_table(RECORDS).map_err(db)?;
 			txn.open_table(ERASED).map_err(db)?;
-			txn.open_table(AUDIT_QUEUE).map_err(db)?;
-			txn.open_table(AUDIT_REJECTED).map_err(db)?;
 		}
 		txn.commit().map_err(db)?;
 		let store = Self { db: Arc::new(database), blobs };
@@ -189,6 +183,11 @@ impl Store {
 			}
 		}
 		Ok(store)
+	}
+
+	/// The metadata database, shared with the audit journal.
+	pub fn database(&self) -> Arc<Database> {
+		self.db.clone()
 	}
 
 	/// The blob store.
@@ -259,72 +258,6 @@ impl Store {
 		self.blobs.delete(record)?;
 		Ok(held)
 	}
-
-	/// Appends audit events (SCALE bytes) to the durable queue in one transaction: when this
-	/// returns, they survive a crash.
-	pub fn enqueue(&self, events: &[Vec<u8>]) -> Result<(), StoreError> {
-		let txn = self.db.begin_write().map_err(db)?;
-		{
-			let mut queue = txn.open_table(AUDIT_QUEUE).map_err(db)?;
-			let next = queue.last().map_err(db)?.map(|(k, _)| k.value() + 1).unwrap_or(0);
-			for (position, event) in (next..).zip(events) {
-				queue.insert(position, &event[..]).map_err(db)?;
-			}
-		}
-		txn.commit().map_err(db)
-	}
-
-	/// The oldest queued audit events, up to `limit`, with their positions.
-	pub fn queued(&self, limit: usize) -> Result<Vec<(u64, Vec<u8>)>, StoreError> {
-		let txn = self.db.begin_read().map_err(db)?;
-		let queue = txn.open_table(AUDIT_QUEUE).map_err(db)?;
-		let mut out = Vec::new();
-		for entry in queue.iter().map_err(db)?.take(limit) {
-			let (k, v) = entry.map_err(db)?;
-			out.push((k.value(), v.value().to_vec()));
-		}
-		Ok(out)
-	}
-
-	/// How many audit events wait.
-	pub fn queue_len(&self) -> Result<u64, StoreError> {
-		let txn = self.db.begin_read().map_err(db)?;
-		txn.open_table(AUDIT_QUEUE).map_err(db)?.len().map_err(db)
-	}
-
-	/// Removes audit events the chain has included.
-	pub fn dequeue(&self, positions: &[u64]) -> Result<(), StoreError> {
-		let txn = self.db.begin_write().map_err(db)?;
-		{
-			let mut queue = txn.open_table(AUDIT_QUEUE).map_err(db)?;
-			for position in positions {
-				queue.remove(position).map_err(db)?;
-			}
-		}
-		txn.commit().map_err(db)
-	}
-
-	/// Moves an audit event the chain refuses for good out of the queue, keeping it with the
-	/// chain's error for the operator.
-	pub fn reject(&self, position: u64, error: &str) -> Result<(), StoreError> {
-		let txn = self.db.begin_write().map_err(db)?;
-		{
-			let mut queue = txn.open_table(AUDIT_QUEUE).map_err(db)?;
-			let event = queue.remove(position).map_err(db)?.map(|v| v.value().to_vec());
-			if let Some(event) = event {
-				let mut rejected = txn.open_table(AUDIT_REJECTED).map_err(db)?;
-				let next = rejected.last().map_err(db)?.map(|(k, _)| k.value() + 1).unwrap_or(0);
-				rejected.insert(next, &(event, error.to_owned()).encode()[..]).map_err(db)?;
-			}
-		}
-		txn.commit().map_err(db)
-	}
-
-	/// How many audit events the chain refused.
-	pub fn rejected_len(&self) -> Result<u64, StoreError> {
-		let txn = self.db.begin_read().map_err(db)?;
-		txn.open_table(AUDIT_REJECTED).map_err(db)?.len().map_err(db)
-	}
 }
 
 #[cfg(test)]
@@ -394,25 +327,5 @@ mod tests {
 		assert!(store.blobs().open(&id).is_err());
 		assert_eq!(store.erased_at(&id).unwrap(), Some(77));
 		assert!(!store.erase(&id, 78).unwrap(), "a second erasure finds nothing held");
-	}
-
-	#[test]
-	fn the_audit_queue_survives_reopening_and_keeps_order() {
-		let dir = tempfile::tempdir().unwrap();
-		{
-			let store = Store::open(dir.path()).unwrap();
-			store.enqueue(&[vec![1], vec![2]]).unwrap();
-			store.enqueue(&[vec![3]]).unwrap();
-		}
-		let store = Store::open(dir.path()).unwrap();
-		let queued = store.queued(10).unwrap();
-		assert_eq!(queued, vec![(0, vec![1]), (1, vec![2]), (2, vec![3])]);
-		store.dequeue(&[0]).unwrap();
-		store.reject(1, "Audit::PolicyNotFound").unwrap();
-		assert_eq!(store.queued(10).unwrap(), vec![(2, vec![3])]);
-		assert_eq!((store.queue_len().unwrap(), store.rejected_len().unwrap()), (1, 1));
-		// Positions keep rising after the queue's head was removed.
-		store.enqueue(&[vec![4]]).unwrap();
-		assert_eq!(store.queued(10).unwrap(), vec![(2, vec![3]), (3, vec![4])]);
 	}
 }

@@ -98,10 +98,23 @@ export class Gateway {
     };
   }
 
-  /** `GET /fhir/AuditEvent?patient=…`: the patient's trail as a FHIR Bundle (signed). */
-  async auditEvents (patient) {
-    const response = await this.signed('GET', `/fhir/AuditEvent?patient=${encodeURIComponent(patient)}`);
-    if (!response.ok) throw await failure(response);
-    return response.json();
+  /**
+   * `GET /fhir/AuditEvent?patient=…`: the patient's trail as one FHIR Bundle, newest first. The
+   * gateway answers a page at a time (`_count`, at most 1,000); this follows each page's `next`
+   * link (signed anew) and returns every entry in one Bundle.
+   */
+  async auditEvents (patient, { count = 1000 } = {}) {
+    let path = `/fhir/AuditEvent?patient=${encodeURIComponent(patient)}&_count=${count}`;
+    let bundle = null;
+    while (path) {
+      const response = await this.signed('GET', path);
+      if (!response.ok) throw await failure(response);
+      const page = await response.json();
+      if (bundle) bundle.entry.push(...(page.entry ?? []));
+      else bundle = { ...page, entry: page.entry ?? [] };
+      path = page.link?.find((l) => l.relation === 'next')?.url ?? null;
+    }
+    bundle.link = bundle.link?.filter((l) => l.relation !== 'next');
+    return bundle;
   }
 }

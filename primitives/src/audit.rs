@@ -200,6 +200,29 @@ pub struct AuditEntity {
 	pub hash: Option<H256>,
 }
 
+/// How often the access an entry stands for happened, when more than once: a gateway folds
+/// identical denials (same reader, patient, record, reason and purpose) within a short window
+/// into one entry, so a flood of refused requests costs its sender, not the trail. FHIR
+/// `period.end` (the last) and MedChain's `repeats` extension (the count).
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+)]
+pub struct Repeats {
+	/// How many times, at least 2.
+	pub count: u32,
+	/// When the last happened, ms since the Unix epoch; the first is the entry's `occurred`.
+	pub last: Moment,
+}
+
 /// What a writer says happened; the audit log adds sequence, times, source and hashes.
 #[derive(
 	Clone,
@@ -234,6 +257,9 @@ pub struct AuditRecord {
 	pub purpose: Option<PurposeOfUse>,
 	/// When the writer says it happened, ms since the Unix epoch. FHIR `period.start`.
 	pub occurred: Moment,
+	/// For an entry that stands for several identical accesses (folded denials): how many, and
+	/// when the last happened. `None` for one access.
+	pub repeats: Option<Repeats>,
 }
 
 impl AuditRecord {
@@ -258,6 +284,7 @@ impl AuditRecord {
 			entity: None,
 			purpose,
 			occurred,
+			repeats: None,
 		}
 	}
 }

@@ -4,6 +4,7 @@
 //! the audit log takes the runtime's own entries ([`AuditSink`]).
 
 use alloc::vec::Vec;
+use sp_core::H256;
 
 use crate::{
 	audit::{AuditPolicy, AuditRecord},
@@ -31,17 +32,25 @@ pub trait SubjectRegistry<AccountId> {
 	fn live_roles(practitioner: &SubjectId, now: Moment) -> RoleSet;
 	/// Whether `organization` attests `practitioner` with a live attestation at `now`.
 	fn is_attested_by(practitioner: &SubjectId, organization: &SubjectId, now: Moment) -> bool;
-	/// Whether `practitioner` holds an attestation (by `organization`, or by any organization)
-	/// that was unexpired at `at` and whose organization is still active, whatever the
-	/// practitioner's own status now: what a past access is judged by once the practitioner
-	/// has deactivated. (Attestations revoked since are gone; the chain keeps no history.)
+	/// Whether `practitioner` held an attestation (by `organization`, or by any organization) at
+	/// `at`: issued at or before `at`, neither expired nor revoked by then, and its organization
+	/// not removed by then, whatever the practitioner's own status now. What a past access is
+	/// judged by: identity keeps revoked attestations and removal times as history for
+	/// `HistoryRetention`, so a read served before a revocation stays justified and an
+	/// attestation issued after a read does not justify it.
 	fn held_attestation_at(
 		practitioner: &SubjectId,
 		organization: Option<&SubjectId>,
 		at: Moment,
 	) -> bool;
+	/// The roles the attestations `practitioner` held at `at` vouched for (as
+	/// [`Self::held_attestation_at`] judges them).
+	fn roles_at(practitioner: &SubjectId, at: Moment) -> RoleSet;
 	/// Whether `guardian` may act (grant/revoke consent) for `patient`.
 	fn is_delegate(patient: &SubjectId, guardian: &SubjectId) -> bool;
+	/// Whether `guardian` held the delegate right for `patient` at `at`: given at or before `at`
+	/// and not taken away (removed, or the guardian deactivated) by then.
+	fn was_delegate_at(patient: &SubjectId, guardian: &SubjectId, at: Moment) -> bool;
 	/// For an active gateway of an active organization: that organization.
 	fn gateway_organization(gateway: &SubjectId) -> Option<SubjectId>;
 
@@ -69,35 +78,80 @@ pub trait SubjectRegistry<AccountId> {
 	fn benchmark_delegate(patient: &SubjectId, guardian: &SubjectId);
 }
 
-/// Why a policy a gateway names does not justify the read it reports.
+/// What a gateway claims when it reports a read: `actor` read `record` of `patient` under
+/// `policy` for `purpose` at `occurred`, served by a gateway of the organization `custodian`.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct ReadClaim {
+	/// Whose record.
+	pub patient: SubjectId,
+	/// Who read it.
+	pub actor: SubjectId,
+	/// The consent or emergency grant that allowed it, or `OwnData`.
+	pub policy: AuditPolicy,
+	/// Why.
+	pub purpose: PurposeOfUse,
+	/// The record read.
+	pub record: RecordId,
+	/// The ciphertext hash the gateway served, if it reports one.
+	pub content_hash: Option<H256>,
+	/// The organization of the gateway that served it.
+	pub custodian: SubjectId,
+	/// When the read was decided (the decision block's time), ms since the Unix epoch.
+	pub occurred: Moment,
+}
+
+/// Why a read a gateway reports is not justified.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum PolicyRefusal {
 	/// No consent or emergency grant has that identifier.
 	NotFound,
-	/// The policy exists but did not allow this actor to read this patient's data at that time.
+	/// The policy exists but did not allow this actor to read this patient's data at that time
+	/// (another patient or actor, not yet granted, revoked or expired, no read, another purpose;
+	/// for `OwnData`: neither the patient nor a delegate then).
 	NotForThisRead,
+	/// No record has that identifier.
+	UnknownRecord,
+	/// The record is another patient's.
+	RecordOfAnotherPatient,
+	/// The record is kept by another organization than the reporting gateway's.
+	NotTheCustodian,
+	/// The record was erased before the read.
+	RecordErased,
+	/// The reported ciphertext hash is not the anchored one.
+	ContentMismatch,
+	/// The policy does not cover the record: its class is not granted or is excluded, and the
+	/// consent does not name the record.
+	ClassNotCovered,
+	/// An emergency read by a practitioner who held no break-glass role then.
+	NotABreakGlassRole,
+	/// An emergency read of a class the patient had closed to emergency access then.
+	ClosedToEmergency,
 }
 
 /// What the audit log asks of consent: whether the policy a gateway names really allowed the read
 /// it reports, so that an audit entry is justified, not just claimed. Implemented by
-/// `pallet-consent`.
+/// `pallet-consent`, which asks records for the anchor and identity for the history.
 pub trait ReadPolicies {
-	/// Whether `policy` allowed `actor` to read `patient`'s data for `purpose` at `occurred`: a
-	/// consent of that patient naming the actor (or an organization attesting them) that was in
-	/// its period, not yet revoked, and allowed reads for that purpose; an emergency grant of that
-	/// patient and practitioner open at `occurred`; or `OwnData` for the patient or a delegate.
-	fn allowed_read(
+	/// Whether `claim.policy` allowed the read `claim` reports, judged at `claim.occurred`:
+	/// the record is the patient's, kept by `claim.custodian`, not erased before `occurred`
+	/// (and of the reported hash); and the policy was a consent of that patient naming the actor
+	/// (or an organization attesting them then) in its period, not yet revoked, allowing reads
+	/// for that purpose and covering the record's class or naming the record; an emergency grant
+	/// of that patient and practitioner open then, for a practitioner holding a break-glass role
+	/// then, of a class not closed to emergency then; or `OwnData` for the patient or a delegate
+	/// then.
+	fn allowed_read(claim: &ReadClaim) -> Result<(), PolicyRefusal>;
+
+	/// Benchmarks only: a record of `patient` kept by `custodian` and a policy that allows the
+	/// practitioner `actor` to read it now for `PurposeOfUse::EmergencyTreat`, made as expensive
+	/// to check as any (the worst case of the rule: an emergency grant, the actor's live
+	/// attestation the last of `MaxAttestations`).
+	#[cfg(feature = "runtime-benchmarks")]
+	fn benchmark_read(
 		patient: &SubjectId,
 		actor: &SubjectId,
-		policy: AuditPolicy,
-		purpose: Option<PurposeOfUse>,
-		occurred: Moment,
-	) -> Result<(), PolicyRefusal>;
-
-	/// Benchmarks only: a policy that allows `actor` to read `patient`'s data now, made as
-	/// expensive to check as any (an organization-wide consent the actor's attestation meets).
-	#[cfg(feature = "runtime-benchmarks")]
-	fn benchmark_policy(patient: &SubjectId, actor: &SubjectId) -> AuditPolicy;
+		custodian: &SubjectId,
+	) -> (AuditPolicy, RecordId);
 }
 
 /// Where the runtime's own pallets append audit entries.
@@ -117,19 +171,17 @@ impl AuditSink for () {
 /// No policies: every named policy is unknown. For test runtimes without a consent pallet, where
 /// no gateway read can be justified.
 impl ReadPolicies for () {
-	fn allowed_read(
-		_patient: &SubjectId,
-		_actor: &SubjectId,
-		_policy: AuditPolicy,
-		_purpose: Option<PurposeOfUse>,
-		_occurred: Moment,
-	) -> Result<(), PolicyRefusal> {
+	fn allowed_read(_claim: &ReadClaim) -> Result<(), PolicyRefusal> {
 		Err(PolicyRefusal::NotFound)
 	}
 
 	#[cfg(feature = "runtime-benchmarks")]
-	fn benchmark_policy(_patient: &SubjectId, _actor: &SubjectId) -> AuditPolicy {
-		AuditPolicy::OwnData
+	fn benchmark_read(
+		_patient: &SubjectId,
+		_actor: &SubjectId,
+		_custodian: &SubjectId,
+	) -> (AuditPolicy, RecordId) {
+		(AuditPolicy::OwnData, RecordId([0; 32]))
 	}
 }
 
@@ -138,12 +190,35 @@ impl ReadPolicies for () {
 pub trait RecordRegistry {
 	/// The anchor of `record`, if one exists (erased records included).
 	fn anchor(record: &RecordId) -> Option<RecordAnchor>;
+	/// When `record` was erased (chain time, ms), if it was.
+	fn erased_at(record: &RecordId) -> Option<Moment>;
+
+	/// Benchmarks only: anchors a record of `patient` of `class`, kept by `custodian`, and
+	/// returns its identifier.
+	#[cfg(feature = "runtime-benchmarks")]
+	fn benchmark_anchor(
+		patient: &SubjectId,
+		custodian: &SubjectId,
+		class: crate::consent::DataClass,
+	) -> RecordId;
 }
 
 /// No records: every record identifier is unknown. For runtimes without a records pallet.
 impl RecordRegistry for () {
 	fn anchor(_record: &RecordId) -> Option<RecordAnchor> {
 		None
+	}
+	fn erased_at(_record: &RecordId) -> Option<Moment> {
+		None
+	}
+
+	#[cfg(feature = "runtime-benchmarks")]
+	fn benchmark_anchor(
+		_patient: &SubjectId,
+		_custodian: &SubjectId,
+		_class: crate::consent::DataClass,
+	) -> RecordId {
+		RecordId([0; 32])
 	}
 }
 

@@ -4,7 +4,7 @@
 // revocation denies again; break-glass lets C read for ETREAT; erasure deletes the bytes and
 // reads get 410; every step is on the patient's trail, which verifies. Also: tampered blobs,
 // replayed and stale requests, uploads that do not match their anchor, SIGKILL mid-upload and
-// right after a read, TLS.
+// right after a read, TLS; the FHIR searches a page at a time (`_count`, `next` links).
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -209,6 +209,71 @@ describe('the custodian gateway, with a real node and gateway process', () => {
     assert.ok(office.entry.length > 0 && office.entry.length < bundle.entry.length);
   });
 
+  it('pages the trail through FHIR: following `next`, every entry once, newest first; `_count` is clamped', async () => {
+    const base = `/fhir/AuditEvent?patient=${encodeURIComponent(w.patient.id)}`;
+    // 5000 is clamped to 1000, the runtime's largest page: the whole trail in one page.
+    const whole = await signedJson(w.patient.pair, `${base}&_count=5000`);
+    assert.equal(whole.status, 200);
+    assert.equal(link(whole.body, 'self'), `${base}&_count=1000`);
+    assert.equal(link(whole.body, 'next'), undefined);
+    const all = whole.body.entry.map(seqOf);
+    assert.ok(all.length > 8, `a trail of more than two pages of 4: ${all.length}`);
+    assert.deepEqual(all, countdown(all[0]), 'the whole trail, newest first');
+
+    const bundles = await pages(w.patient.pair, `${base}&_count=4`);
+    const next = link(bundles[0], 'next');
+    assert.ok(next.startsWith(base), next);
+    assert.match(next.slice(base.length), /^&_count=4&_cursor=\d+$/);
+    assert.ok(bundles.slice(0, -1).every((b) => b.entry.length === 4), 'every page but the last is full');
+    const paged = bundles.flatMap((b) => b.entry.map(seqOf));
+    // Entries are only appended (the gateway's batches may land meanwhile), never between pages
+    // already read: from the first page's newest entry down, each entry exactly once, in order.
+    assert.deepEqual(paged, countdown(paged[0]));
+    assert.ok(paged[0] >= all[0]);
+
+    const one = await signedJson(w.patient.pair, `${base}&_count=0`);
+    assert.equal(one.body.entry.length, 1, '0 is clamped to 1');
+    assert.equal(link(one.body, 'self'), `${base}&_count=1`);
+    for (const [query, reason] of [['&_count=ten', /`_count`/], ['&_cursor=abc', /`_cursor`/], [`&_cursor=${paged[0] + 1000}`, /past the end of the patient's trail/]]) {
+      const bad = await signedJson(w.patient.pair, `${base}${query}`);
+      assert.equal(bad.status, 400, query);
+      assert.equal(bad.body.resourceType, 'OperationOutcome');
+      assert.match(bad.body.issue[0].diagnostics, reason);
+    }
+
+    // The organization's view is filtered page by page: pages come back short, `next` points on,
+    // and nothing is lost or repeated.
+    const office = (await signedJson(w.hospital.pair, `${base}&_count=1000`)).body.entry.map(seqOf);
+    const officePages = await pages(w.hospital.pair, `${base}&_count=3`);
+    const officePaged = officePages.flatMap((b) => b.entry.map(seqOf));
+    assert.ok(officePages.some((b, i) => i < officePages.length - 1 && b.entry.length < 3), 'a short page with a next link');
+    assert.deepEqual(officePaged, [...new Set(officePaged)].sort((a, b) => b - a));
+    assert.ok(office.every((seq) => officePaged.includes(seq)));
+  });
+
+  it('pages the consents through FHIR, two at a time', async () => {
+    // A third consent beside A's and B's (one block): pages of 2 and 1.
+    const granted = await ok('patient.json', ['consent', 'grant', '--to', w.carol.id, '--classes', 'imaging', '--actions', 'read', '--purposes', 'TREAT', '--days', '1']);
+    const base = `/fhir/Consent?patient=${encodeURIComponent(w.patient.id)}`;
+    const newest = `medchain-consent-${granted.id}`;
+    let bundles = [];
+    // The gateway answers at its finalized view, which follows the grant's finality a moment later.
+    for (let i = 0; i < 50 && bundles[0]?.entry[0]?.resource.id !== newest; i++) {
+      if (i > 0) await sleep(200);
+      bundles = await pages(w.patient.pair, `${base}&_count=2`);
+    }
+    assert.deepEqual(bundles.map((b) => b.entry.length), [2, 1]);
+    const ids = bundles.flatMap((b) => b.entry.map((e) => Number(e.resource.id.replace('medchain-consent-', ''))));
+    assert.equal(ids[0], Number(granted.id));
+    assert.deepEqual(ids, [...new Set(ids)].sort((a, b) => b - a), 'each consent once, newest first');
+    assert.equal(link(bundles[0], 'next'), `${base}&_count=2&_cursor=1`);
+    assert.equal(link(bundles[1], 'self'), `${base}&_count=2&_cursor=1`);
+    assert.equal(link(bundles[1], 'next'), undefined);
+    const past = await signedJson(w.patient.pair, `${base}&_cursor=4`);
+    assert.equal(past.status, 400);
+    assert.match(past.body.issue[0].diagnostics, /past the end of the patient's consents \(3 in all\)/);
+  });
+
   it('refuses an upload that does not match its anchor, and keeps nothing of an upload killed midway', async () => {
     writeFileSync(join(dir, 'imaging.txt'), 'CT head: no bleed. ' + 'y'.repeat(300_000));
     const anchored = await ok('alice.json', ['record', 'anchor', '--file', join(dir, 'imaging.txt'), '--class', 'labs', '--patient', w.patient.id, '--out', records, '--for-gateway']);
@@ -299,6 +364,32 @@ describe('the custodian gateway, with a real node and gateway process', () => {
     assert.match(metrics, /medchain_gateway_erased_total [1-9]/);
   });
 });
+
+/** A signed GET of a gateway path (a Bundle's links are paths): the status and the JSON. */
+async function signedJson (pair, path) {
+  const url = `${gateway.url}${path}`;
+  const response = await fetch(url, { headers: await signedHeaders(pair, 'GET', url) });
+  return { status: response.status, body: await response.json() };
+}
+
+/** Every page of a FHIR search from `path`, following `next` links. */
+async function pages (pair, path) {
+  const bundles = [];
+  for (let next = path; next; next = link(bundles.at(-1), 'next')) {
+    assert.ok(bundles.length < 100, 'the pages end');
+    const { status, body } = await signedJson(pair, next);
+    assert.equal(status, 200, JSON.stringify(body));
+    assert.equal(body.type, 'searchset');
+    bundles.push(body);
+  }
+  return bundles;
+}
+
+const link = (bundle, relation) => bundle.link.find((l) => l.relation === relation)?.url;
+/** An AuditEvent's trail sequence number (its chain-link entity's `seq` detail). */
+const seqOf = (entry) => Number(entry.resource.entity.at(-1).detail.find((d) => d.type === 'seq').valueString);
+/** `[n, n - 1, …, 0]`. */
+const countdown = (n) => Array.from({ length: n + 1 }, (_, i) => n - i);
 
 function compactLength (n) {
   assert.ok(n < 64);

@@ -180,12 +180,15 @@ export function entryItem (e) {
   const denied = type === 'AccessDenied';
   const emergency = type === 'EmergencyAccess' || type === 'EmergencyEnded' || (r.policy.isSome && r.policy.unwrap().isEmergency);
   const why = r.denyReason.isSome ? denyReason(r.denyReason.unwrap().toString()) : null;
+  // Identical denials folded by the gateway: how many, until when (docs/audit.md).
+  const repeats = r.repeats?.isSome ? r.repeats.unwrap() : null;
   return h('li', { class: denied ? 'denied' : emergency ? 'emergency' : type === 'ConsentGranted' ? 'granted' : '', 'data-event': type },
     h('div', { class: 'when' }, `#${e.seq} · ${when(r.occurred.toNumber())}`),
     h('strong', {}, emergency && type === 'EmergencyAccess' ? `⚠ ${event?.label ?? type}` : (event?.label ?? type)),
     ' by ', short(toDid(r.actor)),
     r.purpose.isSome ? ` for ${label(PURPOSES, r.purpose.unwrap().toString())}` : '',
     why ? h('div', {}, `Reason: ${why.label}`) : null,
+    repeats ? h('div', { 'data-testid': 'repeats' }, `${repeats.count.toNumber()} times, the last ${when(repeats.last.toNumber())}`) : null,
     r.entity.isSome ? h('div', { class: 'hint' }, 'Record ', short(r.entity.unwrap().record.toHex())) : null);
 }
 

@@ -16,8 +16,18 @@ use medchain_client::{
 	envelope, httpsig,
 	keys::{KeyFile, Keys},
 };
-use medchain_gateway::store::Store;
-use medchain_primitives::consent::{AccessTarget, ConsentAction, PurposeOfUse, RecordId};
+use medchain_gateway::{
+	audit::{
+		journal::{Journal, Pending, Write},
+		AuditEvent,
+	},
+	store::Store,
+};
+use medchain_primitives::{
+	audit::{AuditAction, AuditEntity, AuditEventType, AuditOutcome, AuditPolicy, AuditRecord},
+	consent::{AccessTarget, ConsentAction, PurposeOfUse, RecordId},
+	identity::SubjectId,
+};
 use serde_json::json;
 
 #[derive(Parser)]
@@ -166,7 +176,7 @@ async fn main() {
 			.and_then(|b| b.try_into().ok())
 			.expect("a record id"),
 	);
-	let patient = args.patient.parse().expect("a patient DID");
+	let patient: SubjectId = args.patient.parse().expect("a patient DID");
 	let path = format!("/records/0x{}", hex::encode(record.0));
 	let client = reqwest::Client::builder()
 		.pool_max_idle_per_host(args.concurrency)
@@ -237,7 +247,27 @@ async fn main() {
 		std::fs::read(dir.path().join("blob")).expect("reads");
 	});
 	let store = Store::open(dir.path()).expect("a store");
-	let commit = micros(100, || store.enqueue(&[vec![0; 200]]).expect("commits"));
+	let journal = Journal::open(store.database(), 0).expect("a journal");
+	let event = AuditEvent {
+		patient,
+		record: AuditRecord {
+			event_type: AuditEventType::RecordRead,
+			action: AuditAction::Read,
+			outcome: AuditOutcome::Success,
+			actor: patient,
+			requestor: true,
+			policy: Some(AuditPolicy::OwnData),
+			deny_reason: None,
+			entity: Some(AuditEntity { record, hash: None }),
+			purpose: Some(PurposeOfUse::Treat),
+			occurred: 0,
+			repeats: None,
+		},
+	};
+	let commit = micros(100, || {
+		let pending = Pending { queued_at: 0, event: event.clone() };
+		journal.write(&[Write::Add(pending)]).expect("commits");
+	});
 	// One `check_access` runtime call at a fixed block: what the gateway pays once per question
 	// per finalized block (its view is pinned to a block; answers are cached for that block).
 	let chain = Chain::connect(&args.node).await.expect("the node");

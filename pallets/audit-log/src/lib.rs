@@ -13,9 +13,14 @@
 //!
 //! Two kinds of writer exist and no other: the runtime's own pallets (consent, identity, records)
 //! through the [`AuditSink`] trait, and registered gateways of active organizations through
-//! [`Pallet::submit_batch`], which carries many access events in one extrinsic. A batch is checked
-//! whole before anything is written: one bad event fails the batch with an error naming its
-//! index, and nothing is appended. Nobody can change or delete an entry.
+//! [`Pallet::submit_batch`], which carries many access events in one extrinsic. Every event is
+//! judged on its own: the valid ones are appended, the refused ones are reported (index and
+//! error) in the batch's event, so one bad event cannot hold back the reads around it. A read
+//! entry is **justified, not just claimed**: it names the record read, and the runtime checks it
+//! against the record's anchor and the policy it names, as of the moment the read was decided
+//! ([`ReadPolicies`]). Each gateway numbers its events; an event resent after a crash or a dropped
+//! transaction is recognised by its number and not appended twice. Nobody can change or delete an
+//! entry.
 //!
 //! Queries (runtime API `AuditApi`, and the node's `audit_*` RPC as FHIR) read a patient's trail
 //! newest first by sequence or by time, or an actor's entries across patients. Storage is keyed by
@@ -27,7 +32,10 @@
 //! - **Head**: the trail's entry count and newest entry hash.
 //! - **Link**: an entry's `prev_hash`, which must equal the previous entry's `hash`.
 //! - **Writer**: the runtime, or a gateway of an active organization (FHIR `source.observer`).
-//! - **Batch**: the events one gateway extrinsic appends, all or none.
+//! - **Batch**: the events one gateway extrinsic carries, numbered from `first` in the gateway's
+//!   own sequence.
+//! - **Gateway sequence**: each gateway's count of events the chain has taken (appended or
+//!   refused); an event numbered below it is a duplicate and is skipped.
 //!
 //! ## Calls
 //!
@@ -38,6 +46,8 @@
 //! - Entries hold identifiers, codes and hashes only: no PHI.
 //! - The chain clock is the block timestamp; an entry's `recorded` is the block's time, its
 //!   `occurred` the writer's claim, which may not be in the future beyond `MaxClockSkew`.
+//! - A gateway sends its batches in sequence order (its account nonce orders them), so the next
+//!   batch starts where the chain's count of that gateway's events stands, or before it (a resend).
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -73,12 +83,12 @@ use medchain_primitives::{
 		MAX_VERIFY_PAGE,
 	},
 	identity::{SubjectId, SubjectKind},
-	traits::{AuditSink, PolicyRefusal, ReadPolicies, SubjectRegistry},
+	traits::{AuditSink, PolicyRefusal, ReadClaim, ReadPolicies, SubjectRegistry},
 	Moment,
 };
 use scale_info::TypeInfo;
 use sp_core::H256;
-use sp_runtime::traits::SaturatedConversion;
+use sp_runtime::{traits::SaturatedConversion, DispatchError};
 
 /// One access event a gateway reports: whose trail it goes to and what happened.
 #[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, TypeInfo)]
@@ -179,6 +189,14 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type ActorCounts<T: Config> = StorageMap<_, Blake2_128Concat, SubjectId, u64, ValueQuery>;
 
+	/// Each gateway's sequence: how many of its events the chain has taken (appended or refused).
+	/// The gateway numbers its events from 0; a batch starts at or below this count, and events
+	/// below it are duplicates of ones already taken. Blake2_128Concat: gateway identifiers are
+	/// derived by the chain, but hashed as every subject key is.
+	#[pallet::storage]
+	pub type GatewaySequence<T: Config> =
+		StorageMap<_, Blake2_128Concat, SubjectId, u64, ValueQuery>;
+
 	/// The actor index: (actor, index) → (patient, sequence) of the entry.
 	#[pallet::storage]
 	pub type ActorEntries<T: Config> = StorageDoubleMap<
@@ -219,8 +237,16 @@ pub mod pallet {
 	pub enum Event<T: Config> {
 		/// An entry was appended to a patient's trail.
 		EntryAppended { patient: SubjectId, seq: u64, event_type: AuditEventType, hash: H256 },
-		/// A gateway's batch was appended whole.
-		BatchAppended { gateway: SubjectId, count: u32 },
+		/// A gateway's batch was taken: `appended` events appended, `duplicates` skipped (taken
+		/// before), and each refused event listed by its index in the batch with the error that
+		/// refused it. The gateway's sequence now stands at `first` plus the batch's length.
+		BatchAppended {
+			gateway: SubjectId,
+			first: u64,
+			appended: u32,
+			duplicates: u32,
+			refused: Vec<(u32, DispatchError)>,
+		},
 	}
 
 	#[pallet::error]
@@ -235,25 +261,47 @@ pub mod pallet {
 		EmptyBatch,
 		/// The batch carries more events than `MaxBatch`.
 		BatchTooLarge,
+		/// The batch starts past the gateway's sequence: events between were never sent, and the
+		/// gateway must resend from the sequence the chain has (`GatewaySequence`).
+		SequenceGap,
 		/// An event names a subject that is not a patient (tombstones included).
-		UnknownPatient { index: u16 },
+		UnknownPatient,
 		/// An event's actor was never registered.
-		UnknownActor { index: u16 },
+		UnknownActor,
 		/// An event's actor is an organization or gateway; only persons access records.
-		ActorNotAPerson { index: u16 },
+		ActorNotAPerson,
 		/// Gateways may only report record reads and access denials.
-		EventTypeNotAllowed { index: u16 },
-		/// A denial must have a failure outcome and a reason; a read must be a successful `Read`
-		/// under a policy, for a purpose of use.
-		InconsistentOutcome { index: u16 },
+		EventTypeNotAllowed,
+		/// A denial must have a failure outcome and a reason and name no policy (and, if folded,
+		/// count at least two, the last not before the first); a read must be one successful
+		/// `Read` under a policy, for a purpose of use.
+		InconsistentOutcome,
 		/// An event claims to have occurred in the future.
-		OccurredInFuture { index: u16 },
+		OccurredInFuture,
 		/// An event claims to have occurred longer ago than `MaxBacklog`.
-		OccurredTooLongAgo { index: u16 },
+		OccurredTooLongAgo,
+		/// A read must name the record it read.
+		ReadNamesNoRecord,
 		/// A read names a consent or emergency grant that does not exist.
-		PolicyNotFound { index: u16 },
+		PolicyNotFound,
 		/// A read names a policy that did not allow that actor to read that patient's data then.
-		PolicyNotForThisRead { index: u16 },
+		PolicyNotForThisRead,
+		/// A read names a record that was never anchored.
+		UnknownRecord,
+		/// A read names another patient's record.
+		RecordOfAnotherPatient,
+		/// A read names a record kept by another organization than the gateway's.
+		NotTheCustodian,
+		/// A read names a record that was erased before the read.
+		RecordErasedBeforeRead,
+		/// A read reports a ciphertext hash that is not the record's anchored hash.
+		ContentMismatch,
+		/// The policy a read names does not cover the record's class (nor name the record).
+		ClassNotCovered,
+		/// An emergency read by a practitioner who held no break-glass role at the time.
+		NotABreakGlassRole,
+		/// An emergency read of a class the patient had closed to emergency access at the time.
+		ClosedToEmergency,
 	}
 
 	#[pallet::hooks]
@@ -271,62 +319,93 @@ pub mod pallet {
 		/// The dispatch origin for this call must be _Signed_ by the controller of an active
 		/// gateway whose organization is active.
 		///
-		/// - `events`: 1 to `MaxBatch` events. Every event is checked before any is written; the
-		///   first bad one fails the whole batch with an error naming its index, and nothing is
-		///   appended, so the gateway can fix and resend the batch as it was. A read must name the
-		///   policy that allowed it, and that policy must have allowed that actor to read that
-		///   patient's data at `occurred` ([`ReadPolicies`]); actors are persons; `occurred` lies
-		///   within `MaxBacklog` before and `MaxClockSkew` after the block time.
+		/// - `first`: the gateway's sequence number of the first event; the events are numbered
+		///   `first`, `first + 1`, … It may lie below the chain's `GatewaySequence` (a resend):
+		///   events numbered below it were taken before and are skipped, so nothing is appended
+		///   twice. It may not lie above it (`SequenceGap`).
+		/// - `events`: 1 to `MaxBatch` events. Each is judged on its own and appended if valid; a
+		///   refused one is reported in `BatchAppended` with its index and error, and the others
+		///   are appended all the same. A read must name the record read and the policy that
+		///   allowed it, and that policy must have allowed that actor to read that record of that
+		///   patient, kept by this gateway's organization, at `occurred` ([`ReadPolicies`]); a
+		///   denial names no policy; actors are persons; `occurred` lies within `MaxBacklog` before
+		///   and `MaxClockSkew` after the block time.
 		///
 		/// The list is taken unbounded and checked against `MaxBatch` here, so an oversize batch
 		/// fails with `BatchTooLarge` instead of failing to decode; the block length bounds it.
+		/// Duplicates are refunded: the weight charged is that of the events judged.
 		///
-		/// Emits `EntryAppended` for each event and `BatchAppended`. Errors:
-		/// `UnregisteredWriter`, `NotAGateway`, `GatewayInactive`, `EmptyBatch`, `BatchTooLarge`,
+		/// Emits `EntryAppended` for each appended event and one `BatchAppended`. The call fails
+		/// as a whole only with `UnregisteredWriter`, `NotAGateway`, `GatewayInactive`,
+		/// `EmptyBatch`, `BatchTooLarge` or `SequenceGap`. An event is refused with
 		/// `UnknownPatient`, `UnknownActor`, `ActorNotAPerson`, `EventTypeNotAllowed`,
-		/// `InconsistentOutcome`, `OccurredInFuture`, `OccurredTooLongAgo`, `PolicyNotFound`,
-		/// `PolicyNotForThisRead`.
+		/// `InconsistentOutcome`, `OccurredInFuture`, `OccurredTooLongAgo`, `ReadNamesNoRecord`,
+		/// `PolicyNotFound`, `PolicyNotForThisRead`, `UnknownRecord`, `RecordOfAnotherPatient`,
+		/// `NotTheCustodian`, `RecordErasedBeforeRead`, `ContentMismatch`, `ClassNotCovered`,
+		/// `NotABreakGlassRole` or `ClosedToEmergency`.
 		#[pallet::call_index(0)]
 		#[pallet::weight(T::WeightInfo::submit_batch(
 			u32::try_from(events.len()).unwrap_or(u32::MAX)
 		))]
-		pub fn submit_batch(origin: OriginFor<T>, events: Vec<GatewayEvent>) -> DispatchResult {
+		pub fn submit_batch(
+			origin: OriginFor<T>,
+			first: u64,
+			events: Vec<GatewayEvent>,
+		) -> DispatchResultWithPostInfo {
 			let gateway =
 				T::SubjectOrigin::try_origin(origin).map_err(|_| Error::<T>::UnregisteredWriter)?;
 			ensure!(
 				T::Identity::active_kind(&gateway) == Some(SubjectKind::Gateway),
 				Error::<T>::NotAGateway
 			);
-			ensure!(
-				T::Identity::gateway_organization(&gateway).is_some(),
-				Error::<T>::GatewayInactive
-			);
+			let custodian =
+				T::Identity::gateway_organization(&gateway).ok_or(Error::<T>::GatewayInactive)?;
 			ensure!(!events.is_empty(), Error::<T>::EmptyBatch);
 			let count = u32::try_from(events.len()).map_err(|_| Error::<T>::BatchTooLarge)?;
 			ensure!(count <= T::MaxBatch::get(), Error::<T>::BatchTooLarge);
+			let taken = GatewaySequence::<T>::get(gateway);
+			ensure!(first <= taken, Error::<T>::SequenceGap);
 
 			let now = T::Time::now();
 			let window = now.saturating_sub(T::MaxBacklog::get())
 				..=now.saturating_add(T::MaxClockSkew::get());
-			for (i, event) in events.iter().enumerate() {
-				// MaxBatch fits a u16 in every runtime; saturate rather than wrap if it did not.
-				let index = u16::try_from(i).unwrap_or(u16::MAX);
-				Self::check_gateway_event(index, event, &window)?;
+			// Events numbered below `taken` were taken by an earlier batch.
+			let duplicates =
+				u32::try_from(taken.saturating_sub(first).min(u64::from(count))).unwrap_or(count);
+			let (mut appended, mut refused) = (0u32, Vec::new());
+			for (i, event) in events.iter().enumerate().skip(duplicates as usize) {
+				// Bounded by MaxBatch, which a u32 holds.
+				let index = u32::try_from(i).unwrap_or(u32::MAX);
+				match Self::check_gateway_event(event, custodian, &window) {
+					Ok(()) => {
+						Self::append(&event.patient, event.record, AuditSource::Gateway(gateway));
+						appended = appended.saturating_add(1);
+					},
+					Err(error) => refused.push((index, error.into())),
+				}
 			}
-
-			for event in &events {
-				Self::append(&event.patient, event.record, AuditSource::Gateway(gateway));
-			}
-			Self::deposit_event(Event::BatchAppended { gateway, count });
-			Ok(())
+			// A resend landing after later batches lies wholly below the count: it never lowers it.
+			GatewaySequence::<T>::insert(
+				gateway,
+				taken.max(first.saturating_add(u64::from(count))),
+			);
+			Self::deposit_event(Event::BatchAppended {
+				gateway,
+				first,
+				appended,
+				duplicates,
+				refused,
+			});
+			Ok(Some(T::WeightInfo::submit_batch(count.saturating_sub(duplicates))).into())
 		}
 	}
 }
 
 impl<T: Config> Pallet<T> {
+	/// Judges one gateway event: why it may not go on the trail, if it may not.
 	fn check_gateway_event(
-		index: u16,
 		event: &GatewayEvent,
+		custodian: SubjectId,
 		window: &core::ops::RangeInclusive<Moment>,
 	) -> Result<(), Error<T>> {
 		let record = &event.record;
@@ -334,49 +413,71 @@ impl<T: Config> Pallet<T> {
 		// before a practitioner (or patient) deactivated is still recorded, and deactivating
 		// right after a read does not erase it from the trail.
 		if T::Identity::kind_of(&event.patient) != Some(SubjectKind::Patient) {
-			return Err(Error::<T>::UnknownPatient { index });
+			return Err(Error::<T>::UnknownPatient);
 		}
 		match T::Identity::kind_of(&record.actor) {
-			None => return Err(Error::<T>::UnknownActor { index }),
+			None => return Err(Error::<T>::UnknownActor),
 			Some(SubjectKind::Patient | SubjectKind::Practitioner) => {},
-			Some(_) => return Err(Error::<T>::ActorNotAPerson { index }),
+			Some(_) => return Err(Error::<T>::ActorNotAPerson),
 		}
 		let consistent = match record.event_type {
 			AuditEventType::RecordRead => {
 				record.outcome == AuditOutcome::Success
 					&& record.action == AuditAction::Read
 					&& record.deny_reason.is_none()
+					&& record.policy.is_some()
 					&& record.purpose.is_some()
+					&& record.repeats.is_none()
 			},
+			// A denial is justified by nothing: it names no policy. Identical denials may be
+			// folded into one entry, which then says how many and when the last was.
 			AuditEventType::AccessDenied => {
-				record.outcome != AuditOutcome::Success && record.deny_reason.is_some()
+				record.outcome != AuditOutcome::Success
+					&& record.deny_reason.is_some()
+					&& record.policy.is_none()
+					&& record.repeats.is_none_or(|r| r.count >= 2 && r.last >= record.occurred)
 			},
-			_ => return Err(Error::<T>::EventTypeNotAllowed { index }),
+			_ => return Err(Error::<T>::EventTypeNotAllowed),
 		};
 		if !consistent {
-			return Err(Error::<T>::InconsistentOutcome { index });
+			return Err(Error::<T>::InconsistentOutcome);
 		}
-		if record.occurred > *window.end() {
-			return Err(Error::<T>::OccurredInFuture { index });
+		let last = record.repeats.map_or(record.occurred, |r| r.last);
+		if last > *window.end() {
+			return Err(Error::<T>::OccurredInFuture);
 		}
 		if record.occurred < *window.start() {
-			return Err(Error::<T>::OccurredTooLongAgo { index });
+			return Err(Error::<T>::OccurredTooLongAgo);
 		}
-		if record.event_type == AuditEventType::RecordRead {
-			let policy = record.policy.ok_or(Error::<T>::InconsistentOutcome { index })?;
-			T::Policies::allowed_read(
-				&event.patient,
-				&record.actor,
-				policy,
-				record.purpose,
-				record.occurred,
-			)
-			.map_err(|refusal| match refusal {
-				PolicyRefusal::NotFound => Error::<T>::PolicyNotFound { index },
-				PolicyRefusal::NotForThisRead => Error::<T>::PolicyNotForThisRead { index },
-			})?;
+		if record.event_type != AuditEventType::RecordRead {
+			return Ok(());
 		}
-		Ok(())
+		let (Some(policy), Some(purpose)) = (record.policy, record.purpose) else {
+			return Err(Error::<T>::InconsistentOutcome);
+		};
+		let entity = record.entity.ok_or(Error::<T>::ReadNamesNoRecord)?;
+		let claim = ReadClaim {
+			patient: event.patient,
+			actor: record.actor,
+			policy,
+			purpose,
+			record: entity.record,
+			content_hash: entity.hash,
+			custodian,
+			occurred: record.occurred,
+		};
+		T::Policies::allowed_read(&claim).map_err(|refusal| match refusal {
+			PolicyRefusal::NotFound => Error::<T>::PolicyNotFound,
+			PolicyRefusal::NotForThisRead => Error::<T>::PolicyNotForThisRead,
+			PolicyRefusal::UnknownRecord => Error::<T>::UnknownRecord,
+			PolicyRefusal::RecordOfAnotherPatient => Error::<T>::RecordOfAnotherPatient,
+			PolicyRefusal::NotTheCustodian => Error::<T>::NotTheCustodian,
+			PolicyRefusal::RecordErased => Error::<T>::RecordErasedBeforeRead,
+			PolicyRefusal::ContentMismatch => Error::<T>::ContentMismatch,
+			PolicyRefusal::ClassNotCovered => Error::<T>::ClassNotCovered,
+			PolicyRefusal::NotABreakGlassRole => Error::<T>::NotABreakGlassRole,
+			PolicyRefusal::ClosedToEmergency => Error::<T>::ClosedToEmergency,
+		})
 	}
 
 	/// The chain an entry appended at `block` is bound to: this chain's genesis hash. Entries

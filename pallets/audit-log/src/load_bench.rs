@@ -26,6 +26,7 @@ pub fn fill<T: Config>(patients: u32, per_patient: u32) {
 				entity: None,
 				purpose: Some(PurposeOfUse::Treat),
 				occurred: 0,
+				repeats: None,
 			};
 			Pallet::<T>::append(&patient, record, AuditSource::Runtime);
 		}

@@ -1,12 +1,12 @@
 //! THE access rule of MedChain. See the crate documentation for the rule as a list; docs/consent.md
 //! has it as a decision table.
 
-use frame_support::traits::Time;
+use frame_support::{ensure, traits::Time};
 use medchain_primitives::{
 	audit::AuditPolicy,
 	identity::SubjectKind,
 	records::RecordStatus,
-	traits::{AccessRule, PolicyRefusal, ReadPolicies, RecordRegistry, SubjectRegistry},
+	traits::{AccessRule, PolicyRefusal, ReadClaim, ReadPolicies, RecordRegistry, SubjectRegistry},
 };
 
 use crate::*;
@@ -219,24 +219,84 @@ impl<T: Config> AccessRule for Pallet<T> {
 	}
 }
 
+impl<T: Config> Pallet<T> {
+	/// The classes `patient` had closed to emergency access at `at`: the set in force before the
+	/// first change after `at` ([`ClosedToEmergencyHistory`]), or the current set if none came
+	/// after. A change made at `at` itself counts (`check_access` in that block saw it). A read
+	/// older than the kept history is judged by every class closed (see the storage's doc).
+	pub fn closed_to_emergency_at(patient: &SubjectId, at: Moment) -> DataClassSet {
+		ClosedToEmergencyHistory::<T>::get(patient)
+			.into_iter()
+			.find(|(changed_at, _)| *changed_at > at)
+			.map_or_else(|| ClosedToEmergency::<T>::get(patient), |(_, previous)| previous)
+	}
+}
+
 /// The audit log asks here whether a gateway's read was justified by the policy it names.
+///
+/// Everything is judged as of `claim.occurred`, the time of the block whose `check_access`
+/// permitted the read: a change made in that block counts as `check_access` saw it, one made
+/// later does not. Identity answers from its history (attestations, roles, delegates), records
+/// from the erasure times, this pallet from consents' grant and revocation times, emergency
+/// grants' periods and [`ClosedToEmergencyHistory`]. One thing is judged as it is now:
+/// [`BreakGlassRoles`], which governance changes rarely and which keeps no history; a change of
+/// it applies to reads already served but not yet reported.
 impl<T: Config> ReadPolicies for Pallet<T> {
-	fn allowed_read(
-		patient: &SubjectId,
-		actor: &SubjectId,
-		policy: AuditPolicy,
-		purpose: Option<PurposeOfUse>,
-		occurred: Moment,
-	) -> Result<(), PolicyRefusal> {
-		let allowed = match policy {
-			AuditPolicy::OwnData => actor == patient || T::Identity::is_delegate(patient, actor),
+	fn allowed_read(claim: &ReadClaim) -> Result<(), PolicyRefusal> {
+		let ReadClaim {
+			patient,
+			actor,
+			policy,
+			purpose,
+			record,
+			content_hash,
+			custodian,
+			occurred,
+		} = *claim;
+
+		// The record, as `check_access` judged it: this patient's, not yet erased. A record
+		// anchored after the read did not exist for it.
+		let anchor = T::Records::anchor(&record)
+			.filter(|anchor| anchor.created <= occurred)
+			.ok_or(PolicyRefusal::UnknownRecord)?;
+		ensure!(anchor.patient == patient, PolicyRefusal::RecordOfAnotherPatient);
+		ensure!(anchor.custodian == custodian, PolicyRefusal::NotTheCustodian);
+		let erased_before = match T::Records::erased_at(&record) {
+			Some(erased_at) => erased_at <= occurred,
+			// Erased at a time the chain did not keep: as if erased before any read.
+			None => anchor.status == RecordStatus::Erased,
+		};
+		ensure!(!erased_before, PolicyRefusal::RecordErased);
+		ensure!(
+			content_hash.is_none_or(|hash| hash == anchor.content_hash),
+			PolicyRefusal::ContentMismatch
+		);
+
+		match policy {
+			AuditPolicy::OwnData => ensure!(
+				actor == patient || T::Identity::was_delegate_at(&patient, &actor, occurred),
+				PolicyRefusal::NotForThisRead
+			),
 			AuditPolicy::Emergency(id) => {
 				let grant = Emergencies::<T>::get(id).ok_or(PolicyRefusal::NotFound)?;
-				grant.patient == *patient
-					&& grant.practitioner == *actor
-					&& (grant.opened_at..grant.expires_at).contains(&occurred)
-					&& T::Identity::held_attestation_at(actor, None, occurred)
-					&& purpose.is_none_or(|p| p == PurposeOfUse::EmergencyTreat)
+				// An emergency ended early had its `expires_at` moved to its end: the range is
+				// the time it was really open.
+				ensure!(
+					grant.patient == patient
+						&& grant.practitioner == actor
+						&& (grant.opened_at..grant.expires_at).contains(&occurred)
+						&& purpose == PurposeOfUse::EmergencyTreat,
+					PolicyRefusal::NotForThisRead
+				);
+				let roles = T::Identity::roles_at(&actor, occurred);
+				ensure!(
+					roles.0 & BreakGlassRoles::<T>::get().0 != 0,
+					PolicyRefusal::NotABreakGlassRole
+				);
+				ensure!(
+					!Self::closed_to_emergency_at(&patient, occurred).contains(anchor.class),
+					PolicyRefusal::ClosedToEmergency
+				);
 			},
 			AuditPolicy::Consent(id) => {
 				let consent = Consents::<T>::get(id).ok_or(PolicyRefusal::NotFound)?;
@@ -244,54 +304,78 @@ impl<T: Config> ReadPolicies for Pallet<T> {
 				// `check_access` required then.
 				let names_actor = match consent.terms.grantee {
 					Grantee::Practitioner(p) => {
-						p == *actor && T::Identity::held_attestation_at(actor, None, occurred)
+						p == actor && T::Identity::held_attestation_at(&actor, None, occurred)
 					},
 					Grantee::Organization(o) => {
-						T::Identity::held_attestation_at(actor, Some(&o), occurred)
+						T::Identity::held_attestation_at(&actor, Some(&o), occurred)
 					},
 				};
 				// A consent revoked after the read still justifies it; one revoked before does
-				// not, nor one granted after it (whatever its `valid_from`). The read's class is
-				// checked once records are anchored on chain; until then the consent must allow
-				// reads, for the purpose, in its period.
+				// not, nor one granted after it (whatever its `valid_from`).
 				let in_force = match consent.status {
 					ConsentStatus::Active => true,
 					ConsentStatus::Revoked { at, .. } => occurred < at,
 				};
-				let terms = &consent.terms;
-				consent.patient == *patient
-					&& names_actor && in_force
-					&& occurred >= consent.granted_at
-					&& terms.actions.contains(ConsentAction::Read)
-					&& purpose.is_none_or(|p| terms.purposes.contains(p))
-					&& occurred >= terms.valid_from
-					&& terms.valid_until.is_none_or(|until| occurred < until)
+				ensure!(
+					consent.patient == patient
+						&& names_actor && in_force
+						&& occurred >= consent.granted_at,
+					PolicyRefusal::NotForThisRead
+				);
+				// The provision exactly as `check_access` evaluates it, so that no read it denied
+				// is accepted here: a named record does not override an excluded class.
+				let target = (anchor.class, Some(record));
+				evaluate::<T>(&consent, ConsentAction::Read, target, purpose, occurred).map_err(
+					|stage| match stage {
+						Stage::NotYetValid
+						| Stage::Expired
+						| Stage::ActionNotAllowed
+						| Stage::PurposeNotAllowed => PolicyRefusal::NotForThisRead,
+						Stage::ClassExcluded | Stage::NotCovered => PolicyRefusal::ClassNotCovered,
+					},
+				)?;
 			},
-		};
-		allowed.then_some(()).ok_or(PolicyRefusal::NotForThisRead)
+		}
+		Ok(())
 	}
 
+	/// The worst case of the rule: a record kept by `custodian`, an emergency grant, and an actor
+	/// holding as many attestations as they may, each looked at for their roles then.
 	#[cfg(feature = "runtime-benchmarks")]
-	fn benchmark_policy(patient: &SubjectId, actor: &SubjectId) -> AuditPolicy {
+	fn benchmark_read(
+		patient: &SubjectId,
+		actor: &SubjectId,
+		custodian: &SubjectId,
+	) -> (AuditPolicy, RecordId) {
+		let now = T::Time::now();
+		let record = T::Records::benchmark_anchor(patient, custodian, DataClass::Labs);
+		// `benchmark_attest` attests physicians, a break-glass role: whichever attestation identity
+		// looks at last holds one.
 		let seed = u32::from_le_bytes([actor.0[0], actor.0[1], actor.0[2], actor.0[3]]);
-		let organization = T::Identity::benchmark_subject(
-			SubjectKind::Organization,
-			frame_benchmarking::account("policy-organization", seed, 0),
-			None,
+		let held =
+			u32::try_from(T::Identity::organizations_of(actor, now).len()).unwrap_or(u32::MAX);
+		for i in held..T::Identity::benchmark_max_attestations() {
+			let organization = T::Identity::benchmark_subject(
+				SubjectKind::Organization,
+				frame_benchmarking::account("read-organization", i, seed),
+				None,
+			);
+			T::Identity::benchmark_attest(actor, &organization);
+		}
+		// Opened as `open_emergency_access` would, without its checks and audit entry.
+		let id = EmergencyId(NextEmergencyId::<T>::get());
+		NextEmergencyId::<T>::put(id.0.saturating_add(1));
+		Emergencies::<T>::insert(
+			id,
+			EmergencyGrant {
+				patient: *patient,
+				practitioner: *actor,
+				opened_at: now,
+				expires_at: now.saturating_add(MaxEmergencyDuration::<T>::get()),
+				justification: H256::repeat_byte(0x4a),
+			},
 		);
-		T::Identity::benchmark_attest(actor, &organization);
-		let terms = ConsentTerms {
-			grantee: Grantee::Organization(organization),
-			actions: ActionSet::of(&ConsentAction::ALL),
-			classes: DataClassSet::of(&DataClass::ALL),
-			records: Default::default(),
-			excluded: DataClassSet::EMPTY,
-			purposes: PurposeSet::of(&PurposeOfUse::ALL),
-			valid_from: 0,
-			valid_until: None,
-		};
-		let id = Pallet::<T>::insert_consent(*patient, *patient, terms, T::Time::now())
-			.expect("benchmarks grant far fewer consents than the identifier space holds");
-		AuditPolicy::Consent(id)
+		LatestEmergency::<T>::insert((*patient, *actor), id);
+		(AuditPolicy::Emergency(id), record)
 	}
 }

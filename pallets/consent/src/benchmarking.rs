@@ -2,7 +2,7 @@
 
 use alloc::vec::Vec;
 use frame_benchmarking::v2::*;
-use frame_support::traits::Get;
+use frame_support::{traits::Get, BoundedVec};
 use frame_system::RawOrigin;
 use medchain_primitives::identity::{RoleSet, SubjectKind};
 
@@ -148,10 +148,19 @@ mod benchmarks {
 		let guardian =
 			T::Identity::benchmark_subject(SubjectKind::Patient, guardian_account.clone(), None);
 		T::Identity::benchmark_delegate(&patient, &guardian);
+		// A full history of recent changes: the call keeps them all but the oldest.
+		let now = T::Time::now();
+		let full = (0..MAX_CLOSURE_CHANGES).map(|_| (now, DataClassSet::EMPTY)).collect::<Vec<_>>();
+		ClosedToEmergencyHistory::<T>::mutate(patient, |history| {
+			*history = BoundedVec::truncate_from(full)
+		});
 		let classes = DataClassSet::of(&[DataClass::MentalHealth, DataClass::Genomics]);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(guardian_account), patient, classes);
 		assert_eq!(ClosedToEmergency::<T>::get(patient), classes);
+		let history = ClosedToEmergencyHistory::<T>::get(patient);
+		assert_eq!(history.len() as u32, MAX_CLOSURE_CHANGES);
+		assert_eq!(history.last(), Some(&(now, DataClassSet::of(&[DataClass::Genomics]))));
 	}
 
 	impl_benchmark_test_suite!(Pallet, crate::mock::ExtBuilder.build(), crate::mock::Test);

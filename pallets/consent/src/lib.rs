@@ -45,6 +45,19 @@
 //!
 //! Periods are half-open: valid from `valid_from` inclusive to `valid_until` exclusive.
 //!
+//! ## A read a gateway reports
+//!
+//! The audit log accepts a gateway's read entry only if the policy it names allowed that read
+//! ([`ReadPolicies`](medchain_primitives::traits::ReadPolicies)), judged as of the moment the
+//! read was decided (`occurred`, the time of the block whose `check_access` permitted it): the
+//! record is the patient's, kept by the gateway's organization, not erased by then and of the
+//! reported hash; and the policy is a consent that covered it then as the rule above would have
+//! (coverage included), an emergency grant open then for a practitioner holding a break-glass
+//! role then, of a class not closed to emergency then, or the patient's own data read by the
+//! patient or a delegate of the moment. Identity, records and this pallet keep the history it
+//! needs ([`ClosedToEmergencyHistory`] here) for [`Config::HistoryRetention`]; the break-glass
+//! roles are judged as they are now.
+//!
 //! ## Calls
 //!
 //! For patients and guardians: [`Pallet::grant`], [`Pallet::revoke`].
@@ -94,6 +107,10 @@ use sp_core::H256;
 
 /// Largest page the consent listings return; larger `limit`s are clamped to it.
 pub const MAX_LISTING_PAGE: u32 = 1000;
+
+/// Most changes of one patient's classes closed to emergency access kept as history: a patient
+/// changes them rarely, and eight within the retention window is already unusual.
+pub const MAX_CLOSURE_CHANGES: u32 = 8;
 
 /// Consent terms as this runtime stores them, bounded.
 pub type ConsentTermsOf<T> =
@@ -156,6 +173,13 @@ pub mod pallet {
 		#[pallet::constant]
 		type EmergencyCooldown: Get<Moment>;
 
+		/// How long a change of the classes closed to emergency access is kept as history
+		/// ([`ClosedToEmergencyHistory`]), ms: at least as far back as the audit log still accepts
+		/// a gateway's read (its `MaxBacklog` plus `MaxClockSkew`), so that every read it accepts
+		/// is judged by the set in force when it happened.
+		#[pallet::constant]
+		type HistoryRetention: Get<Moment>;
+
 		/// Weights of this pallet's calls, from its benchmarks.
 		type WeightInfo: WeightInfo;
 	}
@@ -179,6 +203,8 @@ pub mod pallet {
 			type DefaultMaxEmergencyDuration = ConstU64<14_400_000>;
 			/// One hour.
 			type EmergencyCooldown = ConstU64<3_600_000>;
+			/// One day.
+			type HistoryRetention = ConstU64<86_400_000>;
 			type WeightInfo = ();
 		}
 	}
@@ -289,6 +315,28 @@ pub mod pallet {
 		DataClassSet,
 		ValueQuery,
 		DefaultClosedToEmergency,
+	>;
+
+	/// Each patient's recent changes of [`ClosedToEmergency`], oldest first: (when it changed,
+	/// the set in force before the change). A reported emergency read is judged by the set in
+	/// force when it happened ([`Pallet::closed_to_emergency_at`]): the set before the first
+	/// change after it, or the current one.
+	///
+	/// Written by [`Pallet::set_closed_to_emergency`]. It drops the changes made more than
+	/// [`Config::HistoryRetention`] ago: only reads from before them need them, and the audit
+	/// log no longer accepts such reads. When [`MAX_CLOSURE_CHANGES`] changes are kept already,
+	/// it drops the oldest and sets the `previous` of the next one to every class: what was in
+	/// force before that change is no longer known, and an emergency read from then is refused
+	/// as closed rather than vouched for on a guess. The safer side for the patient: the chain
+	/// never accepts a read it cannot show was allowed. Blake2_128Concat: subject identifiers
+	/// are hashes a caller cannot choose.
+	#[pallet::storage]
+	pub type ClosedToEmergencyHistory<T: Config> = StorageMap<
+		_,
+		Blake2_128Concat,
+		SubjectId,
+		BoundedVec<(Moment, DataClassSet), ConstU32<{ MAX_CLOSURE_CHANGES }>>,
+		ValueQuery,
 	>;
 
 	#[pallet::event]
@@ -636,7 +684,9 @@ pub mod pallet {
 		}
 
 		/// Set the data classes break-glass access never opens for `patient` (replacing the
-		/// default, genomic data only). An empty set lets emergencies open every class.
+		/// default, genomic data only). An empty set lets emergencies open every class. The set it
+		/// replaces is kept as history ([`ClosedToEmergencyHistory`]), so that an emergency read
+		/// served before the change is still judged by it.
 		///
 		/// The dispatch origin for this call must be _Signed_ by the patient or by one of their
 		/// guardians with the delegate right.
@@ -656,6 +706,11 @@ pub mod pallet {
 		) -> DispatchResult {
 			let by = Self::ensure_grantor(origin, &patient)?;
 			ensure!(classes.is_valid(), Error::<T>::UnknownCode);
+			let now = T::Time::now();
+			let previous = ClosedToEmergency::<T>::get(patient);
+			if previous != classes {
+				Self::note_closed_to_emergency_change(&patient, previous, now);
+			}
 			ClosedToEmergency::<T>::insert(patient, classes);
 			Self::audit(
 				&patient,
@@ -664,7 +719,7 @@ pub mod pallet {
 				by,
 				None,
 				Some(PurposeOfUse::EmergencyTreat),
-				T::Time::now(),
+				now,
 			);
 			Self::deposit_event(Event::ClosedToEmergencySet { patient, classes });
 			Ok(())
@@ -693,6 +748,25 @@ impl<T: Config> Pallet<T> {
 			return Err(Error::<T>::NotAuthorizedGrantor.into());
 		}
 		Ok(grantor)
+	}
+
+	/// Keeps `previous`, the set of classes closed to emergency access that `patient` changed at
+	/// `now`, in [`ClosedToEmergencyHistory`]: drops the changes older than
+	/// [`Config::HistoryRetention`] and, if the history is still full, the oldest change, whose
+	/// successor's `previous` then becomes every class (the time before it is no longer known).
+	fn note_closed_to_emergency_change(patient: &SubjectId, previous: DataClassSet, now: Moment) {
+		let retention = T::HistoryRetention::get();
+		ClosedToEmergencyHistory::<T>::mutate(patient, |history| {
+			history.retain(|(changed_at, _)| changed_at.saturating_add(retention) >= now);
+			if history.is_full() {
+				history.remove(0);
+				if let Some((_, unknown)) = history.iter_mut().next() {
+					*unknown = DataClassSet::of(&DataClass::ALL);
+				}
+			}
+			// Room was made just above: the push cannot fail.
+			let _ = history.try_push((now, previous));
+		});
 	}
 
 	/// The next identifier from `counter`, refusing (never wrapping) at the end of the range.

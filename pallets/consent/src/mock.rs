@@ -38,24 +38,48 @@ impl pallet_consent::Config for Test {
 thread_local! {
 	static ANCHORS: core::cell::RefCell<std::collections::BTreeMap<RecordId, RecordAnchor>> =
 		Default::default();
+	static ERASED_AT: core::cell::RefCell<std::collections::BTreeMap<RecordId, u64>> =
+		Default::default();
 }
 
-/// Record anchors as the records pallet would answer them, set by each test with [`anchor`].
+/// Record anchors and erasure times as the records pallet would answer them, set by each test
+/// with [`anchor`] and [`erase`].
 pub struct TestRecords;
 
 impl RecordRegistry for TestRecords {
 	fn anchor(record: &RecordId) -> Option<RecordAnchor> {
 		ANCHORS.with(|anchors| anchors.borrow().get(record).copied())
 	}
+
+	fn erased_at(record: &RecordId) -> Option<u64> {
+		ERASED_AT.with(|erased| erased.borrow().get(record).copied())
+	}
+
+	#[cfg(feature = "runtime-benchmarks")]
+	fn benchmark_anchor(patient: &SubjectId, custodian: &SubjectId, class: DataClass) -> RecordId {
+		let mut id = [0xbe; 32];
+		let index = ANCHORS.with(|anchors| anchors.borrow().len()) as u64;
+		id[..8].copy_from_slice(&index.to_le_bytes());
+		let id = RecordId(id);
+		anchor(id, *patient, *custodian, class, RecordStatus::Active);
+		id
+	}
 }
 
-/// Anchors record `id` of `patient`, of `class`, in `status` (for this thread's test).
-pub fn anchor(id: RecordId, patient: SubjectId, class: DataClass, status: RecordStatus) {
+/// Anchors record `id` of `patient`, kept by `custodian`, of `class`, in `status`, at [`NOW`]
+/// with content hash zero (for this thread's test).
+pub fn anchor(
+	id: RecordId,
+	patient: SubjectId,
+	custodian: SubjectId,
+	class: DataClass,
+	status: RecordStatus,
+) {
 	let anchor = RecordAnchor {
 		id,
 		patient,
 		author: patient,
-		custodian: patient,
+		custodian,
 		class,
 		content_hash: Default::default(),
 		size: 1,
@@ -66,4 +90,14 @@ pub fn anchor(id: RecordId, patient: SubjectId, class: DataClass, status: Record
 		index: 0,
 	};
 	ANCHORS.with(|anchors| anchors.borrow_mut().insert(id, anchor));
+}
+
+/// Erases anchored record `id` at `at`, as the records pallet's `erase` would.
+pub fn erase(id: RecordId, at: u64) {
+	ANCHORS.with(|anchors| {
+		if let Some(anchor) = anchors.borrow_mut().get_mut(&id) {
+			anchor.status = RecordStatus::Erased;
+		}
+	});
+	ERASED_AT.with(|erased| erased.borrow_mut().insert(id, at));
 }

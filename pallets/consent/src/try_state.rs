@@ -1,11 +1,15 @@
 //! Invariants of the consent pallet, checked after every test and by `try-runtime`.
 
-use frame_support::{ensure, traits::Get};
+use frame_support::{
+	ensure,
+	traits::{Get, Time},
+};
 use sp_runtime::TryRuntimeError;
 
 use crate::*;
 
-/// The rule's index holds exactly the active consents, within bounds, and the lists are complete.
+/// The rule's index holds exactly the active consents, within bounds, the lists are complete, and
+/// each patient's closure history is in time order.
 pub fn do_try_state<T: Config>() -> Result<(), TryRuntimeError> {
 	let mut total = 0u64;
 	for (id, consent) in Consents::<T>::iter() {
@@ -36,6 +40,18 @@ pub fn do_try_state<T: Config>() -> Result<(), TryRuntimeError> {
 	for (id, grant) in Emergencies::<T>::iter() {
 		ensure!(id.0 < NextEmergencyId::<T>::get(), "emergency ids come from the counter");
 		ensure!(grant.expires_at >= grant.opened_at, "an emergency grant ends after it opens");
+	}
+
+	let now = T::Time::now();
+	for (_, history) in ClosedToEmergencyHistory::<T>::iter() {
+		ensure!(
+			history.windows(2).all(|pair| pair[0].0 <= pair[1].0),
+			"closure changes are kept oldest first"
+		);
+		ensure!(
+			history.last().is_none_or(|(changed_at, _)| *changed_at <= now),
+			"no closure change is dated in the future"
+		);
 	}
 	Ok(())
 }

@@ -38,10 +38,43 @@ fn attest_until<T: Config>(practitioner: SubjectId, organization: SubjectId, exp
 			role: PractitionerRole::Physician,
 			license_hash: H256::zero(),
 			expires_at,
+			// Issued before it expires, as `attest_practitioner` requires.
+			issued: T::Time::now().min(expires_at),
 			issued_at: frame_system::Pallet::<T>::block_number(),
 		},
 	);
 	AttestationCount::<T>::mutate(practitioner, |n| *n += 1);
+}
+
+/// `count` ended attestations of `practitioner` by other organizations, ended at time 0: dropped
+/// by the next attestation or revocation wherever the clock is past `HistoryRetention`, and read
+/// in any case.
+fn ended_attestations<T: Config>(practitioner: SubjectId, count: u32) {
+	for i in 0..count {
+		let (_, organization) = subject::<T>("former-organization", i, SubjectKind::Organization);
+		EndedAttestations::<T>::insert(
+			practitioner,
+			organization,
+			AttestationPeriod { role: PractitionerRole::Nurse, issued: 0, ended: 0 },
+		);
+	}
+}
+
+/// Fills `patient`'s delegate periods up to their bound with closed periods of former guardians,
+/// closed now: the next guardian given the delegate right makes one of them give way.
+fn closed_delegate_periods<T: Config>(patient: SubjectId) {
+	let now = T::Time::now();
+	let mut i = 0;
+	while DelegatePeriodCount::<T>::get(patient) < Pallet::<T>::max_delegate_periods() {
+		let (_, former) = subject::<T>("former-guardian", i, SubjectKind::Patient);
+		DelegatePeriods::<T>::insert(
+			patient,
+			former,
+			DelegatePeriod { since: now, until: Some(now) },
+		);
+		DelegatePeriodCount::<T>::mutate(patient, |n| *n += 1);
+		i += 1;
+	}
 }
 
 /// A recovery of `patient` under way to the benchmark's new controller, as `initiate_recovery`
@@ -73,13 +106,16 @@ fn patient_with_guardians<T: Config>(
 	threshold: u32,
 ) -> (T::AccountId, SubjectId, Vec<Member<T>>) {
 	let (who, patient) = subject::<T>("patient", 0, SubjectKind::Patient);
+	let now = T::Time::now();
 	let guardians: Vec<_> = (0..count)
 		.map(|i| {
 			let (g, id) = subject::<T>("guardian", i, SubjectKind::Patient);
 			Guardians::<T>::insert(patient, id, GuardianRights { delegate: true, recovery: true });
+			DelegatePeriods::<T>::insert(patient, id, DelegatePeriod { since: now, until: None });
 			(g, id)
 		})
 		.collect();
+	DelegatePeriodCount::<T>::insert(patient, count);
 	GuardianCount::<T>::insert(patient, count);
 	RecoveryGuardianCount::<T>::insert(patient, count);
 	if threshold > 0 {
@@ -122,6 +158,7 @@ mod benchmarks {
 		#[extrinsic_call]
 		_(origin as T::RuntimeOrigin, org);
 		assert!(!Subjects::<T>::get(org).unwrap().is_active());
+		assert!(DeactivatedAt::<T>::contains_key(org));
 		Ok(())
 	}
 
@@ -147,12 +184,16 @@ mod benchmarks {
 
 	#[benchmark]
 	fn revoke_attestation() {
+		// The practitioner's ended attestations are walked (and dropped once old enough): as
+		// many as live slots, a busy practitioner's history.
 		let (org_account, org) = subject::<T>("organization", 0, SubjectKind::Organization);
 		let (_, practitioner) = subject::<T>("practitioner", 0, SubjectKind::Practitioner);
 		attest::<T>(practitioner, org);
+		ended_attestations::<T>(practitioner, T::MaxAttestations::get());
 		#[extrinsic_call]
 		_(RawOrigin::Signed(org_account), practitioner);
 		assert!(!Attestations::<T>::contains_key(practitioner, org));
+		assert!(EndedAttestations::<T>::contains_key(practitioner, org));
 	}
 
 	#[benchmark]
@@ -200,23 +241,31 @@ mod benchmarks {
 
 	#[benchmark]
 	fn add_guardian() {
+		// Worst case: the patient's delegate periods are at their bound, none old enough to
+		// drop, so the one that closed first gives way to the new guardian's.
 		let max = T::MaxGuardians::get();
 		let (who, patient, _) = patient_with_guardians::<T>(max - 1, max - 1);
+		closed_delegate_periods::<T>(patient);
 		let (_, guardian) = subject::<T>("new-guardian", 0, SubjectKind::Patient);
 		let rights = GuardianRights { delegate: true, recovery: true };
 		#[extrinsic_call]
 		_(RawOrigin::Signed(who), guardian, rights);
 		assert_eq!(Guardians::<T>::get(patient, guardian), Some(rights));
+		assert!(DelegatePeriods::<T>::get(patient, guardian).is_some_and(|p| p.until.is_none()));
+		assert_eq!(DelegatePeriodCount::<T>::get(patient), Pallet::<T>::max_delegate_periods());
 	}
 
 	#[benchmark]
 	fn remove_guardian() {
+		// The patient's delegate periods, at their bound, are walked for old ones to drop.
 		let max = T::MaxGuardians::get();
 		let (who, patient, guardians) = patient_with_guardians::<T>(max, max - 1);
+		closed_delegate_periods::<T>(patient);
 		let guardian = guardians[0].1;
 		#[extrinsic_call]
 		_(RawOrigin::Signed(who), guardian);
 		assert!(Guardians::<T>::get(patient, guardian).is_none());
+		assert!(DelegatePeriods::<T>::get(patient, guardian).is_some_and(|p| p.until.is_some()));
 	}
 
 	#[benchmark]
@@ -294,6 +343,7 @@ mod benchmarks {
 		#[extrinsic_call]
 		_(RawOrigin::Signed(who));
 		assert!(!Subjects::<T>::get(patient).unwrap().is_active());
+		assert!(DeactivatedAt::<T>::contains_key(patient));
 	}
 
 	impl_benchmark_test_suite!(

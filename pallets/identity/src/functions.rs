@@ -151,10 +151,13 @@ impl<T: Config> Pallet<T> {
 		Subjects::<T>::insert(id, subject);
 	}
 
+	/// Makes `id` a tombstone and keeps when ([`DeactivatedAt`]): its attestations (for an
+	/// organization) and its delegate rights (for a guardian) count only before that moment.
 	pub(crate) fn tombstone(id: SubjectId, mut subject: SubjectOf<T>) {
 		subject.status =
 			SubjectStatus::Deactivated(frame_system::Pallet::<T>::block_number().saturated_into());
 		Subjects::<T>::insert(id, subject);
+		DeactivatedAt::<T>::insert(id, T::Time::now());
 		Self::end_recovery(&id);
 	}
 
@@ -193,15 +196,166 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Removes `practitioner`'s attestations that hold no rights at `now` (expired, or of an
-	/// organization no longer active), freeing their slots. At most `MaxAttestations` entries.
+	/// organization no longer active), freeing their slots, and keeps each as history
+	/// ([`Self::end_attestation`]). At most `MaxAttestations` entries.
 	pub(crate) fn prune_dead_attestations(practitioner: &SubjectId, now: Moment) {
-		let dead: Vec<SubjectId> = Attestations::<T>::iter_prefix(practitioner)
+		let dead: Vec<(SubjectId, AttestationOf<T>)> = Attestations::<T>::iter_prefix(practitioner)
 			.filter(|(organization, a)| !Self::attestation_live(organization, a, now))
-			.map(|(organization, _)| organization)
 			.collect();
-		for organization in dead {
+		for (organization, attestation) in dead {
 			Attestations::<T>::remove(practitioner, organization);
 			AttestationCount::<T>::mutate_exists(practitioner, |n| {
+				*n = n.and_then(|n| n.checked_sub(1)).filter(|n| *n > 0)
+			});
+			Self::end_attestation(practitioner, &organization, &attestation, now);
+		}
+	}
+
+	/// Whether an attestation by `organization`, issued at `issued` and counting until `end`
+	/// (its expiry, or when it was revoked), held at `at`: issued by then, not ended by then, and
+	/// its organization not removed by then. Shared by live and ended attestations.
+	pub(crate) fn attestation_held_at(
+		organization: &SubjectId,
+		issued: Moment,
+		end: Moment,
+		at: Moment,
+	) -> bool {
+		issued <= at
+			&& at < end
+			&& DeactivatedAt::<T>::get(organization).is_none_or(|removed| at < removed)
+	}
+
+	/// The role of `organization`'s attestation of `practitioner` that held at `at`, if one did:
+	/// the attestation kept now, or the one that ended last.
+	pub(crate) fn role_held_at(
+		practitioner: &SubjectId,
+		organization: &SubjectId,
+		at: Moment,
+	) -> Option<PractitionerRole> {
+		Attestations::<T>::get(practitioner, organization)
+			.filter(|a| Self::attestation_held_at(organization, a.issued, a.expires_at, at))
+			.map(|a| a.role)
+			.or_else(|| {
+				EndedAttestations::<T>::get(practitioner, organization)
+					.filter(|p| Self::attestation_held_at(organization, p.issued, p.ended, at))
+					.map(|p| p.role)
+			})
+	}
+
+	/// The roles of every attestation `practitioner` held at `at`, kept now or ended. Reads at
+	/// most `MaxAttestations` attestations and one ended period per organization.
+	pub(crate) fn roles_held_at(
+		practitioner: &SubjectId,
+		at: Moment,
+	) -> impl Iterator<Item = PractitionerRole> {
+		let kept = Attestations::<T>::iter_prefix(practitioner)
+			.filter(move |(organization, a)| {
+				Self::attestation_held_at(organization, a.issued, a.expires_at, at)
+			})
+			.map(|(_, a)| a.role);
+		let ended = EndedAttestations::<T>::iter_prefix(practitioner)
+			.filter(move |(organization, p)| {
+				Self::attestation_held_at(organization, p.issued, p.ended, at)
+			})
+			.map(|(_, p)| p.role);
+		kept.chain(ended)
+	}
+
+	/// Keeps `organization`'s attestation of `practitioner`, ending at `now` (revoked, lapsed
+	/// and replaced, or cleaned up), as history: it held until the earlier of `now` and its
+	/// expiry. Replaces the pair's earlier ended period: only the latest is kept.
+	pub(crate) fn end_attestation(
+		practitioner: &SubjectId,
+		organization: &SubjectId,
+		attestation: &AttestationOf<T>,
+		now: Moment,
+	) {
+		EndedAttestations::<T>::insert(
+			practitioner,
+			organization,
+			AttestationPeriod {
+				role: attestation.role,
+				issued: attestation.issued,
+				ended: now.min(attestation.expires_at),
+			},
+		);
+	}
+
+	/// Drops `practitioner`'s ended attestations that ended more than
+	/// [`Config::HistoryRetention`] before `now`: no read that old is judged any more. Walks one
+	/// entry per organization that attested the practitioner.
+	pub(crate) fn prune_ended_attestations(practitioner: &SubjectId, now: Moment) {
+		let retention = T::HistoryRetention::get();
+		let stale: Vec<SubjectId> = EndedAttestations::<T>::iter_prefix(practitioner)
+			.filter(|(_, period)| period.ended.saturating_add(retention) < now)
+			.map(|(organization, _)| organization)
+			.collect();
+		for organization in stale {
+			EndedAttestations::<T>::remove(practitioner, organization);
+		}
+	}
+
+	/// Most delegate periods kept for one patient: the open ones (at most one per guardian, so
+	/// at most [`Config::MaxGuardians`]) and as many closed ones.
+	pub(crate) fn max_delegate_periods() -> u32 {
+		T::MaxGuardians::get().saturating_mul(2)
+	}
+
+	/// Opens `guardian`'s delegate period for `patient` at `now`, replacing a closed one of the
+	/// same pair (only the latest is kept). At the bound ([`Self::max_delegate_periods`]), the
+	/// patient's period that closed first is dropped to make room: a patient who changes
+	/// guardians that often loses the oldest history, not the right to name a guardian.
+	pub(crate) fn open_delegate_period(patient: &SubjectId, guardian: &SubjectId, now: Moment) {
+		if !DelegatePeriods::<T>::contains_key(patient, guardian) {
+			if DelegatePeriodCount::<T>::get(patient) >= Self::max_delegate_periods() {
+				Self::drop_first_closed_delegate_period(patient);
+			}
+			DelegatePeriodCount::<T>::mutate(patient, |n| *n = n.saturating_add(1));
+		}
+		DelegatePeriods::<T>::insert(patient, guardian, DelegatePeriod { since: now, until: None });
+	}
+
+	/// Closes `guardian`'s open delegate period for `patient` at `now`, if there is one.
+	pub(crate) fn close_delegate_period(patient: &SubjectId, guardian: &SubjectId, now: Moment) {
+		DelegatePeriods::<T>::mutate(patient, guardian, |period| {
+			if let Some(period) = period {
+				if period.until.is_none() {
+					period.until = Some(now);
+				}
+			}
+		});
+	}
+
+	/// Drops `patient`'s delegate periods that closed more than [`Config::HistoryRetention`]
+	/// before `now`. Walks at most [`Self::max_delegate_periods`] entries.
+	pub(crate) fn prune_delegate_periods(patient: &SubjectId, now: Moment) {
+		let retention = T::HistoryRetention::get();
+		let stale: Vec<SubjectId> = DelegatePeriods::<T>::iter_prefix(patient)
+			.filter(|(_, period)| {
+				period.until.is_some_and(|until| until.saturating_add(retention) < now)
+			})
+			.map(|(guardian, _)| guardian)
+			.collect();
+		if stale.is_empty() {
+			return;
+		}
+		for guardian in &stale {
+			DelegatePeriods::<T>::remove(patient, guardian);
+		}
+		let dropped = u32::try_from(stale.len()).unwrap_or(u32::MAX);
+		DelegatePeriodCount::<T>::mutate_exists(patient, |n| {
+			*n = n.map(|n| n.saturating_sub(dropped)).filter(|n| *n > 0)
+		});
+	}
+
+	/// Drops `patient`'s closed delegate period that closed first, if any.
+	fn drop_first_closed_delegate_period(patient: &SubjectId) {
+		let first = DelegatePeriods::<T>::iter_prefix(patient)
+			.filter_map(|(guardian, period)| period.until.map(|until| (until, guardian)))
+			.min_by_key(|(until, _)| *until);
+		if let Some((_, guardian)) = first {
+			DelegatePeriods::<T>::remove(patient, guardian);
+			DelegatePeriodCount::<T>::mutate_exists(patient, |n| {
 				*n = n.and_then(|n| n.checked_sub(1)).filter(|n| *n > 0)
 			});
 		}

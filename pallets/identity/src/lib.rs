@@ -20,6 +20,13 @@
 //! Deactivation leaves a tombstone: the identifier and every account that ever controlled it stay
 //! reserved, so nothing can later pose as a subject that once existed.
 //!
+//! Identity also keeps some history, so that a read a gateway reports is judged as of the moment
+//! it happened: when each attestation was issued, the attestations that ended
+//! ([`EndedAttestations`]), when each subject was deactivated ([`DeactivatedAt`]) and when each
+//! guardian held the delegate right ([`DelegatePeriods`]). Ended periods are kept for
+//! [`Config::HistoryRetention`], and only the latest per practitioner and organization, or per
+//! patient and guardian.
+//!
 //! ## Terminology
 //!
 //! - **Subject**: a patient, practitioner, organization or gateway known to the chain.
@@ -27,6 +34,10 @@
 //! - **Key-agreement key**: the subject's X25519 public key; record keys are wrapped for it.
 //! - **Attestation**: an organization's statement that a practitioner holds a role until a date.
 //! - **Live attestation**: unexpired on the chain clock, from an active organization.
+//! - **Held attestation** (at a moment): issued by then, neither expired nor revoked by then,
+//!   its organization not removed by then; what a past read is judged by.
+//! - **Delegate period**: from when a guardian was given the delegate right until it was taken
+//!   away.
 //! - **Guardian**: a subject a patient names to act for them (delegate) or to recover their key.
 //! - **Tombstone**: a deactivated subject; its identifier and accounts are never reused.
 //!
@@ -175,6 +186,12 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxGatewaysPerOrganization: Get<u32>;
 
+		/// How long (ms, chain clock) ended attestations, removal times and guardians' delegate
+		/// periods are kept after they end, so that past reads can be judged: the runtime sets it
+		/// to the audit log's `MaxBacklog` plus its clock skew, the oldest read it still accepts.
+		#[pallet::constant]
+		type HistoryRetention: Get<Moment>;
+
 		/// Where changes to a patient's identity (keys, guardians, recovery) are audited.
 		#[pallet::no_default]
 		type Audit: AuditSink;
@@ -211,6 +228,7 @@ pub mod pallet {
 			type MaxRecoveryDelay = ConstU64<1_000>;
 			type RecoveryExpiry = ConstU64<2_000>;
 			type MaxGatewaysPerOrganization = ConstU32<3>;
+			type HistoryRetention = ConstU64<86_400_000>;
 			type WeightInfo = ();
 		}
 	}
@@ -256,6 +274,35 @@ pub mod pallet {
 	pub type AttestationCount<T: Config> =
 		StorageMap<_, Blake2_128Concat, SubjectId, u32, ValueQuery>;
 
+	/// Attestations that ended (revoked, lapsed, or cleaned up once their organization left):
+	/// (practitioner, organization) → the period it held. History for judging past reads, the
+	/// latest period per pair only: a later one overwrites it.
+	///
+	/// Bounded: one entry per organization that attested the practitioner, and organizations
+	/// are admitted by governance. A practitioner's periods that ended more than
+	/// [`Config::HistoryRetention`] ago are dropped whenever an organization attests them or
+	/// revokes an attestation, which walks this prefix. Blake2_128Concat: identifiers are hashes
+	/// a caller cannot choose.
+	#[pallet::storage]
+	pub type EndedAttestations<T: Config> = StorageDoubleMap<
+		_,
+		Blake2_128Concat,
+		SubjectId,
+		Blake2_128Concat,
+		SubjectId,
+		AttestationPeriod,
+		OptionQuery,
+	>;
+
+	/// When each deactivated subject was deactivated (ms, chain clock): an organization's
+	/// attestations count only before it, and so does a guardian's delegate right.
+	///
+	/// One entry per tombstone, never pruned: tombstones are kept for ever anyway.
+	/// Blake2_128Concat: identifiers are hashes a caller cannot choose.
+	#[pallet::storage]
+	pub type DeactivatedAt<T: Config> =
+		StorageMap<_, Blake2_128Concat, SubjectId, Moment, OptionQuery>;
+
 	/// Guardians: (patient, guardian) → what the guardian may do.
 	#[pallet::storage]
 	pub type Guardians<T: Config> = StorageDoubleMap<
@@ -271,6 +318,31 @@ pub mod pallet {
 	/// Number of guardians each patient has; bounded by [`Config::MaxGuardians`].
 	#[pallet::storage]
 	pub type GuardianCount<T: Config> = StorageMap<_, Blake2_128Concat, SubjectId, u32, ValueQuery>;
+
+	/// When each guardian held the delegate right for a patient: (patient, guardian) → period,
+	/// open (`until: None`) while the guardian holds it. History for judging past reads: only
+	/// the latest period per pair is kept, so giving the right again overwrites a closed one.
+	///
+	/// Bounded per patient by twice [`Config::MaxGuardians`] ([`DelegatePeriodCount`]): at most
+	/// `MaxGuardians` are open, and closed ones are dropped once they ended more than
+	/// [`Config::HistoryRetention`] ago (whenever the patient adds or removes a guardian) or,
+	/// when the bound is reached, the one that closed first. Blake2_128Concat: identifiers are
+	/// hashes a caller cannot choose.
+	#[pallet::storage]
+	pub type DelegatePeriods<T: Config> = StorageDoubleMap<
+		_,
+		Blake2_128Concat,
+		SubjectId,
+		Blake2_128Concat,
+		SubjectId,
+		DelegatePeriod,
+		OptionQuery,
+	>;
+
+	/// Number of delegate periods kept for each patient; at most twice [`Config::MaxGuardians`].
+	#[pallet::storage]
+	pub type DelegatePeriodCount<T: Config> =
+		StorageMap<_, Blake2_128Concat, SubjectId, u32, ValueQuery>;
 
 	/// Number of each patient's guardians holding the recovery right.
 	#[pallet::storage]
@@ -514,7 +586,8 @@ pub mod pallet {
 		}
 
 		/// Remove an organization from the consortium. It becomes a tombstone, and so does each of
-		/// its gateways; its attestations stop counting at once.
+		/// its gateways; its attestations stop counting at once, and a read judged later counts
+		/// them only before this moment ([`DeactivatedAt`]).
 		///
 		/// The dispatch origin for this call must be [`Config::GovernanceOrigin`].
 		///
@@ -544,7 +617,10 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// Attest, or renew the attestation of, a practitioner.
+		/// Attest, or renew the attestation of, a practitioner. A renewal while the attestation
+		/// is live keeps the time it was issued (the practitioner held it without a break); an
+		/// attestation that lapsed is kept as history and a new one starts now. The
+		/// practitioner's ended attestations older than [`Config::HistoryRetention`] are dropped.
 		///
 		/// The dispatch origin for this call must be _Signed_ by an active organization.
 		///
@@ -568,13 +644,14 @@ pub mod pallet {
 			let (organization, _) = Self::ensure_kind(origin, SubjectKind::Organization)?;
 			let target = Self::active_subject(&practitioner)?;
 			ensure!(target.kind == SubjectKind::Practitioner, Error::<T>::NotAPractitioner);
-			ensure!(expires_at > T::Time::now(), Error::<T>::ExpiryInPast);
-			let renewal = Attestations::<T>::contains_key(practitioner, organization);
-			if !renewal {
+			let now = T::Time::now();
+			ensure!(expires_at > now, Error::<T>::ExpiryInPast);
+			let previous = Attestations::<T>::get(practitioner, organization);
+			if previous.is_none() {
 				if AttestationCount::<T>::get(practitioner) >= T::MaxAttestations::get() {
 					// Expired attestations and those of removed organizations hold no rights;
 					// they give up their slots before a live one is refused.
-					Self::prune_dead_attestations(&practitioner, T::Time::now());
+					Self::prune_dead_attestations(&practitioner, now);
 				}
 				ensure!(
 					AttestationCount::<T>::get(practitioner) < T::MaxAttestations::get(),
@@ -582,6 +659,15 @@ pub mod pallet {
 				);
 				AttestationCount::<T>::mutate(practitioner, |n| *n = n.saturating_add(1));
 			}
+			let issued = match previous {
+				Some(held) if Self::attestation_live(&organization, &held, now) => held.issued,
+				Some(lapsed) => {
+					Self::end_attestation(&practitioner, &organization, &lapsed, now);
+					now
+				},
+				None => now,
+			};
+			Self::prune_ended_attestations(&practitioner, now);
 			Attestations::<T>::insert(
 				practitioner,
 				organization,
@@ -589,6 +675,7 @@ pub mod pallet {
 					role,
 					license_hash,
 					expires_at,
+					issued,
 					issued_at: frame_system::Pallet::<T>::block_number(),
 				},
 			);
@@ -602,7 +689,10 @@ pub mod pallet {
 		}
 
 		/// Revoke the calling organization's attestation of a practitioner. If it was their
-		/// last live one, they are no longer a practitioner for any access decision.
+		/// last live one, they are no longer a practitioner for any access decision. Its period
+		/// is kept as history ([`EndedAttestations`]), so reads served before the revocation
+		/// stay justified; the practitioner's ended attestations older than
+		/// [`Config::HistoryRetention`] are dropped.
 		///
 		/// The dispatch origin for this call must be _Signed_ by an active organization.
 		///
@@ -614,14 +704,16 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::revoke_attestation())]
 		pub fn revoke_attestation(origin: OriginFor<T>, practitioner: SubjectId) -> DispatchResult {
 			let (organization, _) = Self::ensure_kind(origin, SubjectKind::Organization)?;
-			ensure!(
-				Attestations::<T>::contains_key(practitioner, organization),
-				Error::<T>::NotAttested
-			);
+			let attestation = Attestations::<T>::get(practitioner, organization)
+				.ok_or(Error::<T>::NotAttested)?;
+
+			let now = T::Time::now();
 			Attestations::<T>::remove(practitioner, organization);
 			AttestationCount::<T>::mutate_exists(practitioner, |n| {
 				*n = n.and_then(|n| n.checked_sub(1)).filter(|n| *n > 0)
 			});
+			Self::end_attestation(&practitioner, &organization, &attestation, now);
+			Self::prune_ended_attestations(&practitioner, now);
 			Self::deposit_event(Event::AttestationRevoked { practitioner, organization });
 			Ok(())
 		}
@@ -745,7 +837,10 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// Name a guardian, or change what an existing guardian may do.
+		/// Name a guardian, or change what an existing guardian may do. Giving the delegate
+		/// right opens a delegate period ([`DelegatePeriods`]), taking it away closes it; the
+		/// patient's delegate periods that closed more than [`Config::HistoryRetention`] ago are
+		/// dropped.
 		///
 		/// The dispatch origin for this call must be _Signed_ by an active patient.
 		///
@@ -786,18 +881,27 @@ pub mod pallet {
 			};
 			Self::ensure_threshold_reachable(&patient, new_recovery_count)?;
 
+			let now = T::Time::now();
 			if previous.is_none() {
 				GuardianCount::<T>::mutate(patient, |n| *n = n.saturating_add(1));
 			}
 			RecoveryGuardianCount::<T>::insert(patient, new_recovery_count);
 			Guardians::<T>::insert(patient, guardian, rights);
+			Self::prune_delegate_periods(&patient, now);
+			match (previous.is_some_and(|r| r.delegate), rights.delegate) {
+				(false, true) => Self::open_delegate_period(&patient, &guardian, now),
+				(true, false) => Self::close_delegate_period(&patient, &guardian, now),
+				_ => {},
+			}
 			Self::audit(&patient, patient, AuditAction::Update);
 			Self::deposit_event(Event::GuardianSet { patient, guardian, rights });
 			Ok(())
 		}
 
 		/// Remove a guardian. A recovery guardian cannot be removed while that would leave fewer
-		/// recovery guardians than the recovery threshold: lower the threshold first.
+		/// recovery guardians than the recovery threshold: lower the threshold first. A delegate
+		/// guardian's delegate period closes now and is kept as history; the patient's delegate
+		/// periods that closed more than [`Config::HistoryRetention`] ago are dropped.
 		///
 		/// The dispatch origin for this call must be _Signed_ by an active patient.
 		///
@@ -814,7 +918,12 @@ pub mod pallet {
 				.saturating_sub(if rights.recovery { 1 } else { 0 });
 			Self::ensure_threshold_reachable(&patient, recovery_count)?;
 
+			let now = T::Time::now();
 			Guardians::<T>::remove(patient, guardian);
+			Self::prune_delegate_periods(&patient, now);
+			if rights.delegate {
+				Self::close_delegate_period(&patient, &guardian, now);
+			}
 			GuardianCount::<T>::mutate_exists(patient, |n| {
 				*n = n.and_then(|n| n.checked_sub(1)).filter(|n| *n > 0)
 			});
@@ -1032,7 +1141,9 @@ pub mod pallet {
 
 		/// Deactivate the caller's identity for good. It becomes a tombstone: its identifier and
 		/// account are never reused, and no consent, record or access can name it as acting. An
-		/// organization's gateways become tombstones with it.
+		/// organization's gateways become tombstones with it. The moment is kept
+		/// ([`DeactivatedAt`]): an organization's attestations and a guardian's delegate right
+		/// count, for reads judged later, only before it.
 		///
 		/// The dispatch origin for this call must be _Signed_ by an active identity's controller.
 		///

@@ -31,15 +31,22 @@ impl<T: Config> SubjectRegistry<T::AccountId> for Pallet<T> {
 		organization: Option<&SubjectId>,
 		at: Moment,
 	) -> bool {
+		// Tombstones count: a practitioner who left still held what they held then.
 		if Self::kind_of(practitioner) != Some(SubjectKind::Practitioner) {
 			return false;
 		}
 		match organization {
-			Some(organization) => Attestations::<T>::get(practitioner, organization)
-				.is_some_and(|a| Self::attestation_live(organization, &a, at)),
-			None => Attestations::<T>::iter_prefix(practitioner)
-				.any(|(organization, a)| Self::attestation_live(&organization, &a, at)),
+			Some(organization) => Self::role_held_at(practitioner, organization, at).is_some(),
+			None => Self::roles_held_at(practitioner, at).next().is_some(),
 		}
+	}
+
+	fn roles_at(practitioner: &SubjectId, at: Moment) -> RoleSet {
+		if Self::kind_of(practitioner) != Some(SubjectKind::Practitioner) {
+			return RoleSet::EMPTY;
+		}
+		let roles: Vec<PractitionerRole> = Self::roles_held_at(practitioner, at).collect();
+		RoleSet::of(&roles)
 	}
 
 	fn organizations_of(practitioner: &SubjectId, now: Moment) -> Vec<SubjectId> {
@@ -80,6 +87,11 @@ impl<T: Config> SubjectRegistry<T::AccountId> for Pallet<T> {
 			&& Guardians::<T>::get(patient, guardian).is_some_and(|r| r.delegate)
 	}
 
+	fn was_delegate_at(patient: &SubjectId, guardian: &SubjectId, at: Moment) -> bool {
+		DelegatePeriods::<T>::get(patient, guardian).is_some_and(|period| period.contains(at))
+			&& DeactivatedAt::<T>::get(guardian).is_none_or(|deactivated| at < deactivated)
+	}
+
 	fn gateway_organization(gateway: &SubjectId) -> Option<SubjectId> {
 		let record = Subjects::<T>::get(gateway)
 			.filter(|s| s.is_active() && s.kind == SubjectKind::Gateway)?;
@@ -110,8 +122,12 @@ impl<T: Config> SubjectRegistry<T::AccountId> for Pallet<T> {
 
 	#[cfg(feature = "runtime-benchmarks")]
 	fn benchmark_delegate(patient: &SubjectId, guardian: &SubjectId) {
-		if !Guardians::<T>::contains_key(patient, guardian) {
+		let previous = Guardians::<T>::get(patient, guardian);
+		if previous.is_none() {
 			GuardianCount::<T>::mutate(patient, |n| *n = n.saturating_add(1));
+		}
+		if !previous.is_some_and(|r| r.delegate) {
+			Self::open_delegate_period(patient, guardian, T::Time::now());
 		}
 		Guardians::<T>::insert(
 			patient,
@@ -125,13 +141,15 @@ impl<T: Config> SubjectRegistry<T::AccountId> for Pallet<T> {
 		if !Attestations::<T>::contains_key(practitioner, organization) {
 			AttestationCount::<T>::mutate(practitioner, |n| *n = n.saturating_add(1));
 		}
+		let now = T::Time::now();
 		Attestations::<T>::insert(
 			practitioner,
 			organization,
 			Attestation {
 				role: PractitionerRole::Physician,
 				license_hash: H256::zero(),
-				expires_at: T::Time::now().saturating_add(86_400_000),
+				expires_at: now.saturating_add(86_400_000),
+				issued: now,
 				issued_at: frame_system::Pallet::<T>::block_number(),
 			},
 		);

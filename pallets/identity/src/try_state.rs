@@ -104,5 +104,67 @@ pub fn do_try_state<T: Config>() -> Result<(), TryRuntimeError> {
 			);
 		}
 	}
+	check_history::<T>()
+}
+
+/// Checks that the history kept for judging past reads agrees with the present: removal times
+/// exactly for tombstones, ended attestations that make sense, and an open delegate period for
+/// exactly the guardians who hold the delegate right.
+fn check_history<T: Config>() -> Result<(), TryRuntimeError> {
+	for (id, subject) in Subjects::<T>::iter() {
+		ensure!(
+			subject.is_active() != DeactivatedAt::<T>::contains_key(id),
+			"a removal time is kept exactly for each tombstone"
+		);
+	}
+	for (id, _) in DeactivatedAt::<T>::iter() {
+		ensure!(Subjects::<T>::contains_key(id), "a removal time names a known subject");
+	}
+
+	for (practitioner, organization, period) in EndedAttestations::<T>::iter() {
+		ensure!(period.issued <= period.ended, "an ended attestation was issued before it ended");
+		ensure!(
+			Subjects::<T>::get(practitioner).is_some_and(|s| s.kind == SubjectKind::Practitioner),
+			"an ended attestation names a practitioner"
+		);
+		ensure!(
+			Subjects::<T>::get(organization).is_some_and(|s| s.kind == SubjectKind::Organization),
+			"an ended attestation names an organization"
+		);
+	}
+
+	for (patient, guardian, period) in DelegatePeriods::<T>::iter() {
+		let holds_right = Guardians::<T>::get(patient, guardian).is_some_and(|r| r.delegate);
+		ensure!(
+			period.until.is_none() == holds_right,
+			"a delegate period is open exactly while the guardian holds the delegate right"
+		);
+		ensure!(
+			period.until.is_none_or(|until| period.since <= until),
+			"a delegate period closes after it opens"
+		);
+	}
+	for (patient, guardian, rights) in Guardians::<T>::iter() {
+		if rights.delegate {
+			ensure!(
+				DelegatePeriods::<T>::get(patient, guardian).is_some_and(|p| p.until.is_none()),
+				"every delegate guardian has an open delegate period"
+			);
+		}
+	}
+	for (patient, count) in DelegatePeriodCount::<T>::iter() {
+		let actual = DelegatePeriods::<T>::iter_prefix(patient).count() as u32;
+		ensure!(actual == count, "delegate period counter matches the periods");
+		ensure!(
+			count <= Pallet::<T>::max_delegate_periods(),
+			"delegate periods stay within twice MaxGuardians"
+		);
+	}
+	for (patient, _, _) in DelegatePeriods::<T>::iter() {
+		ensure!(
+			DelegatePeriodCount::<T>::get(patient) > 0,
+			"every patient with delegate periods is counted"
+		);
+	}
 	Ok(())
 }

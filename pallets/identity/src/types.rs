@@ -3,7 +3,9 @@
 //!
 //! FHIR mapping: a [`Subject`] of kind Patient is a `Patient` resource's `identifier`, of kind
 //! Practitioner a `Practitioner`, of kind Organization an `Organization`, of kind Gateway a
-//! `Device`; an [`Attestation`] is a `PractitionerRole` (`organization`, `code`, `period.end`).
+//! `Device`; an [`Attestation`] is a `PractitionerRole` (`organization`, `code`, `period`), and
+//! so is an [`AttestationPeriod`] (one that has ended, `period.end` in the past); a
+//! [`DelegatePeriod`] is the `period` of a `RelatedPerson` acting for the patient.
 
 use codec::{Decode, Encode, MaxEncodedLen};
 use frame_support::{BoundedVec, CloneNoBound, DebugNoBound, EqNoBound, PartialEqNoBound};
@@ -55,8 +57,43 @@ pub struct Attestation<BlockNumber> {
 	pub license_hash: H256,
 	/// End of validity on the chain clock, ms since the Unix epoch. FHIR `PractitionerRole.period.end`.
 	pub expires_at: Moment,
+	/// Since when the practitioner has held it without a break, on the chain clock (ms). A
+	/// renewal while it is live keeps this time; attesting again after it lapsed starts anew.
+	/// What a past read is judged by. FHIR `PractitionerRole.period.start`.
+	pub issued: Moment,
 	/// Block at which it was (last) issued.
 	pub issued_at: BlockNumber,
+}
+
+/// An attestation that has ended (revoked, expired, or cleaned up after its organization left),
+/// kept as history so that a read served while it held stays justified. FHIR `PractitionerRole`
+/// with `period` in the past.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, MaxEncodedLen, TypeInfo)]
+pub struct AttestationPeriod {
+	/// The role it vouched for. FHIR `PractitionerRole.code`.
+	pub role: PractitionerRole,
+	/// When it was issued, chain clock (ms). FHIR `PractitionerRole.period.start`.
+	pub issued: Moment,
+	/// When it stopped counting: the earlier of its revocation (or clean-up) and its expiry,
+	/// chain clock (ms); it held before this moment, not at it. FHIR `PractitionerRole.period.end`.
+	pub ended: Moment,
+}
+
+/// When a guardian held the delegate right for a patient. FHIR `RelatedPerson.period`.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, MaxEncodedLen, TypeInfo)]
+pub struct DelegatePeriod {
+	/// When the right was given, chain clock (ms).
+	pub since: Moment,
+	/// When it was taken away (the guardian removed, or the right dropped), chain clock (ms);
+	/// `None` while the guardian still holds it. It held before this moment, not at it.
+	pub until: Option<Moment>,
+}
+
+impl DelegatePeriod {
+	/// Whether the period covers the moment `at`.
+	pub fn contains(&self, at: Moment) -> bool {
+		self.since <= at && self.until.is_none_or(|until| at < until)
+	}
 }
 
 /// How a patient's lost signing key can be recovered by their guardians.

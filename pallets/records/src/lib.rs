@@ -30,8 +30,10 @@
 //!    `Create` on that record (its class, or the record named in a consent). It keeps the patient
 //!    and class; the custodian follows rule 1 with the predecessor's as the default.
 //! 3. [`Pallet::erase`]: the patient or a delegate guardian erases the latest version of a record
-//!    and with it every earlier version (so no version stays readable). Hashes stay; the status becomes `Erased`; a `RecordErased` event per
-//!    version is what the gateway follows.
+//!    and with it every earlier version (so no version stays readable). Hashes stay; the status
+//!    becomes `Erased` and the time is kept ([`ErasedAt`]), so that a read a gateway reports
+//!    later is judged by whether it came before the erasure; a `RecordErased` event per version
+//!    is what the gateway follows.
 //! 4. Every anchor, new version and erasure is appended to the patient's audit trail
 //!    (`RecordWritten`, `RecordErased`) with the consent (or own-data basis) that allowed it and the
 //!    ciphertext hash as the entity.
@@ -193,6 +195,14 @@ pub mod pallet {
 		ValueQuery,
 	>;
 
+	/// When each erased record version was erased (chain time, ms), set by [`Pallet::erase`] for
+	/// every version it erases and only for those: a read a gateway reports is judged by it, so a
+	/// read served before the erasure stays justified and one after it does not.
+	/// Blake2_128Concat: an author who grinds ciphertext hashes can steer a record identifier's
+	/// leading bits, so the map hashes its keys again rather than trust them to be spread.
+	#[pallet::storage]
+	pub type ErasedAt<T: Config> = StorageMap<_, Blake2_128Concat, RecordId, Moment, OptionQuery>;
+
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
 	pub enum Event<T: Config> {
@@ -339,8 +349,8 @@ pub mod pallet {
 		}
 
 		/// Erases `record`, which must be the latest version, and every earlier version: the status
-		/// becomes erased, the hashes stay, and the custodian's gateway deletes the ciphertext. The
-		/// patient or a delegate guardian only.
+		/// becomes erased (at the block's time, [`ErasedAt`]), the hashes stay, and the custodian's
+		/// gateway deletes the ciphertext. The patient or a delegate guardian only.
 		#[pallet::call_index(2)]
 		#[pallet::weight(T::WeightInfo::erase(T::MaxVersions::get()))]
 		pub fn erase(origin: OriginFor<T>, record: RecordId) -> DispatchResultWithPostInfo {
@@ -367,6 +377,7 @@ pub mod pallet {
 				}
 				version.status = RecordStatus::Erased;
 				Anchors::<T>::insert(id, version);
+				ErasedAt::<T>::insert(id, now);
 				LiveRecordCount::<T>::mutate(patient, |n| *n = n.saturating_sub(1));
 				if version.author != patient {
 					LiveRecordsByAuthor::<T>::mutate_exists(patient, version.author, |n| {
@@ -385,6 +396,7 @@ pub mod pallet {
 					entity: Some(AuditEntity { record: id, hash: Some(version.content_hash) }),
 					purpose: None,
 					occurred: now,
+					repeats: None,
 				};
 				T::Audit::append(&patient, entry);
 				Self::deposit_event(Event::RecordErased {
@@ -533,6 +545,7 @@ impl<T: Config> Pallet<T> {
 			entity: Some(AuditEntity { record: id, hash: Some(content_hash) }),
 			purpose: Some(purpose),
 			occurred: now,
+			repeats: None,
 		};
 		T::Audit::append(&patient, entry);
 		Self::deposit_event(Event::RecordAnchored {
@@ -580,9 +593,46 @@ impl<T: Config> Pallet<T> {
 	}
 }
 
-/// Consent asks here for the anchor behind a record identifier.
+/// Consent asks here for the anchor behind a record identifier, and when it was erased.
 impl<T: Config> RecordRegistry for Pallet<T> {
 	fn anchor(record: &RecordId) -> Option<RecordAnchor> {
 		Anchors::<T>::get(record)
+	}
+
+	fn erased_at(record: &RecordId) -> Option<Moment> {
+		ErasedAt::<T>::get(record)
+	}
+
+	/// An active first version authored by the patient, written straight to storage: listed,
+	/// counted as live and given a nonce as [`Pallet::anchor`] would, without its access check,
+	/// audit entry or event.
+	#[cfg(feature = "runtime-benchmarks")]
+	fn benchmark_anchor(patient: &SubjectId, custodian: &SubjectId, class: DataClass) -> RecordId {
+		let nonce = NextRecordNonce::<T>::get();
+		NextRecordNonce::<T>::put(nonce.saturating_add(1));
+		let content_hash = H256::repeat_byte(0xbe);
+		let id = record_id(patient, patient, &content_hash, nonce);
+		let index = PatientRecordCount::<T>::get(patient);
+		Anchors::<T>::insert(
+			id,
+			RecordAnchor {
+				id,
+				patient: *patient,
+				author: *patient,
+				custodian: *custodian,
+				class,
+				content_hash,
+				size: 1,
+				created: T::Time::now(),
+				predecessor: None,
+				version: 1,
+				status: RecordStatus::Active,
+				index,
+			},
+		);
+		PatientAnchors::<T>::insert(patient, index, id);
+		PatientRecordCount::<T>::insert(patient, index.saturating_add(1));
+		LiveRecordCount::<T>::mutate(patient, |n| *n = n.saturating_add(1));
+		id
 	}
 }

@@ -6,12 +6,28 @@ use sp_runtime::TryRuntimeError;
 use crate::*;
 
 /// Every anchor is listed once under its patient at its index, versions link to an older anchor
-/// of the same patient and class that is no longer active, and the bounds hold.
+/// of the same patient and class that is no longer active, exactly the erased versions have an
+/// erasure time, and the bounds hold.
 pub fn do_try_state<T: Config>() -> Result<(), TryRuntimeError> {
 	let mut total = 0u64;
+	let mut erased = 0u64;
 	for (id, anchor) in Anchors::<T>::iter() {
 		total += 1;
 		ensure!(anchor.id == id, "an anchor is stored under its own identifier");
+		match ErasedAt::<T>::get(id) {
+			Some(at) => {
+				erased += 1;
+				ensure!(
+					anchor.status == RecordStatus::Erased,
+					"only erased versions have an erasure time"
+				);
+				ensure!(at >= anchor.created, "a version is erased after it was anchored");
+			},
+			None => ensure!(
+				anchor.status != RecordStatus::Erased,
+				"every erased version has an erasure time"
+			),
+		}
 		ensure!(
 			PatientAnchors::<T>::get(anchor.patient, anchor.index) == Some(id),
 			"an anchor is listed under its patient at its index"
@@ -40,6 +56,10 @@ pub fn do_try_state<T: Config>() -> Result<(), TryRuntimeError> {
 		}
 	}
 	ensure!(total == NextRecordNonce::<T>::get(), "one anchor per nonce, none ever deleted");
+	ensure!(
+		ErasedAt::<T>::iter_keys().count() as u64 == erased,
+		"every erasure time belongs to an anchor"
+	);
 	let mut listed = 0u64;
 	for (patient, count) in PatientRecordCount::<T>::iter() {
 		ensure!(

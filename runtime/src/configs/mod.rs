@@ -173,6 +173,9 @@ impl pallet_patient_identity::Config for Runtime {
 	type RecoveryExpiry = ConstU32<{ 60 * DAYS }>;
 	/// A hospital runs a gateway or two per site; sixteen covers a multi-site group.
 	type MaxGatewaysPerOrganization = ConstU32<16>;
+	/// The audit log's `MaxBacklog` plus its `MaxClockSkew` (below): every read the audit log may
+	/// still accept can be judged against the attestations and guardians of its moment.
+	type HistoryRetention = ConstU64<{ 24 * 60 * 60 * 1000 + 5 * 60 * 1000 }>;
 	type Audit = AuditLog;
 	type WeightInfo = pallet_patient_identity::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
@@ -209,6 +212,9 @@ impl pallet_consent::Config for Runtime {
 	type DefaultMaxEmergencyDuration = ConstU64<{ 8 * 60 * 60 * 1000 }>;
 	/// An hour between one practitioner's emergency accesses to one patient.
 	type EmergencyCooldown = ConstU64<{ 60 * 60 * 1000 }>;
+	/// The audit log's `MaxBacklog` plus its `MaxClockSkew` (above): every emergency read the audit
+	/// log may still accept is judged by the classes closed to emergency at its moment.
+	type HistoryRetention = ConstU64<{ 24 * 60 * 60 * 1000 + 5 * 60 * 1000 }>;
 	type WeightInfo = pallet_consent::weights::SubstrateWeight<Runtime>;
 }
 

@@ -2,7 +2,7 @@
 // @medchain/api's `signedHeaders` (js/src/httpsig.js), the JavaScript implementation of the
 // protocol the Rust client speaks (client/src/httpsig.rs).
 
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { createWriteStream, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -88,4 +88,30 @@ export function httpsStatus (url, ca) {
 export async function stopGateways () {
   await Promise.all([...running].map((g) => g.stop()));
   running.clear();
+}
+
+/**
+ * The `medchain` CLI against `nodeUrl()` and `gatewayUrl()` with key files in `dir`:
+ * `run(keyFile, args, { input })` resolves { code, json, stdout, stderr }; `ok` asserts success
+ * and resolves the JSON output.
+ */
+export function cli (dir, nodeUrl, gatewayUrl = () => 'http://127.0.0.1:1') {
+  const run = (keyFile, args, { input } = {}) => new Promise((resolveRun) => {
+    const child = execFile(binary('medchain'), ['--node', nodeUrl(), '--gateway', gatewayUrl(), '--key-file', join(dir, keyFile), '--json', ...args], {
+      env: { ...process.env, MEDCHAIN_PASSPHRASE: 'correct horse' },
+      timeout: 180_000
+    }, (error, stdout, stderr) => {
+      let json = null;
+      try { json = JSON.parse(stdout); } catch { /* a failure */ }
+      resolveRun({ code: error ? error.code : 0, json, stdout, stderr });
+    });
+    child.stdin.on('error', () => {});
+    child.stdin.end(input ?? '');
+  });
+  const ok = async (keyFile, args, options) => {
+    const result = await run(keyFile, args, options);
+    if (result.code !== 0) throw new Error(`medchain ${args.join(' ')} failed: ${result.stderr}`);
+    return result.json;
+  };
+  return { run, ok };
 }

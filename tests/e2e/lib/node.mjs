@@ -80,7 +80,9 @@ export async function startNode (name, args, { basePath } = {}) {
       for (let i = 0; i < 100 && !exited; i++) await sleep(100);
       if (!exited) child.kill('SIGKILL');
     },
-    kill () { if (!exited) child.kill('SIGKILL'); }
+    kill () { if (!exited) child.kill('SIGKILL'); },
+    /** Sends `signal` (e.g. SIGSTOP to pause the node, SIGCONT to let it go on). */
+    signal (signal) { if (!exited) child.kill(signal); }
   };
   running.add(node);
   await waitForRpc(node);

@@ -7,14 +7,14 @@ mod queries;
 mod tamper;
 
 use medchain_primitives::{
-	audit::{AuditAction, AuditEventType, AuditOutcome, AuditPolicy, AuditRecord},
+	audit::{AuditAction, AuditEntity, AuditEventType, AuditOutcome, AuditPolicy, AuditRecord},
 	consent::{ConsentId, DenyReason, PurposeOfUse},
 	identity::SubjectId,
 };
 
 use crate::{mock::*, GatewayEvent};
 
-/// A successful read by `actor` under consent 7.
+/// A successful read of [`RECORD`] by `actor` under consent 7.
 pub fn read_by(actor: SubjectId, occurred: u64) -> AuditRecord {
 	AuditRecord {
 		event_type: AuditEventType::RecordRead,
@@ -24,9 +24,10 @@ pub fn read_by(actor: SubjectId, occurred: u64) -> AuditRecord {
 		requestor: true,
 		policy: Some(AuditPolicy::Consent(ConsentId(7))),
 		deny_reason: None,
-		entity: None,
+		entity: Some(AuditEntity { record: RECORD, hash: None }),
 		purpose: Some(PurposeOfUse::Treat),
 		occurred,
+		repeats: None,
 	}
 }
 

@@ -190,6 +190,7 @@ impl Fuzzer {
 			occurred: pallet_timestamp::Now::<Test>::get()
 				.saturating_sub(self.rng.gen_range(0..HOUR))
 				.saturating_add(if self.rng.gen_ratio(1, 10) { self.moment() } else { 0 }),
+			repeats: None,
 		}
 	}
 
@@ -378,7 +379,16 @@ impl Fuzzer {
 						record: self.audit_record(),
 					})
 					.collect();
-				(A::submit_batch { events }.into(), self.one_of(GATEWAYS))
+				let gateway = self.one_of(GATEWAYS);
+				let taken = pallet_patient_identity::Controllers::<Test>::get(account(&gateway))
+					.map_or(0, pallet_audit_log::GatewaySequence::<Test>::get);
+				// Mostly where the chain's count stands; sometimes a resend, sometimes a gap.
+				let first = match self.rng.gen_range(0..10) {
+					0 => taken.saturating_sub(1),
+					1 => taken.saturating_add(1),
+					_ => taken,
+				};
+				(A::submit_batch { first, events }.into(), gateway)
 			},
 		};
 		let origin = match caller.as_str() {

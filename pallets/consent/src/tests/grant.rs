@@ -182,7 +182,7 @@ fn a_consent_may_name_records_only() {
 			records: vec![record],
 			..treat_terms(Grantee::Practitioner(doctor))
 		});
-		anchor(record, patient, DataClass::Imaging, RecordStatus::Active);
+		anchor(record, patient, hospital(), DataClass::Imaging, RecordStatus::Active);
 		let target = AccessTarget::Record(record);
 		assert_eq!(
 			Consent::check_access(
@@ -194,7 +194,7 @@ fn a_consent_may_name_records_only() {
 			),
 			AccessDecision::Permit(PermitBasis::Consent(id))
 		);
-		anchor(RecordId([6; 32]), patient, DataClass::Imaging, RecordStatus::Active);
+		anchor(RecordId([6; 32]), patient, hospital(), DataClass::Imaging, RecordStatus::Active);
 		let other = AccessTarget::Record(RecordId([6; 32]));
 		assert_eq!(
 			Consent::check_access(

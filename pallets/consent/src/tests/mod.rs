@@ -4,6 +4,7 @@ mod emergency;
 mod fuzz;
 mod grant;
 mod hardening;
+mod read_policies;
 mod revoke;
 mod rule;
 
@@ -30,6 +31,11 @@ pub fn treat_terms(grantee: Grantee) -> GrantTerms {
 /// A patient ("patient") and a practitioner ("doctor") of "hospital".
 pub fn patient_and_doctor() -> (SubjectId, SubjectId) {
 	(Seeds::register("patient", SubjectKind::Patient), Seeds::practitioner("doctor", "hospital"))
+}
+
+/// The organization "hospital" (admitted by [`patient_and_doctor`]).
+pub fn hospital() -> SubjectId {
+	Seeds::of("hospital")
 }
 
 /// Grants `terms` as "patient" and returns the consent's id.

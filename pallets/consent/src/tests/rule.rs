@@ -134,7 +134,7 @@ fn the_deny_exception_excludes_a_class() {
 			AccessDecision::Deny(DenyReason::ClassExcluded)
 		);
 		// Naming a record does not override the exclusion of its class.
-		anchor(record, patient, DataClass::MentalHealth, RecordStatus::Active);
+		anchor(record, patient, hospital(), DataClass::MentalHealth, RecordStatus::Active);
 		let target = AccessTarget::Record(record);
 		assert_eq!(
 			Consent::check_access(
@@ -210,8 +210,8 @@ fn a_record_is_judged_by_the_class_its_anchor_gives() {
 		let (patient, doctor) = patient_and_doctor();
 		let id = grant(treat_terms(Grantee::Practitioner(doctor)));
 		let (labs, imaging) = (RecordId([1; 32]), RecordId([2; 32]));
-		anchor(labs, patient, DataClass::Labs, RecordStatus::Active);
-		anchor(imaging, patient, DataClass::Imaging, RecordStatus::Superseded);
+		anchor(labs, patient, hospital(), DataClass::Labs, RecordStatus::Active);
+		anchor(imaging, patient, hospital(), DataClass::Imaging, RecordStatus::Superseded);
 		assert_eq!(
 			read_record(patient, doctor, labs),
 			AccessDecision::Permit(PermitBasis::Consent(id))
@@ -231,8 +231,8 @@ fn unknown_and_erased_records_are_denied_with_their_own_reasons() {
 		let other = Seeds::register("other patient", SubjectKind::Patient);
 		grant(treat_terms(Grantee::Practitioner(doctor)));
 		let (erased, others) = (RecordId([3; 32]), RecordId([4; 32]));
-		anchor(erased, patient, DataClass::Labs, RecordStatus::Erased);
-		anchor(others, other, DataClass::Labs, RecordStatus::Active);
+		anchor(erased, patient, hospital(), DataClass::Labs, RecordStatus::Erased);
+		anchor(others, other, hospital(), DataClass::Labs, RecordStatus::Active);
 		let unknown = RecordId([9; 32]);
 		assert_eq!(
 			read_record(patient, doctor, unknown),

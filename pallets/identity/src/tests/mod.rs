@@ -3,6 +3,7 @@
 
 mod guardians;
 mod hardening;
+mod history;
 mod organizations;
 mod recovery;
 mod registration;

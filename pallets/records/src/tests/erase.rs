@@ -48,6 +48,35 @@ fn erasure_ends_the_record_and_every_version_before_it() {
 }
 
 #[test]
+fn erasure_keeps_the_block_time_of_every_version_it_erases() {
+	ExtBuilder.build_and_execute(|| {
+		let (patient, _, hospital) = world();
+		let first = anchor_as("patient", Some(hospital), 1);
+		assert_ok!(Records::amend(
+			Seeds::signed("patient"),
+			first,
+			H256::repeat_byte(2),
+			10,
+			None,
+			PurposeOfUse::Treat
+		));
+		let second = latest(patient);
+		let unrelated = anchor_as("patient", Some(hospital), 3);
+		assert_eq!(<Records as RecordRegistry>::erased_at(&second), None);
+
+		let erased = NOW + 3_600_000;
+		Timestamp::set_timestamp(erased);
+		assert_ok!(Records::erase(Seeds::signed("patient"), second));
+		// Every version erased, old and new, at the block's time; a read is judged by it.
+		for id in [first, second] {
+			assert_eq!(ErasedAt::<Test>::get(id), Some(erased));
+			assert_eq!(<Records as RecordRegistry>::erased_at(&id), Some(erased));
+		}
+		assert_eq!(ErasedAt::<Test>::get(unrelated), None);
+	});
+}
+
+#[test]
 fn an_erased_record_is_denied_to_everyone() {
 	ExtBuilder.build_and_execute(|| {
 		let (patient, doctor, hospital) = world();
