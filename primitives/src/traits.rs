@@ -33,8 +33,8 @@ pub trait SubjectRegistry<AccountId> {
 	/// Whether `organization` attests `practitioner` with a live attestation at `now`.
 	fn is_attested_by(practitioner: &SubjectId, organization: &SubjectId, now: Moment) -> bool;
 	/// Whether `practitioner` held an attestation (by `organization`, or by any organization) at
-	/// `at`: issued at or before `at`, neither expired nor revoked by then, and its organization
-	/// not removed by then, whatever the practitioner's own status now. What a past access is
+	/// `at`: issued at or before `at`, neither expired nor revoked by then, its organization not
+	/// removed by then, and the practitioner not deactivated by then. What a past access is
 	/// judged by: identity keeps revoked attestations and removal times as history for
 	/// `HistoryRetention`, so a read served before a revocation stays justified and an
 	/// attestation issued after a read does not justify it.
@@ -48,6 +48,8 @@ pub trait SubjectRegistry<AccountId> {
 	fn roles_at(practitioner: &SubjectId, at: Moment) -> RoleSet;
 	/// Whether `guardian` may act (grant/revoke consent) for `patient`.
 	fn is_delegate(patient: &SubjectId, guardian: &SubjectId) -> bool;
+	/// When `subject` was deactivated (chain time, ms), if it was.
+	fn deactivated_at(subject: &SubjectId) -> Option<Moment>;
 	/// Whether `guardian` held the delegate right for `patient` at `at`: given at or before `at`
 	/// and not taken away (removed, or the guardian deactivated) by then.
 	fn was_delegate_at(patient: &SubjectId, guardian: &SubjectId, at: Moment) -> bool;
@@ -105,6 +107,8 @@ pub struct ReadClaim {
 pub enum PolicyRefusal {
 	/// No consent or emergency grant has that identifier.
 	NotFound,
+	/// The patient was deactivated before the read.
+	PatientDeactivated,
 	/// The policy exists but did not allow this actor to read this patient's data at that time
 	/// (another patient or actor, not yet granted, revoked or expired, no read, another purpose;
 	/// for `OwnData`: neither the patient nor a delegate then).

@@ -94,10 +94,11 @@ describe('audit log', () => {
     records.elsewhere = await anchor(w.eve, w.patient, 'Labs', other, '03');
     records.bobs = await anchor(bob, w.bob, 'Labs', w.hospital, '04');
 
-    // Every class but mental health, for reads, for treatment.
+    // Labs, and the mental-health record by name, with mental health excluded: an exclusion
+    // beats a record named explicitly.
     const terms = {
-      grantee: { Practitioner: w.doctor }, actions: bits(['Read'], ACTIONS), classes: bits(CLASSES, CLASSES),
-      records: [], excluded: bits(['MentalHealth'], CLASSES), purposes: bits(['Treat'], PURPOSES), validFrom: 0, validUntil: null
+      grantee: { Practitioner: w.doctor }, actions: bits(['Read'], ACTIONS), classes: bits(['Labs'], CLASSES),
+      records: [records.mental], excluded: bits(['MentalHealth'], CLASSES), purposes: bits(['Treat'], PURPOSES), validFrom: 0, validUntil: null
     };
     const granted = await submit(api, api.tx.consent.grant(w.patient, terms), w.eve);
     w.current = granted.events.find(({ event }) => api.events.consent.ConsentGranted.is(event)).event.data.id.toNumber();

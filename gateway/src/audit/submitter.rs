@@ -46,7 +46,13 @@ pub const REFRESH: Duration = Duration::from_millis(100);
 /// How long the batches in flight get to land once a round ends.
 pub const DRAIN_TIMEOUT: Duration = Duration::from_secs(20);
 
-type Landing = Pin<Box<dyn Future<Output = (u64, u64, Result<Included, ChainError>)> + Send>>;
+/// A batch in flight: its first number, its length, whether it holds denials only, and how it
+/// landed.
+type Landing = Pin<Box<dyn Future<Output = (u64, u64, bool, Result<Included, ChainError>)> + Send>>;
+
+/// Most batches of denials only in flight at once: they hold nonces ahead of later batches, so a
+/// flood of denials must not fill the pipeline before the reads behind it.
+pub const MAX_DENIAL_BATCHES: usize = 2;
 
 /// Why a round ended.
 enum Trouble {
@@ -176,9 +182,15 @@ impl Submitter {
 		let mut trouble: Option<Trouble> = None;
 		let mut ticker = tokio::time::interval(Duration::from_millis(GATHER_MS));
 		let mut refreshed = Instant::now();
+		let mut denial_batches = 0usize;
 		loop {
 			while trouble.is_none() && in_flight.len() < self.pipeline.in_flight {
-				let batch = match self.next_batch(&mut resend_from, in_flight.is_empty()) {
+				let denials_allowed = denial_batches < MAX_DENIAL_BATCHES;
+				let batch = match self.next_batch(
+					&mut resend_from,
+					in_flight.is_empty(),
+					denials_allowed,
+				) {
 					Ok(Some(batch)) => batch,
 					Ok(None) => break,
 					Err(error) => {
@@ -186,7 +198,9 @@ impl Submitter {
 						break;
 					},
 				};
-				in_flight.push(self.send(batch, nonce));
+				let only_denials = batch.1.iter().all(|p| !p.is_read());
+				denial_batches += usize::from(only_denials);
+				in_flight.push(self.send(batch, only_denials, nonce));
 				nonce += 1;
 			}
 			if refreshed.elapsed() >= REFRESH {
@@ -220,7 +234,8 @@ impl Submitter {
 					_ = ticker.tick() => continue,
 				}
 			};
-			let Some((first, count, result)) = landed else { continue };
+			let Some((first, count, only_denials, result)) = landed else { continue };
+			denial_batches -= usize::from(only_denials);
 			match result {
 				Ok(included) => {
 					if let Err(error) = self.settle(first, count, &included) {
@@ -246,6 +261,7 @@ impl Submitter {
 		&self,
 		resend_from: &mut u64,
 		idle: bool,
+		denials_allowed: bool,
 	) -> Result<Option<(u64, Vec<Pending>)>, ChainError> {
 		let store = |e: crate::store::StoreError| ChainError::Client(e.to_string());
 		let again = self.journal.numbered_from(*resend_from, self.pipeline.batch).map_err(store)?;
@@ -255,7 +271,7 @@ impl Submitter {
 			return Ok(Some((first, again.into_iter().map(|(_, p)| p).collect())));
 		}
 		let backlog = self.journal.backlog().map_err(store)?;
-		let waiting = backlog.reads + backlog.denials;
+		let waiting = backlog.reads + if denials_allowed { backlog.denials } else { 0 };
 		if waiting == 0 {
 			return Ok(None);
 		}
@@ -274,7 +290,12 @@ impl Submitter {
 	}
 
 	/// Signs and submits a batch at `nonce`; the future resolves when it is finalized or lost.
-	fn send(&self, (first, events): (u64, Vec<Pending>), nonce: u64) -> Landing {
+	fn send(
+		&self,
+		(first, events): (u64, Vec<Pending>),
+		only_denials: bool,
+		nonce: u64,
+	) -> Landing {
 		let count = events.len() as u64;
 		let events = events
 			.into_iter()
@@ -297,7 +318,7 @@ impl Submitter {
 					FINALITY_TIMEOUT.as_secs()
 				))),
 			};
-			(first, count, result)
+			(first, count, only_denials, result)
 		})
 	}
 

@@ -276,7 +276,8 @@ pub mod pallet {
 		/// count at least two, the last not before the first); a read must be one successful
 		/// `Read` under a policy, for a purpose of use.
 		InconsistentOutcome,
-		/// An event claims to have occurred in the future.
+		/// An event claims to have occurred in the future (a read: after the block time; a
+		/// denial: more than `MaxClockSkew` after it).
 		OccurredInFuture,
 		/// An event claims to have occurred longer ago than `MaxBacklog`.
 		OccurredTooLongAgo,
@@ -286,6 +287,8 @@ pub mod pallet {
 		PolicyNotFound,
 		/// A read names a policy that did not allow that actor to read that patient's data then.
 		PolicyNotForThisRead,
+		/// A read of a patient's data after the patient was deactivated.
+		PatientDeactivatedBeforeRead,
 		/// A read names a record that was never anchored.
 		UnknownRecord,
 		/// A read names another patient's record.
@@ -340,7 +343,8 @@ pub mod pallet {
 		/// `EmptyBatch`, `BatchTooLarge` or `SequenceGap`. An event is refused with
 		/// `UnknownPatient`, `UnknownActor`, `ActorNotAPerson`, `EventTypeNotAllowed`,
 		/// `InconsistentOutcome`, `OccurredInFuture`, `OccurredTooLongAgo`, `ReadNamesNoRecord`,
-		/// `PolicyNotFound`, `PolicyNotForThisRead`, `UnknownRecord`, `RecordOfAnotherPatient`,
+		/// `PolicyNotFound`, `PolicyNotForThisRead`, `PatientDeactivatedBeforeRead`,
+		/// `UnknownRecord`, `RecordOfAnotherPatient`,
 		/// `NotTheCustodian`, `RecordErasedBeforeRead`, `ContentMismatch`, `ClassNotCovered`,
 		/// `NotABreakGlassRole` or `ClosedToEmergency`.
 		#[pallet::call_index(0)]
@@ -376,7 +380,7 @@ pub mod pallet {
 			for (i, event) in events.iter().enumerate().skip(duplicates as usize) {
 				// Bounded by MaxBatch, which a u32 holds.
 				let index = u32::try_from(i).unwrap_or(u32::MAX);
-				match Self::check_gateway_event(event, custodian, &window) {
+				match Self::check_gateway_event(event, custodian, now, &window) {
 					Ok(()) => {
 						Self::append(&event.patient, event.record, AuditSource::Gateway(gateway));
 						appended = appended.saturating_add(1);
@@ -406,6 +410,7 @@ impl<T: Config> Pallet<T> {
 	fn check_gateway_event(
 		event: &GatewayEvent,
 		custodian: SubjectId,
+		now: Moment,
 		window: &core::ops::RangeInclusive<Moment>,
 	) -> Result<(), Error<T>> {
 		let record = &event.record;
@@ -442,8 +447,14 @@ impl<T: Config> Pallet<T> {
 		if !consistent {
 			return Err(Error::<T>::InconsistentOutcome);
 		}
+		// A read is dated by the block whose `check_access` permitted it, never ahead of the
+		// chain; a denial may carry the clock skew.
 		let last = record.repeats.map_or(record.occurred, |r| r.last);
-		if last > *window.end() {
+		let latest = match record.event_type {
+			AuditEventType::RecordRead => now,
+			_ => *window.end(),
+		};
+		if last > latest {
 			return Err(Error::<T>::OccurredInFuture);
 		}
 		if record.occurred < *window.start() {
@@ -468,6 +479,7 @@ impl<T: Config> Pallet<T> {
 		};
 		T::Policies::allowed_read(&claim).map_err(|refusal| match refusal {
 			PolicyRefusal::NotFound => Error::<T>::PolicyNotFound,
+			PolicyRefusal::PatientDeactivated => Error::<T>::PatientDeactivatedBeforeRead,
 			PolicyRefusal::NotForThisRead => Error::<T>::PolicyNotForThisRead,
 			PolicyRefusal::UnknownRecord => Error::<T>::UnknownRecord,
 			PolicyRefusal::RecordOfAnotherPatient => Error::<T>::RecordOfAnotherPatient,

@@ -271,6 +271,11 @@ impl<T: Config> ReadPolicies for Pallet<T> {
 			content_hash.is_none_or(|hash| hash == anchor.content_hash),
 			PolicyRefusal::ContentMismatch
 		);
+		// `check_access` denies every read of a deactivated patient's data.
+		ensure!(
+			T::Identity::deactivated_at(&patient).is_none_or(|deactivated| occurred < deactivated),
+			PolicyRefusal::PatientDeactivated
+		);
 
 		match policy {
 			AuditPolicy::OwnData => ensure!(

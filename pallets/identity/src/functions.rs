@@ -225,6 +225,11 @@ impl<T: Config> Pallet<T> {
 			&& DeactivatedAt::<T>::get(organization).is_none_or(|removed| at < removed)
 	}
 
+	/// Whether `subject` had not been deactivated by `at`.
+	pub(crate) fn active_at(subject: &SubjectId, at: Moment) -> bool {
+		DeactivatedAt::<T>::get(subject).is_none_or(|deactivated| at < deactivated)
+	}
+
 	/// The role of `organization`'s attestation of `practitioner` that held at `at`, if one did:
 	/// the attestation kept now, or the one that ended last.
 	pub(crate) fn role_held_at(

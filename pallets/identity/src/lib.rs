@@ -659,8 +659,14 @@ pub mod pallet {
 				);
 				AttestationCount::<T>::mutate(practitioner, |n| *n = n.saturating_add(1));
 			}
+			// A renewal in the same role continues the attestation; a new role starts a new one
+			// (the old role held until now), so a role is never backdated.
 			let issued = match previous {
-				Some(held) if Self::attestation_live(&organization, &held, now) => held.issued,
+				Some(held)
+					if Self::attestation_live(&organization, &held, now) && held.role == role =>
+				{
+					held.issued
+				},
 				Some(lapsed) => {
 					Self::end_attestation(&practitioner, &organization, &lapsed, now);
 					now

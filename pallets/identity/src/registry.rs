@@ -31,8 +31,11 @@ impl<T: Config> SubjectRegistry<T::AccountId> for Pallet<T> {
 		organization: Option<&SubjectId>,
 		at: Moment,
 	) -> bool {
-		// Tombstones count: a practitioner who left still held what they held then.
-		if Self::kind_of(practitioner) != Some(SubjectKind::Practitioner) {
+		// Tombstones count: a practitioner who left still held what they held then, and nothing
+		// from their deactivation on.
+		if Self::kind_of(practitioner) != Some(SubjectKind::Practitioner)
+			|| !Self::active_at(practitioner, at)
+		{
 			return false;
 		}
 		match organization {
@@ -42,7 +45,9 @@ impl<T: Config> SubjectRegistry<T::AccountId> for Pallet<T> {
 	}
 
 	fn roles_at(practitioner: &SubjectId, at: Moment) -> RoleSet {
-		if Self::kind_of(practitioner) != Some(SubjectKind::Practitioner) {
+		if Self::kind_of(practitioner) != Some(SubjectKind::Practitioner)
+			|| !Self::active_at(practitioner, at)
+		{
 			return RoleSet::EMPTY;
 		}
 		let roles: Vec<PractitionerRole> = Self::roles_held_at(practitioner, at).collect();
@@ -85,6 +90,10 @@ impl<T: Config> SubjectRegistry<T::AccountId> for Pallet<T> {
 	fn is_delegate(patient: &SubjectId, guardian: &SubjectId) -> bool {
 		Self::active_kind(guardian).is_some()
 			&& Guardians::<T>::get(patient, guardian).is_some_and(|r| r.delegate)
+	}
+
+	fn deactivated_at(subject: &SubjectId) -> Option<Moment> {
+		DeactivatedAt::<T>::get(subject)
 	}
 
 	fn was_delegate_at(patient: &SubjectId, guardian: &SubjectId, at: Moment) -> bool {

@@ -162,7 +162,12 @@ fn a_bad_event_is_refused_by_index_and_the_good_ones_around_it_are_appended() {
 				event(w.patient, AuditRecord { deny_reason: None, ..denial_of(w.doctor) }),
 				Error::<Test>::InconsistentOutcome,
 			),
-			(event(w.patient, read_by(w.doctor, NOW + 60_001)), Error::<Test>::OccurredInFuture),
+			// A read is dated by a block's time: never ahead of the chain.
+			(event(w.patient, read_by(w.doctor, NOW + 1)), Error::<Test>::OccurredInFuture),
+			(
+				event(w.patient, AuditRecord { occurred: NOW + 60_001, ..denial_of(w.doctor) }),
+				Error::<Test>::OccurredInFuture,
+			),
 			// Organizations and gateways are not persons and never access records themselves.
 			(event(w.patient, read_by(w.org, NOW)), Error::<Test>::ActorNotAPerson),
 			(event(w.patient, read_by(w.gateway, NOW)), Error::<Test>::ActorNotAPerson),
@@ -273,15 +278,16 @@ fn a_bad_event_is_refused_by_index_and_the_good_ones_around_it_are_appended() {
 }
 
 #[test]
-fn clock_skew_within_the_limit_is_accepted() {
+fn a_denial_within_the_clock_skew_is_accepted_but_a_read_never_postdates_the_chain() {
 	ExtBuilder.build_and_execute(|| {
 		let w = world();
+		let denial = AuditRecord { occurred: NOW + 60_000, ..denial_of(w.doctor) };
 		assert_ok!(AuditLog::submit_batch(
 			Seeds::signed("gw"),
 			0,
-			vec![event(w.patient, read_by(w.doctor, NOW + 60_000))]
+			vec![event(w.patient, denial), event(w.patient, read_by(w.doctor, NOW))]
 		));
-		assert_eq!(Heads::<Test>::get(w.patient).count, 1);
+		assert_eq!(Heads::<Test>::get(w.patient).count, 2);
 	});
 }
 

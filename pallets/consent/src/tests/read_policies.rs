@@ -322,6 +322,25 @@ fn deactivating_right_after_a_read_leaves_it_justified() {
 	});
 }
 
+#[test]
+fn no_read_counts_from_the_readers_or_the_patients_deactivation_on() {
+	ExtBuilder.build_and_execute(|| {
+		let (patient, doctor) = world();
+		let id = grant(treat_terms(Grantee::Practitioner(doctor)));
+		clock(NOW + MINUTE);
+		assert_ok!(Identity::deactivate(Seeds::signed("doctor")));
+		let read = claim(doctor, AuditPolicy::Consent(id));
+		assert_eq!(judge(at(NOW + MINUTE, read)), Err(PolicyRefusal::NotForThisRead));
+		// The patient's own reads stop when the patient leaves.
+		let own = ReadClaim { actor: patient, policy: AuditPolicy::OwnData, ..read };
+		assert_ok!(judge(at(NOW + MINUTE, own)));
+		clock(NOW + 2 * MINUTE);
+		assert_ok!(Identity::deactivate(Seeds::signed("patient")));
+		assert_ok!(judge(at(NOW + 2 * MINUTE - 1, own)));
+		assert_eq!(judge(at(NOW + 2 * MINUTE, own)), Err(PolicyRefusal::PatientDeactivated));
+	});
+}
+
 // Emergency grants, at the read.
 
 #[test]

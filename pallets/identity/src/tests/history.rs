@@ -73,14 +73,14 @@ fn a_revoked_attestation_counts_before_its_revocation_only() {
 }
 
 #[test]
-fn a_renewal_keeps_the_issue_time() {
+fn a_renewal_in_the_same_role_keeps_the_issue_time() {
 	ExtBuilder.build_and_execute(|| {
 		let (doctor, org) = attested_practitioner("doctor", "hospital");
 		clock(NOW + HOUR);
 		assert_ok!(Identity::attest_practitioner(
 			Seeds::signed("hospital"),
 			doctor,
-			PractitionerRole::Emergency,
+			PractitionerRole::Physician,
 			LICENSE,
 			NOW + 90 * DAY,
 		));
@@ -384,5 +384,39 @@ fn delegate_periods_are_bounded_by_dropping_the_first_to_close() {
 		assert!(!Identity::was_delegate_at(&patient, &guardians[0], NOW));
 		assert!(Identity::was_delegate_at(&patient, &guardians[1], NOW + 2 * HOUR));
 		assert!(Identity::was_delegate_at(&patient, &last, NOW + 2 * bound as u64 * HOUR));
+	});
+}
+
+#[test]
+fn a_deactivated_practitioner_holds_no_attestation_from_the_deactivation_on() {
+	ExtBuilder.build_and_execute(|| {
+		let (doctor, org) = attested_practitioner("doctor", "hospital");
+		clock(NOW + HOUR);
+		assert_ok!(Identity::deactivate(Seeds::signed("doctor")));
+		assert!(held(&doctor, &org, NOW + HOUR - 1));
+		assert!(!held(&doctor, &org, NOW + HOUR));
+		assert!(!held_any(&doctor, NOW + HOUR));
+		assert_eq!(Identity::roles_at(&doctor, NOW + HOUR), RoleSet::EMPTY);
+	});
+}
+
+#[test]
+fn a_renewal_in_another_role_does_not_backdate_the_role() {
+	ExtBuilder.build_and_execute(|| {
+		let (doctor, _) = attested_practitioner("doctor", "hospital");
+		clock(NOW + HOUR);
+		Seeds::attest("doctor", "hospital", PractitionerRole::Nurse);
+		assert_eq!(Identity::roles_at(&doctor, NOW), RoleSet::of(&[PractitionerRole::Physician]));
+		assert_eq!(
+			Identity::roles_at(&doctor, NOW + HOUR),
+			RoleSet::of(&[PractitionerRole::Nurse])
+		);
+		// The same role again continues the attestation.
+		clock(NOW + 2 * HOUR);
+		Seeds::attest("doctor", "hospital", PractitionerRole::Nurse);
+		assert_eq!(
+			Identity::roles_at(&doctor, NOW + HOUR),
+			RoleSet::of(&[PractitionerRole::Nurse])
+		);
 	});
 }
