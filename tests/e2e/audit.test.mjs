@@ -167,7 +167,7 @@ describe('audit log', () => {
       [3, 'auditLog.PolicyNotForThisRead']
     ]);
     const trail = await entries();
-    assert.equal(trail.length, headBefore + 5, 'the revocation, the guardian changes and two reads');
+    assert.equal(trail.length, headBefore + 4, 'the guardian\'s addition and removal, and two reads');
     assert.equal(trail[0].record.actor.toHex(), w.bob);
     assert.equal(trail[1].record.actor.toHex(), w.doctor);
     // The physician is attested again for the tests that follow.

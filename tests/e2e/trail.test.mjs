@@ -13,7 +13,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
-import { signedHeaders } from '@medchain/api';
+import { parseSubject, signedHeaders } from '@medchain/api';
 
 import { connect, startNode, stopAll } from './lib/node.mjs';
 import { cli, startGateway, stopGateways } from './lib/gateway.mjs';
@@ -35,12 +35,15 @@ describe('every read on the patient\'s trail, with a real node and gateway', () 
   });
   after(async () => { await api?.disconnect(); await stopGateways(); await stopAll(); });
 
+  /** Reads the gateway served the physician, so far: each must be on the trail once. */
+  let servedToDoc = 0;
   /** A signed read of the record by `who` for TREAT: the response (body read). */
   const read = async (who) => {
     const url = `${gateway.url}/records/${w.record}?purpose=TREAT`;
     const headers = await signedHeaders(w[who].pair, 'GET', url);
     const response = await fetch(url, { headers, signal: AbortSignal.timeout(30_000) });
     const body = Buffer.from(await response.arrayBuffer()).toString();
+    if (who === 'doc' && response.status === 200) servedToDoc++;
     return { status: response.status, headers: response.headers, body };
   };
   const diagnostics = (response) => JSON.parse(response.body).issue[0].diagnostics;
@@ -48,11 +51,11 @@ describe('every read on the patient\'s trail, with a real node and gateway', () 
   /** The patient's trail at the finalized head, oldest first. */
   const finalizedTrail = async () => {
     const at = await api.at(await api.rpc.chain.getFinalizedHead());
-    const page = (await at.call.auditApi.entries(w.patient.id, null, 1000)).asOk;
+    const page = (await at.call.auditApi.entries(parseSubject(w.patient.id), null, 1000)).asOk;
     return [...page].reverse();
   };
   const readsBy = (trail, who) => trail.filter((e) =>
-    e.record.eventType.toString() === 'RecordRead' && e.record.actor.toHex() === w[who].id);
+    e.record.eventType.toString() === 'RecordRead' && e.record.actor.toHex() === parseSubject(w[who].id));
 
   it('sets up a patient with a record, an attested physician, three strangers and a gateway', async () => {
     const people = ['patient', 'doc', 'hospital', 'gw', 's1', 's2', 's3'];
@@ -106,7 +109,6 @@ describe('every read on the patient\'s trail, with a real node and gateway', () 
       }
       return served;
     };
-    const before = readsBy(await finalizedTrail(), 'doc').length;
     const [served, ...denials] = await Promise.all([
       permitted(),
       ...['s1', 's2', 's3'].flatMap((who) => [flood(who, 60), flood(who, 60)])
@@ -118,10 +120,10 @@ describe('every read on the patient\'s trail, with a real node and gateway', () 
     let trail;
     do {
       trail = await finalizedTrail();
-      if (readsBy(trail, 'doc').length >= before + served.length) break;
+      if (readsBy(trail, 'doc').length >= servedToDoc) break;
       await sleep(250);
     } while (Date.now() < deadline);
-    assert.equal(readsBy(trail, 'doc').length, before + served.length,
+    assert.equal(readsBy(trail, 'doc').length, servedToDoc,
       `every permitted read was finalized within ${MAX_LAG} s of the last one`);
 
     // Denials wait behind reads; once they land, their counts add up to every 403 sent.
@@ -144,10 +146,8 @@ describe('every read on the patient\'s trail, with a real node and gateway', () 
   });
 
   it('refuses reads with 503 while the node is paused and the trail falls behind, then resumes', async () => {
-    const onChain = readsBy(await finalizedTrail(), 'doc').length;
     // A read just before the pause: its entry cannot reach a finalized block while it lasts.
     assert.equal((await read('doc')).status, 200);
-    let servedBefore = 1;
     node.signal('SIGSTOP');
     let refused;
     try {
@@ -159,8 +159,7 @@ describe('every read on the patient\'s trail, with a real node and gateway', () 
           break;
         }
         // Served from the view's cache, or (a question the paused node cannot answer) refused.
-        if (response.status === 200) servedBefore++;
-        else assert.match(diagnostics(response), /chain cannot answer/);
+        if (response.status !== 200) assert.match(diagnostics(response), /chain cannot answer/);
         await sleep(250);
       }
       assert.ok(refused, 'reads were refused once the trail fell behind');
@@ -176,18 +175,18 @@ describe('every read on the patient\'s trail, with a real node and gateway', () 
       node.signal('SIGCONT');
     }
 
-    let servedAfter = 0;
+    let resumed = false;
     const deadline = Date.now() + 120_000;
     while (Date.now() < deadline) {
       const response = await read('doc');
-      if (response.status === 200) { servedAfter++; break; }
+      if (response.status === 200) { resumed = true; break; }
       assert.equal(response.status, 503, `a read either waits for the trail or is served: ${response.body}`);
       await sleep(500);
     }
-    assert.equal(servedAfter, 1, 'reads resumed by themselves once the trail caught up');
+    assert.ok(resumed, 'reads resumed by themselves once the trail caught up');
 
     // Every served read is on chain exactly once: no loss, no duplicate from the resends.
-    const expected = onChain + servedBefore + servedAfter;
+    const expected = servedToDoc;
     let count = 0;
     for (let i = 0; i < 120 && count < expected; i++) {
       count = readsBy(await finalizedTrail(), 'doc').length;
