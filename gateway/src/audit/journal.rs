@@ -404,7 +404,7 @@ impl Journal {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
 	use super::*;
 	use crate::store::Store;
 	use medchain_primitives::{
@@ -420,16 +420,16 @@ mod tests {
 	}
 
 	/// A read of record `record`, happened and queued at `at`.
-	fn read(record: u8, at: Moment) -> Pending {
+	pub(crate) fn read(record: u8, at: Moment) -> Pending {
 		Pending { queued_at: at, event: event(AuditEventType::RecordRead, record, at) }
 	}
 
 	/// A denial (no consent) of record `record`, happened and queued at `at`.
-	fn denial(record: u8, at: Moment) -> Pending {
+	pub(crate) fn denial(record: u8, at: Moment) -> Pending {
 		Pending { queued_at: at, event: event(AuditEventType::AccessDenied, record, at) }
 	}
 
-	fn event(event_type: AuditEventType, record: u8, occurred: Moment) -> AuditEvent {
+	pub(crate) fn event(event_type: AuditEventType, record: u8, occurred: Moment) -> AuditEvent {
 		let denied = event_type == AuditEventType::AccessDenied;
 		AuditEvent {
 			patient: SubjectId([2; 32]),

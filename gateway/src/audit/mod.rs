@@ -333,10 +333,13 @@ pub fn folded(mut pending: Pending, occurred: Moment) -> Pending {
 
 #[cfg(test)]
 mod tests {
-	use super::*;
+	use super::{
+		journal::tests::{denial, read},
+		*,
+	};
 	use medchain_primitives::{
-		audit::{AuditAction, AuditEntity, AuditOutcome, AuditPolicy},
-		consent::{ConsentId, DenyReason, PurposeOfUse, RecordId},
+		audit::AuditEntity,
+		consent::{DenyReason, PurposeOfUse, RecordId},
 	};
 
 	const LIMITS: Limits = Limits { max_lag_ms: 30_000, max_waiting: 10 };
@@ -352,36 +355,6 @@ mod tests {
 		let state = AuditState::new(LIMITS, suspended.clone());
 		state.set_backlog(backlog);
 		(state, suspended)
-	}
-
-	/// A read of record `record`, happened and queued at `at`.
-	fn read(record: u8, at: Moment) -> Pending {
-		Pending { queued_at: at, event: event(AuditEventType::RecordRead, record, at) }
-	}
-
-	/// A denial (no consent) of record `record`, happened and queued at `at`.
-	fn denial(record: u8, at: Moment) -> Pending {
-		Pending { queued_at: at, event: event(AuditEventType::AccessDenied, record, at) }
-	}
-
-	fn event(event_type: AuditEventType, record: u8, occurred: Moment) -> AuditEvent {
-		let denied = event_type == AuditEventType::AccessDenied;
-		AuditEvent {
-			patient: SubjectId([2; 32]),
-			record: AuditRecord {
-				event_type,
-				action: AuditAction::Read,
-				outcome: if denied { AuditOutcome::MinorFailure } else { AuditOutcome::Success },
-				actor: SubjectId([1; 32]),
-				requestor: true,
-				policy: (!denied).then_some(AuditPolicy::Consent(ConsentId(7))),
-				deny_reason: denied.then_some(DenyReason::NoConsent),
-				entity: Some(AuditEntity { record: RecordId([record; 32]), hash: None }),
-				purpose: Some(PurposeOfUse::Treat),
-				occurred,
-				repeats: None,
-			},
-		}
 	}
 
 	/// `event` with `change` made to it.
