@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# The runtime fuzz harness's long run: random sequences of every identity, consent and audit-log
-# call against the consent pallet's test runtime (which runs all three pallets), with every
-# pallet's invariants checked after each block and "a refused call changes nothing" after each
-# call. scripts/test.sh runs a short version (20,000 calls); this one defaults to 1,000,000.
+# The runtime fuzz harness's long run (runtime/tests/fuzz.rs): random sequences of every identity,
+# consent, records and audit-log call dispatched in the runtime itself, with those pallets'
+# invariants checked after each block and "a refused call changes nothing" after each call.
+# scripts/test.sh runs a short version (20,000 calls); this one defaults to 1,000,000.
 #
 #   scripts/fuzz.sh [CALLS] [SEED]      e.g. scripts/fuzz.sh 1000000 7
 #
@@ -15,6 +15,7 @@ source "$here/env.sh"
 cd "$(dirname "$here")"
 export MEDCHAIN_FUZZ_CALLS="${1:-1000000}" MEDCHAIN_FUZZ_SEED="${2:-1}"
 start=$(date +%s)
-# --workspace, like scripts/test.sh, so the dependencies build with the same features and are reused.
-cargo test --locked --workspace --lib tests::fuzz -- --nocapture
+# --workspace, like scripts/test.sh, so the dependencies build with the same features and are reused;
+# `--test fuzz` picks the runtime's integration test of that name, and nothing else.
+cargo test --locked --workspace --test fuzz -- --nocapture
 echo "fuzz: $MEDCHAIN_FUZZ_CALLS calls, seed $MEDCHAIN_FUZZ_SEED, $(( $(date +%s) - start )) s"

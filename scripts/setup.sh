@@ -9,7 +9,8 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(dirname "$here")"
 toolchain="$(sed -nE 's/^channel *= *"([^"]+)".*/\1/p' "$root/rust-toolchain.toml")"
 
-# Debian packages: command → package.
+# Debian packages: command → package. Not listed: util-linux `script` (the CLI's terminal tests),
+# from bsdutils, which Debian marks Essential: always installed.
 declare -A needed=([protoc]=protobuf-compiler [clang]=clang [mold]=mold [curl]=curl [node]=nodejs [npm]=npm [pkg-config]=pkg-config [openssl]=openssl [chromium]=chromium)
 missing=()
 for cmd in "${!needed[@]}"; do

@@ -40,15 +40,22 @@ pub use subxt::{
 use subxt_signer::sr25519::Keypair;
 
 use medchain_primitives::{
-	audit::{AuditEntry, ChainVerification, TrailHead},
+	audit::{AuditEntry, ChainVerification, TrailHead, MAX_AUDIT_PAGE},
 	consent::{
 		AccessDecision, AccessTarget, ConsentAction, ConsentId, ConsentRecord, PurposeOfUse,
 		RecordId,
 	},
 	identity::{IdentityDocument, RotationPayload, SubjectId},
-	records::{RecordAnchor, RecordFilter, RecordPage},
+	records::{RecordAnchor, RecordFilter, MAX_RECORD_PAGE},
 	AccountId,
 };
+
+use crate::paging::{self, Page};
+
+/// Most consents `ConsentApi::consents_of_patient` returns in one call (the consent pallet's
+/// `MAX_LISTING_PAGE`, which primitives does not export): a larger limit is clamped by the
+/// runtime, so asking for more would not save a call.
+pub const CONSENT_PAGE: u32 = 1000;
 
 /// The interface generated from MedChain's runtime metadata.
 #[subxt::subxt(
@@ -391,6 +398,49 @@ impl Chain {
 		Ok(self.call(call).await?.map(|d| d.0))
 	}
 
+	/// The subject `account` controlled before its identity was moved to other keys (a key
+	/// rotation or a recovery), if it was: such an account never controls an identity again, and
+	/// the chain refuses it even a registration.
+	pub async fn retired_account(
+		&self,
+		account: &AccountId32,
+	) -> Result<Option<SubjectId>, ChainError> {
+		// No runtime API answers this: the identity pallet's `RetiredAccounts`, read at the
+		// finalized block as every other read.
+		let at = self.api.at_current_block().await.map_err(ChainError::client)?;
+		let entry = at
+			.storage()
+			.entry(runtime::storage().identity().retired_accounts())
+			.map_err(ChainError::client)?;
+		let value = entry.try_fetch((*account,)).await.map_err(ChainError::client)?;
+		value
+			.map(|value| value.decode().map(|subject| subject.0).map_err(ChainError::client))
+			.transpose()
+	}
+
+	/// The gateways the chain lists for `organization` (at most the runtime's
+	/// `MaxGatewaysPerOrganization`). A gateway leaves the list when it is removed or deactivated,
+	/// and with its organization; whoever trusts one of them reads its identity document too.
+	pub async fn gateways_of(&self, organization: SubjectId) -> Result<Vec<SubjectId>, ChainError> {
+		// No runtime API lists an organization's gateways: the identity pallet's
+		// `OrganizationGateways` entries under it do, read at the finalized block as every other
+		// read.
+		let at = self.api.at_current_block().await.map_err(ChainError::client)?;
+		let entry = at
+			.storage()
+			.entry(runtime::storage().identity().organization_gateways())
+			.map_err(ChainError::client)?;
+		let mut entries = entry.iter((Static(organization),)).await.map_err(ChainError::client)?;
+		let mut gateways = Vec::new();
+		while let Some(pair) = entries.next().await {
+			let pair = pair.map_err(ChainError::client)?;
+			let (_, gateway) =
+				pair.key().map_err(ChainError::client)?.decode().map_err(ChainError::client)?;
+			gateways.push(gateway.0);
+		}
+		Ok(gateways)
+	}
+
 	/// The bytes `new_controller` must sign to take over `subject`.
 	pub async fn rotation_payload(
 		&self,
@@ -428,17 +478,51 @@ impl Chain {
 		Ok(self.call(call).await?.map(|c| c.0))
 	}
 
-	/// A patient's consents, newest first.
+	/// A page of `patient`'s consents, active and past: up to `limit` (at most [`CONSENT_PAGE`]),
+	/// newest first, before index `before` of the patient's list (exclusive; `None`: from the
+	/// newest), with the cursor of the page after it.
+	///
+	/// The runtime API answers the consents alone; the list's length, read from storage at the
+	/// same block, says where the first page starts and so where each page ends. A patient's
+	/// consents are never removed, so every index holds one and a page of `n` read before `end`
+	/// holds indices `end - n .. end` ([`paging::listing_next`]).
+	pub async fn consents_page(
+		&self,
+		patient: SubjectId,
+		before: Option<u64>,
+		limit: u32,
+	) -> Result<Page<ConsentRecord>, ChainError> {
+		let at = self.api.at_current_block().await.map_err(ChainError::client)?;
+		let entry = at
+			.storage()
+			.entry(runtime::storage().consent().patient_consent_count())
+			.map_err(ChainError::client)?;
+		let count: u32 = entry
+			.fetch((Static(patient),))
+			.await
+			.map_err(ChainError::client)?
+			.decode()
+			.map_err(ChainError::client)?;
+		let end = paging::listing_end(before, u64::from(count));
+		// At most `count`: a u32.
+		let before = u32::try_from(end).unwrap_or(count);
+		let call = runtime::runtime_apis().consent_api().consents_of_patient(
+			Static(patient),
+			Some(before),
+			limit,
+		);
+		let consents = at.runtime_apis().call(call).await.map_err(ChainError::client)?;
+		let items: Vec<ConsentRecord> = consents.into_iter().map(|c| c.0).collect();
+		let next = paging::listing_next(end, items.len());
+		Ok(Page { items, next })
+	}
+
+	/// Every consent of `patient`, active and past, newest first: page after page, however many.
 	pub async fn consents_of_patient(
 		&self,
 		patient: SubjectId,
-		limit: u32,
 	) -> Result<Vec<ConsentRecord>, ChainError> {
-		let call =
-			runtime::runtime_apis()
-				.consent_api()
-				.consents_of_patient(Static(patient), None, limit);
-		Ok(self.call(call).await?.into_iter().map(|c| c.0).collect())
+		paging::collect(move |before| self.consents_page(patient, before, CONSENT_PAGE), None).await
 	}
 
 	/// One record's anchor.
@@ -447,21 +531,40 @@ impl Chain {
 		Ok(self.call(call).await?.map(|a| a.0))
 	}
 
-	/// A page of a patient's records, newest first.
-	pub async fn records_of(
+	/// A page of `patient`'s records that pass `filter`: up to `limit` (at most
+	/// `MAX_RECORD_PAGE`), newest first, before index `before` of the patient's list (exclusive;
+	/// `None`: from the newest), with the cursor of the page after it. A page may hold none and
+	/// still have a next one: the runtime looks at a bounded number of records a call.
+	pub async fn records_page(
 		&self,
 		patient: SubjectId,
 		filter: RecordFilter,
-		before: Option<u32>,
+		before: Option<u64>,
 		limit: u32,
-	) -> Result<RecordPage, ChainError> {
+	) -> Result<Page<RecordAnchor>, ChainError> {
+		// Indices are u32: a cursor past them is past the list's end, which the runtime clamps.
+		let before = before.map(|before| u32::try_from(before).unwrap_or(u32::MAX));
 		let call = runtime::runtime_apis().records_api().records_of(
 			Static(patient),
 			Static(filter),
 			before,
 			limit,
 		);
-		Ok(self.call(call).await?.0)
+		let page = self.call(call).await?.0;
+		Ok(Page { items: page.records, next: page.next.map(u64::from) })
+	}
+
+	/// The newest `limit` of `patient`'s records that pass `filter`, newest first, read in as
+	/// many pages as it takes.
+	pub async fn records_of(
+		&self,
+		patient: SubjectId,
+		filter: RecordFilter,
+		limit: usize,
+	) -> Result<Vec<RecordAnchor>, ChainError> {
+		let page = u32::try_from(limit).unwrap_or(u32::MAX).min(MAX_RECORD_PAGE);
+		paging::collect(move |before| self.records_page(patient, filter, before, page), Some(limit))
+			.await
 	}
 
 	/// The head of a patient's audit trail.
@@ -470,28 +573,30 @@ impl Chain {
 		Ok(self.call(call).await?.0)
 	}
 
+	/// A page of `patient`'s audit trail: up to `limit` entries (at most `MAX_AUDIT_PAGE`),
+	/// newest first, before sequence number `before` (exclusive; `None`: from the newest), with
+	/// the cursor of the page after it.
+	pub async fn trail_page(
+		&self,
+		patient: SubjectId,
+		before: Option<u64>,
+		limit: u32,
+	) -> Result<Page<AuditEntry>, ChainError> {
+		let call = runtime::runtime_apis().audit_api().entries(Static(patient), before, limit);
+		let entries = self
+			.call(call)
+			.await?
+			.map_err(|e| ChainError::Client(format!("audit query refused: {:?}", e.0)))?;
+		let items: Vec<AuditEntry> = entries.into_iter().map(|e| e.0).collect();
+		let next = paging::next_before(items.last().map(|e| e.seq));
+		Ok(Page { items, next })
+	}
+
 	/// A patient's whole audit trail, oldest first, read in pages.
 	pub async fn trail(&self, patient: SubjectId) -> Result<Vec<AuditEntry>, ChainError> {
-		let mut entries = Vec::new();
-		let mut before = None;
-		loop {
-			let call = runtime::runtime_apis().audit_api().entries(
-				Static(patient),
-				before,
-				medchain_primitives::audit::MAX_AUDIT_PAGE,
-			);
-			let page = self
-				.call(call)
-				.await?
-				.map_err(|e| ChainError::Client(format!("audit query refused: {:?}", e.0)))?;
-			let Some(last) = page.last() else { break };
-			before = Some(last.0.seq);
-			let done = last.0.seq == 0;
-			entries.extend(page.into_iter().map(|e| e.0));
-			if done {
-				break;
-			}
-		}
+		let mut entries =
+			paging::collect(move |before| self.trail_page(patient, before, MAX_AUDIT_PAGE), None)
+				.await?;
 		entries.reverse();
 		Ok(entries)
 	}

@@ -1,90 +1,56 @@
 //! MedChain's code sets by name, for people and scripts: `labs`, `TREAT`, `read`, `physician`.
-//! Parsing is case-insensitive and takes `_` for `-`; every error lists the valid names.
+//!
+//! The names, the labels and the parser are the primitives' (one table per vocabulary, see
+//! [`medchain_primitives::text`]): each code's `Display` writes its name and `FromStr` reads it
+//! back (any case, `_` for `-`; an error lists the valid names). These functions are that parser
+//! with a `String` error, for callers written before it; new code parses with `str::parse` and
+//! prints with `Display`.
 
 use medchain_primitives::{
 	consent::{ConsentAction, DataClass, PurposeOfUse},
 	identity::{PractitionerRole, SubjectKind},
 	records::RecordStatus,
+	text::Code,
 };
-
-fn parse<T: Copy>(
-	kind: &str,
-	text: &str,
-	all: &[T],
-	code: impl Fn(&T) -> String,
-) -> Result<T, String> {
-	let wanted = text.trim().to_ascii_lowercase().replace('_', "-");
-	all.iter()
-		.copied()
-		.find(|c| code(c).to_ascii_lowercase() == wanted)
-		.ok_or_else(|| {
-			let names: Vec<String> = all.iter().map(&code).collect();
-			format!("unknown {kind} `{text}`; expected one of: {}", names.join(", "))
-		})
-}
 
 /// A data class by its code (`labs`, `vital-signs`, …).
 pub fn data_class(text: &str) -> Result<DataClass, String> {
-	parse("data class", text, &DataClass::ALL, |c| c.code().into())
+	text.parse().map_err(String::from)
 }
 
 /// A purpose of use by its HL7 code (`TREAT`, `ETREAT`, …).
 pub fn purpose(text: &str) -> Result<PurposeOfUse, String> {
-	parse("purpose of use", text, &PurposeOfUse::ALL, |c| c.code().into())
+	text.parse().map_err(String::from)
 }
 
 /// The name MedChain's tools give an action: `read`, `create`, `share`.
 pub fn action_name(action: ConsentAction) -> &'static str {
-	match action {
-		ConsentAction::Read => "read",
-		ConsentAction::Create => "create",
-		ConsentAction::Share => "share",
-	}
+	action.name()
 }
 
 /// An action by name (`read`, `create`, `share`) or FHIR code (`access`, `correct`, `disclose`).
 pub fn action(text: &str) -> Result<ConsentAction, String> {
-	parse("action", text, &ConsentAction::ALL, |c| action_name(*c).into())
-		.or_else(|_| parse("action", text, &ConsentAction::ALL, |c| c.code().into()))
+	text.parse().map_err(String::from)
 }
 
 /// The name of a practitioner role: `physician`, `mental-health`, ….
 pub fn role_name(role: PractitionerRole) -> &'static str {
-	match role {
-		PractitionerRole::Physician => "physician",
-		PractitionerRole::Nurse => "nurse",
-		PractitionerRole::Pharmacist => "pharmacist",
-		PractitionerRole::Lab => "lab",
-		PractitionerRole::Imaging => "imaging",
-		PractitionerRole::MentalHealth => "mental-health",
-		PractitionerRole::Emergency => "emergency",
-		PractitionerRole::Administrative => "administrative",
-	}
+	role.name()
 }
 
 /// A practitioner role by name.
 pub fn role(text: &str) -> Result<PractitionerRole, String> {
-	parse("role", text, &PractitionerRole::ALL, |r| role_name(*r).into())
+	text.parse().map_err(String::from)
 }
 
 /// The name of a subject kind: `patient`, `practitioner`, `organization`, `gateway`.
 pub fn kind_name(kind: SubjectKind) -> &'static str {
-	match kind {
-		SubjectKind::Patient => "patient",
-		SubjectKind::Practitioner => "practitioner",
-		SubjectKind::Organization => "organization",
-		SubjectKind::Gateway => "gateway",
-	}
+	kind.name()
 }
 
 /// A record status by its code (`active`, `superseded`, `erased`).
 pub fn record_status(text: &str) -> Result<RecordStatus, String> {
-	parse(
-		"record status",
-		text,
-		&[RecordStatus::Active, RecordStatus::Superseded, RecordStatus::Erased],
-		|s| s.code().into(),
-	)
+	text.parse().map_err(String::from)
 }
 
 /// A comma-separated list of codes.
@@ -115,5 +81,16 @@ mod tests {
 		);
 		let error = data_class("xrays").unwrap_err();
 		assert!(error.contains("xrays") && error.contains("imaging"), "{error}");
+	}
+
+	#[test]
+	fn a_wrong_action_lists_the_names_people_type() {
+		assert_eq!(action_name(ConsentAction::Share), "share");
+		assert_eq!(kind_name(SubjectKind::Organization), "organization");
+		assert_eq!(record_status("Erased"), Ok(RecordStatus::Erased));
+		assert_eq!(
+			action("write").unwrap_err(),
+			"unknown action `write`; expected one of: read, create, share"
+		);
 	}
 }

@@ -13,9 +13,9 @@
 //! let keys = Keys::generate();
 //! let gateway = Gateway::new("http://127.0.0.1:8480", None)?;
 //! let info = gateway.info().await?;
-//! let envelope = gateway
-//!     .get(&keys, &RecordId([1; 32]), PurposeOfUse::Treat, std::path::Path::new("r.blob"))
-//!     .await?;
+//! let out = std::path::Path::new("r.blob");
+//! let shown = |bytes: u64| eprintln!("{bytes} bytes received");
+//! let envelope = gateway.get(&keys, &RecordId([1; 32]), PurposeOfUse::Treat, out, shown).await?;
 //! # Ok(()) }
 //! ```
 
@@ -30,7 +30,12 @@ use futures::StreamExt;
 use sha2::{Digest, Sha256};
 use tokio::io::AsyncWriteExt;
 
-use crate::{envelope::Envelope, httpsig, keys::Keys};
+use crate::{
+	envelope::Envelope,
+	httpsig,
+	keys::Keys,
+	paging::{self, Page},
+};
 use medchain_primitives::{
 	consent::{PurposeOfUse, RecordId},
 	identity::SubjectId,
@@ -42,6 +47,9 @@ pub const ENVELOPES_HEADER: &str = "medchain-envelopes";
 pub const ENVELOPE_HEADER: &str = "medchain-envelope";
 /// The header naming why a read was denied (a `DenyReason` code).
 pub const DENY_REASON_HEADER: &str = "medchain-deny-reason";
+/// Entries asked for per page of a FHIR search: the gateway's most (its `_count` is clamped to
+/// it), so a search takes as few requests as it can.
+pub const FHIR_PAGE: u32 = 1000;
 
 /// What can go wrong talking to a gateway.
 #[derive(Debug, thiserror::Error)]
@@ -138,6 +146,11 @@ impl Gateway {
 			.build()
 			.map_err(|e| GatewayError::Unreachable { url: url.into(), reason: e.to_string() })?;
 		Ok(Self { http, url: url.trim_end_matches('/').to_owned() })
+	}
+
+	/// The gateway's address, as requests are sent to it (no trailing `/`).
+	pub fn url(&self) -> &str {
+		&self.url
 	}
 
 	fn unreachable(&self, e: reqwest::Error) -> GatewayError {
@@ -288,14 +301,16 @@ impl Gateway {
 	}
 
 	/// Fetches a record for `purpose`: the ciphertext is streamed into `out` (created or
-	/// truncated), and the data key comes back wrapped for `keys`' X25519 key. Check `out`
-	/// against the anchor before decrypting.
+	/// truncated), and the data key comes back wrapped for `keys`' X25519 key; `progress` hears
+	/// the bytes written so far, after each write. Check `out` against the anchor before
+	/// decrypting.
 	pub async fn get(
 		&self,
 		keys: &Keys,
 		record: &RecordId,
 		purpose: PurposeOfUse,
 		out: &Path,
+		mut progress: impl FnMut(u64) + Send,
 	) -> Result<Envelope, GatewayError> {
 		let path = format!("/records/0x{}", hex::encode(record.0));
 		let query = format!("purpose={}", purpose.code());
@@ -309,25 +324,76 @@ impl Gateway {
 			.map_err(|e| GatewayError::Malformed(format!("envelope: {e}")))?;
 		let mut file = tokio::io::BufWriter::new(tokio::fs::File::create(out).await?);
 		let mut body = response.bytes_stream();
+		let mut written = 0u64;
 		while let Some(chunk) = body.next().await {
-			file.write_all(&chunk.map_err(|e| self.unreachable(e))?).await?;
+			let chunk = chunk.map_err(|e| self.unreachable(e))?;
+			file.write_all(&chunk).await?;
+			written += chunk.len() as u64;
+			progress(written);
 		}
 		file.flush().await?;
 		Ok(envelope)
 	}
 
-	/// A FHIR search (`AuditEvent` or `Consent`) for `patient`: an R4 Bundle.
+	/// One page of a FHIR search (`AuditEvent` or `Consent`) for `patient`: the entries of an R4
+	/// `searchset` Bundle, at most [`FHIR_PAGE`], from `cursor` (the gateway's `_cursor`; `None`:
+	/// the newest), and the cursor of its `next` link.
+	pub async fn fhir_page(
+		&self,
+		keys: &Keys,
+		resource: &str,
+		patient: &SubjectId,
+		cursor: Option<u64>,
+	) -> Result<Page<serde_json::Value>, GatewayError> {
+		let path = format!("/fhir/{resource}");
+		let mut query = format!("patient={}&_count={FHIR_PAGE}", patient.to_did());
+		if let Some(cursor) = cursor {
+			query.push_str(&format!("&_cursor={cursor}"));
+		}
+		let response = self.signed_get(keys, &path, &query).await?;
+		let bundle: serde_json::Value =
+			response.json().await.map_err(|e| GatewayError::Malformed(e.to_string()))?;
+		let next = next_cursor(&bundle)?;
+		let items = bundle["entry"].as_array().cloned().unwrap_or_default();
+		Ok(Page { items, next })
+	}
+
+	/// A whole FHIR search (`AuditEvent` or `Consent`) for `patient`, every page of it: one R4
+	/// `searchset` Bundle of all the matches, with their `total`.
 	pub async fn fhir(
 		&self,
 		keys: &Keys,
 		resource: &str,
 		patient: &SubjectId,
 	) -> Result<serde_json::Value, GatewayError> {
-		let path = format!("/fhir/{resource}");
-		let query = format!("patient={}", patient.to_did());
-		let response = self.signed_get(keys, &path, &query).await?;
-		response.json().await.map_err(|e| GatewayError::Malformed(e.to_string()))
+		let entries =
+			paging::collect(move |cursor| self.fhir_page(keys, resource, patient, cursor), None)
+				.await?;
+		let resources = entries
+			.into_iter()
+			.map(|mut entry| {
+				entry.get_mut("resource").map(serde_json::Value::take).unwrap_or_default()
+			})
+			.collect();
+		Ok(crate::fhir::bundle(resources))
 	}
+}
+
+/// The `_cursor` of a search Bundle's `next` link; `None` when it has no `next` link (the last
+/// page).
+fn next_cursor(bundle: &serde_json::Value) -> Result<Option<u64>, GatewayError> {
+	let next = bundle["link"]
+		.as_array()
+		.into_iter()
+		.flatten()
+		.find(|link| link["relation"] == "next")
+		.map(|link| link["url"].as_str().unwrap_or_default());
+	let Some(url) = next else { return Ok(None) };
+	url.split(['?', '&'])
+		.find_map(|parameter| parameter.strip_prefix("_cursor="))
+		.and_then(|cursor| cursor.parse::<u64>().ok())
+		.map(Some)
+		.ok_or_else(|| GatewayError::Malformed(format!("a `next` link without a cursor: `{url}`")))
 }
 
 /// Envelopes of an upload from their header value.
@@ -356,5 +422,26 @@ impl std::io::Write for HashWriter<'_> {
 
 	fn flush(&mut self) -> std::io::Result<()> {
 		Ok(())
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn a_search_page_names_the_cursor_of_the_next() {
+		let search = "/fhir/Consent?patient=did%3Amedchain%3Aab&_count=2";
+		let bundle = |next: Option<String>| {
+			let mut links = vec![("self", search.to_owned())];
+			links.extend(next.map(|url| ("next", url)));
+			crate::fhir::bundle_page(Vec::new(), &links)
+		};
+		let page = bundle(Some(format!("{search}&_cursor=1001")));
+		assert_eq!(next_cursor(&page).unwrap(), Some(1001));
+		assert_eq!(next_cursor(&bundle(None)).unwrap(), None);
+		assert_eq!(next_cursor(&serde_json::json!({ "resourceType": "Bundle" })).unwrap(), None);
+		let broken = bundle(Some(search.to_owned()));
+		assert!(matches!(next_cursor(&broken), Err(GatewayError::Malformed(_))));
 	}
 }

@@ -10,8 +10,12 @@
 //!   interface generated from the runtime's metadata.
 //! - [`gateway`], [`httpsig`]: a custodian gateway's API, every request signed with your key
 //!   (HTTP Message Signatures, RFC 9421).
+//! - [`records`]: the record workflows around them: sealing a file, checking a gateway on chain,
+//!   storing blobs and envelopes, decrypting only the anchored ciphertext.
+//! - [`paging`]: every item of a list the chain or a gateway answers a page at a time.
 //! - [`codes`]: code sets by name (`labs`, `TREAT`, `read`, `physician`).
-//! - [`fhir`]: the FHIR R4 export of consents and audit trails (used by the node's RPC too).
+//! - [`fhir`]: the FHIR R4 export of consents and audit trails (the `medchain-fhir` crate, which
+//!   the node's RPC uses too).
 //! - [`commitment`]: salted commitments by which a human document (profile, license,
 //!   justification) is named on chain without being readable there.
 //!
@@ -24,9 +28,12 @@ pub mod chain;
 pub mod codes;
 pub mod commitment;
 pub mod envelope;
-pub mod fhir;
+/// FHIR R4 JSON of consents and audit trails: the `medchain-fhir` crate.
+pub use medchain_fhir as fhir;
 pub mod gateway;
 pub mod httpsig;
 #[cfg(test)]
 mod interop;
 pub mod keys;
+pub mod paging;
+pub mod records;

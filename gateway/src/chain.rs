@@ -1,10 +1,13 @@
 //! The chain as the gateway sees it: every question asked at the latest **finalized** block,
 //! which every node of the consortium agrees on and no reorganisation takes back.
 //!
-//! Answers are cached for that block only: the same question at the same block has the same
-//! answer, so a burst of reads of one record asks the node once. When a new block is finalized
-//! the caches are emptied; an answer computed at an older block is never stored after that
-//! (each insert checks the block it was asked at is still the current one).
+//! - [`ChainView`] is what the HTTP handlers ask of the chain: the seam beside
+//!   [`crate::store::BlobStore`] that lets them be tested without a node.
+//! - [`NodeView`] asks a node. Answers are cached for the view's block only: the same question at
+//!   the same block has the same answer, so a burst of reads of one record asks the node once.
+//!   When a new block is finalized the caches are emptied; an answer computed at an older block
+//!   is never stored after that (each insert checks the block it was asked at is still the
+//!   current one).
 
 use std::{
 	collections::HashMap,
@@ -12,6 +15,7 @@ use std::{
 	sync::{Arc, Mutex, RwLock},
 };
 
+use futures::future::BoxFuture;
 use medchain_client::chain::{runtime, Chain, ChainError, Static, H256};
 use medchain_primitives::{
 	audit::{AuditEntry, AuditQueryError},
@@ -26,7 +30,8 @@ type At = OnlineClientAtBlock<PolkadotConfig>;
 
 /// How long a question to the node may take before the request that asked it fails.
 pub const CALL_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
-type Document = IdentityDocument<AccountId>;
+/// A subject's identity document, as the runtime API answers it.
+pub type Document = IdentityDocument<AccountId>;
 /// (patient, reader, record, purpose code): the primitives' record and purpose types are not
 /// `Hash`.
 type DecisionKey = (SubjectId, SubjectId, [u8; 32], u8);
@@ -102,8 +107,64 @@ struct Current {
 	at: At,
 }
 
-/// The chain at the latest finalized block, with per-block caches.
-pub struct ChainView {
+/// What the gateway's handlers ask of the chain, every answer read at one finalized block.
+///
+/// [`NodeView`] asks a node; a handler test answers from a table. Only the handlers' questions
+/// are here: the follower and the audit submitter, which move the view and write to the chain,
+/// hold a [`NodeView`].
+pub trait ChainView: Send + Sync + 'static {
+	/// The hash of the finalized block every answer is read at.
+	fn block(&self) -> H256;
+
+	/// That block's timestamp, ms since the Unix epoch: how current every answer is.
+	fn block_time(&self) -> u64;
+
+	/// The chain's genesis hash.
+	fn genesis(&self) -> H256;
+
+	/// The subject an account controls.
+	fn subject_of(&self, account: [u8; 32])
+		-> BoxFuture<'_, Result<Option<SubjectId>, ChainError>>;
+
+	/// A subject's identity document.
+	fn identity(&self, subject: SubjectId) -> BoxFuture<'_, Result<Option<Document>, ChainError>>;
+
+	/// A record's anchor.
+	fn anchor(&self, record: RecordId) -> BoxFuture<'_, Result<Option<RecordAnchor>, ChainError>>;
+
+	/// THE access rule, for a read of `record` of `patient` by `reader` for `purpose`, with the
+	/// timestamp of the block it was decided at (the time the audit entry carries: the policy
+	/// is judged on chain at that time, as the rule judged it).
+	fn may_read(
+		&self,
+		patient: SubjectId,
+		reader: SubjectId,
+		record: RecordId,
+		purpose: PurposeOfUse,
+	) -> BoxFuture<'_, Result<(AccessDecision, u64), ChainError>>;
+
+	/// A page of `patient`'s audit trail: up to `limit` entries (at most `MAX_AUDIT_PAGE`),
+	/// newest first, before sequence number `before` (exclusive; `None`: from the newest).
+	fn trail_page(
+		&self,
+		patient: SubjectId,
+		before: Option<u64>,
+		limit: u32,
+	) -> BoxFuture<'_, Result<Page<AuditEntry>, PageError>>;
+
+	/// A page of `patient`'s consents, active and past: up to `limit` (at most the runtime's
+	/// `MAX_LISTING_PAGE`), newest first, before index `before` of the patient's list (exclusive;
+	/// `None`: from the newest).
+	fn consents_of_patient(
+		&self,
+		patient: SubjectId,
+		before: Option<u32>,
+		limit: u32,
+	) -> BoxFuture<'_, Result<Page<ConsentRecord>, PageError>>;
+}
+
+/// The chain at the latest finalized block, asked through a node, with per-block caches.
+pub struct NodeView {
 	chain: Chain,
 	at: RwLock<Current>,
 	subjects: Cache<[u8; 32], Option<SubjectId>>,
@@ -132,7 +193,7 @@ async fn consent_count(at: &At, patient: SubjectId) -> Result<u32, ChainError> {
 	entry.fetch((Static(patient),)).await.map_err(client)?.decode().map_err(client)
 }
 
-impl ChainView {
+impl NodeView {
 	/// The view at the node's latest finalized block.
 	pub async fn new(chain: Chain) -> Result<Arc<Self>, ChainError> {
 		let at = chain.api().at_current_block().await.map_err(client)?;
@@ -150,17 +211,6 @@ impl ChainView {
 	/// The connection, for writes.
 	pub fn chain(&self) -> &Chain {
 		&self.chain
-	}
-
-	/// The block the view answers at.
-	pub fn block(&self) -> H256 {
-		self.at.read().expect("view lock").hash
-	}
-
-	/// The timestamp of the block the view answers at, ms since the Unix epoch: how current
-	/// every answer is.
-	pub fn block_time(&self) -> u64 {
-		self.at.read().expect("view lock").time
 	}
 
 	/// Moves the view to a newly finalized block and forgets every cached answer.
@@ -200,72 +250,6 @@ impl ChainView {
 			.map_err(client)
 	}
 
-	/// The subject an account controls.
-	pub async fn subject_of(&self, account: [u8; 32]) -> Result<Option<SubjectId>, ChainError> {
-		if let Some(hit) = self.subjects.get(&account) {
-			return Ok(hit);
-		}
-		let (block, at) = self.current();
-		let call = runtime::runtime_apis().identity_api().subject_of(account.into());
-		let subject = Self::call(&at, call).await?.map(|s| s.0);
-		self.remember(&self.subjects, block, account, subject);
-		Ok(subject)
-	}
-
-	/// A subject's identity document.
-	pub async fn identity(&self, subject: SubjectId) -> Result<Option<Document>, ChainError> {
-		if let Some(hit) = self.documents.get(&subject) {
-			return Ok(hit);
-		}
-		let (block, at) = self.current();
-		let call = runtime::runtime_apis().identity_api().identity(Static(subject));
-		let document = Self::call(&at, call).await?.map(|d| d.0);
-		self.remember(&self.documents, block, subject, document.clone());
-		Ok(document)
-	}
-
-	/// A record's anchor.
-	pub async fn anchor(&self, record: RecordId) -> Result<Option<RecordAnchor>, ChainError> {
-		if let Some(hit) = self.anchors.get(&record.0) {
-			return Ok(hit);
-		}
-		let (block, at) = self.current();
-		let call = runtime::runtime_apis().records_api().record(Static(record));
-		let anchor = Self::call(&at, call).await?.map(|a| a.0);
-		self.remember(&self.anchors, block, record.0, anchor);
-		Ok(anchor)
-	}
-
-	/// THE access rule, for a read of `record` of `patient` by `reader` for `purpose`, with the
-	/// timestamp of the block it was decided at (the time the audit entry carries: the policy
-	/// is judged on chain at that time, as the rule judged it).
-	pub async fn may_read(
-		&self,
-		patient: SubjectId,
-		reader: SubjectId,
-		record: RecordId,
-		purpose: PurposeOfUse,
-	) -> Result<(AccessDecision, u64), ChainError> {
-		let key = (patient, reader, record.0, purpose as u8);
-		if let Some(hit) = self.decisions.get(&key) {
-			return Ok(hit);
-		}
-		let (block, at, time) = {
-			let current = self.at.read().expect("view lock");
-			(current.hash, current.at.clone(), current.time)
-		};
-		let call = runtime::runtime_apis().consent_api().check_access(
-			Static(patient),
-			Static(reader),
-			Static(ConsentAction::Read),
-			Static(AccessTarget::Record(record)),
-			Static(purpose),
-		);
-		let decision = Self::call(&at, call).await?.0;
-		self.remember(&self.decisions, block, key, (decision, time));
-		Ok((decision, time))
-	}
-
 	/// How many of `gateway`'s audit events the chain has taken (appended or refused), at the
 	/// latest finalized block: where its next batch starts. Not cached.
 	pub async fn gateway_sequence(&self, gateway: SubjectId) -> Result<u64, ChainError> {
@@ -281,63 +265,148 @@ impl ChainView {
 	pub fn metadata(&self) -> subxt::ArcMetadata {
 		self.current().1.metadata()
 	}
+}
 
-	/// A page of `patient`'s audit trail: up to `limit` entries (at most `MAX_AUDIT_PAGE`),
-	/// newest first, before sequence number `before` (exclusive; `None`: from the newest). Not
-	/// cached: FHIR searches are rare.
-	pub async fn trail_page(
+impl ChainView for NodeView {
+	fn block(&self) -> H256 {
+		self.at.read().expect("view lock").hash
+	}
+
+	fn block_time(&self) -> u64 {
+		self.at.read().expect("view lock").time
+	}
+
+	fn genesis(&self) -> H256 {
+		self.chain.genesis_hash()
+	}
+
+	fn subject_of(
+		&self,
+		account: [u8; 32],
+	) -> BoxFuture<'_, Result<Option<SubjectId>, ChainError>> {
+		Box::pin(async move {
+			if let Some(hit) = self.subjects.get(&account) {
+				return Ok(hit);
+			}
+			let (block, at) = self.current();
+			let call = runtime::runtime_apis().identity_api().subject_of(account.into());
+			let subject = Self::call(&at, call).await?.map(|s| s.0);
+			self.remember(&self.subjects, block, account, subject);
+			Ok(subject)
+		})
+	}
+
+	fn identity(&self, subject: SubjectId) -> BoxFuture<'_, Result<Option<Document>, ChainError>> {
+		Box::pin(async move {
+			if let Some(hit) = self.documents.get(&subject) {
+				return Ok(hit);
+			}
+			let (block, at) = self.current();
+			let call = runtime::runtime_apis().identity_api().identity(Static(subject));
+			let document = Self::call(&at, call).await?.map(|d| d.0);
+			self.remember(&self.documents, block, subject, document.clone());
+			Ok(document)
+		})
+	}
+
+	fn anchor(&self, record: RecordId) -> BoxFuture<'_, Result<Option<RecordAnchor>, ChainError>> {
+		Box::pin(async move {
+			if let Some(hit) = self.anchors.get(&record.0) {
+				return Ok(hit);
+			}
+			let (block, at) = self.current();
+			let call = runtime::runtime_apis().records_api().record(Static(record));
+			let anchor = Self::call(&at, call).await?.map(|a| a.0);
+			self.remember(&self.anchors, block, record.0, anchor);
+			Ok(anchor)
+		})
+	}
+
+	fn may_read(
+		&self,
+		patient: SubjectId,
+		reader: SubjectId,
+		record: RecordId,
+		purpose: PurposeOfUse,
+	) -> BoxFuture<'_, Result<(AccessDecision, u64), ChainError>> {
+		Box::pin(async move {
+			let key = (patient, reader, record.0, purpose as u8);
+			if let Some(hit) = self.decisions.get(&key) {
+				return Ok(hit);
+			}
+			let (block, at, time) = {
+				let current = self.at.read().expect("view lock");
+				(current.hash, current.at.clone(), current.time)
+			};
+			let call = runtime::runtime_apis().consent_api().check_access(
+				Static(patient),
+				Static(reader),
+				Static(ConsentAction::Read),
+				Static(AccessTarget::Record(record)),
+				Static(purpose),
+			);
+			let decision = Self::call(&at, call).await?.0;
+			self.remember(&self.decisions, block, key, (decision, time));
+			Ok((decision, time))
+		})
+	}
+
+	/// Not cached: FHIR searches are rare.
+	fn trail_page(
 		&self,
 		patient: SubjectId,
 		before: Option<u64>,
 		limit: u32,
-	) -> Result<Page<AuditEntry>, PageError> {
-		let (_, at) = self.current();
-		let call = runtime::runtime_apis().audit_api().entries(Static(patient), before, limit);
-		let items: Vec<AuditEntry> = match Self::call(&at, call).await? {
-			Ok(entries) => entries.into_iter().map(|e| e.0).collect(),
-			Err(Static(AuditQueryError::OutOfRange { count })) => {
-				return Err(PageError::OutOfRange { before: before.unwrap_or(count), count })
-			},
-			Err(Static(other)) => {
-				return Err(ChainError::Client(format!("audit query refused: {other:?}")).into())
-			},
-		};
-		let next = next_before(items.last().map(|e| e.seq));
-		Ok(Page { items, next })
+	) -> BoxFuture<'_, Result<Page<AuditEntry>, PageError>> {
+		Box::pin(async move {
+			let (_, at) = self.current();
+			let call = runtime::runtime_apis().audit_api().entries(Static(patient), before, limit);
+			let items: Vec<AuditEntry> = match Self::call(&at, call).await? {
+				Ok(entries) => entries.into_iter().map(|e| e.0).collect(),
+				Err(Static(AuditQueryError::OutOfRange { count })) => {
+					return Err(PageError::OutOfRange { before: before.unwrap_or(count), count })
+				},
+				Err(Static(other)) => {
+					return Err(ChainError::Client(format!("audit query refused: {other:?}")).into())
+				},
+			};
+			let next = next_before(items.last().map(|e| e.seq));
+			Ok(Page { items, next })
+		})
 	}
 
-	/// A page of `patient`'s consents, active and past: up to `limit` (at most the runtime's
-	/// `MAX_LISTING_PAGE`), newest first, before index `before` of the patient's list (exclusive;
-	/// `None`: from the newest). Not cached: FHIR searches are rare.
-	pub async fn consents_of_patient(
+	/// Not cached: FHIR searches are rare.
+	fn consents_of_patient(
 		&self,
 		patient: SubjectId,
 		before: Option<u32>,
 		limit: u32,
-	) -> Result<Page<ConsentRecord>, PageError> {
-		let (_, at) = self.current();
-		let call = runtime::runtime_apis().consent_api().consents_of_patient(
-			Static(patient),
-			before,
-			limit,
-		);
-		// The list's length at the same block: where a first page starts, and whether `before`
-		// is a position the list has.
-		let (count, consents) =
-			futures::try_join!(consent_count(&at, patient), Self::call(&at, call))?;
-		let end = match before {
-			Some(before) if before > count => {
-				return Err(PageError::OutOfRange {
-					before: u64::from(before),
-					count: u64::from(count),
-				})
-			},
-			Some(before) => before,
-			None => count,
-		};
-		let items: Vec<ConsentRecord> = consents.into_iter().map(|c| c.0).collect();
-		let next = listing_next(end, items.len());
-		Ok(Page { items, next })
+	) -> BoxFuture<'_, Result<Page<ConsentRecord>, PageError>> {
+		Box::pin(async move {
+			let (_, at) = self.current();
+			let call = runtime::runtime_apis().consent_api().consents_of_patient(
+				Static(patient),
+				before,
+				limit,
+			);
+			// The list's length at the same block: where a first page starts, and whether
+			// `before` is a position the list has.
+			let (count, consents) =
+				futures::try_join!(consent_count(&at, patient), Self::call(&at, call))?;
+			let end = match before {
+				Some(before) if before > count => {
+					return Err(PageError::OutOfRange {
+						before: u64::from(before),
+						count: u64::from(count),
+					})
+				},
+				Some(before) => before,
+				None => count,
+			};
+			let items: Vec<ConsentRecord> = consents.into_iter().map(|c| c.0).collect();
+			let next = listing_next(end, items.len());
+			Ok(Page { items, next })
+		})
 	}
 }
 

@@ -1,4 +1,7 @@
-//! The gateway's configuration: one TOML file, every key overridable by a flag.
+//! The gateway's configuration: one struct, [`Config`], that both the TOML file and the
+//! command line fill. Each key of the file is the flag of the same name (`max_record_bytes`,
+//! `--max-record-bytes`; `cors_origins`, `--cors-origin` once per origin); a flag given overrides
+//! the file, the file overrides the defaults. An unknown key in the file is an error.
 //!
 //! ```toml
 //! listen = "0.0.0.0:8480"
@@ -28,67 +31,73 @@ use std::{
 	path::{Path, PathBuf},
 };
 
-use clap::Parser;
+use clap::{parser::ValueSource, ArgMatches, CommandFactory, FromArgMatches, Parser};
 use serde::Deserialize;
 
-/// Flags; each overrides the same key of the configuration file.
-#[derive(Parser, Debug, Default)]
-#[command(name = "medchain-gateway", version, about = "MedChain custodian gateway")]
-pub struct Flags {
-	/// The configuration file (TOML).
+/// Every setting of the gateway, written once: clap reads the flags into it, serde the file.
+/// The defaults are the flags' defaults ([`Config::default`] is the command line with no flag).
+#[derive(Parser, Deserialize, Clone, Debug, PartialEq)]
+#[command(name = "medchain-gateway", version, about = "MedChain custodian gateway", long_about = None)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+	/// The configuration file (TOML): each key is the flag of the same name; a flag given
+	/// overrides it.
 	#[arg(long, env = "MEDCHAIN_GATEWAY_CONFIG")]
+	#[serde(skip)]
 	pub config: Option<PathBuf>,
 	/// Address to listen on.
-	#[arg(long)]
-	pub listen: Option<SocketAddr>,
+	#[arg(long, default_value = "127.0.0.1:8480")]
+	pub listen: SocketAddr,
 	/// The node's WebSocket RPC address.
-	#[arg(long)]
-	pub node: Option<String>,
+	#[arg(long, default_value = "ws://127.0.0.1:9944")]
+	pub node: String,
 	/// Where blobs and metadata live.
-	#[arg(long)]
-	pub data_dir: Option<PathBuf>,
-	/// The gateway's key file (`medchain keys new`); passphrase from MEDCHAIN_PASSPHRASE.
+	#[arg(long, default_value = "medchain-gateway-data")]
+	pub data_dir: PathBuf,
+	/// The gateway's key file (`medchain keys new`), required; passphrase from
+	/// MEDCHAIN_PASSPHRASE.
 	#[arg(long)]
 	pub key_file: Option<PathBuf>,
-	/// TLS certificate chain (PEM); with --tls-key, the gateway speaks HTTPS only.
+	/// TLS certificate chain (PEM); with tls_key, the gateway speaks HTTPS only.
 	#[arg(long)]
 	pub tls_cert: Option<PathBuf>,
 	/// TLS private key (PEM).
 	#[arg(long)]
 	pub tls_key: Option<PathBuf>,
 	/// Largest record accepted, bytes.
-	#[arg(long)]
-	pub max_record_bytes: Option<u64>,
+	#[arg(long, default_value_t = 256 * 1024 * 1024)]
+	pub max_record_bytes: u64,
 	/// Requests per second allowed to one signing identity (sustained).
-	#[arg(long)]
-	pub requests_per_second: Option<u32>,
+	#[arg(long, default_value_t = 50)]
+	pub requests_per_second: u32,
 	/// Requests one identity may make at once above the sustained rate.
-	#[arg(long)]
-	pub burst: Option<u32>,
+	#[arg(long, default_value_t = 100)]
+	pub burst: u32,
 	/// Requests served at once; more wait.
-	#[arg(long)]
-	pub max_concurrent: Option<usize>,
+	#[arg(long, default_value_t = 256)]
+	pub max_concurrent: usize,
 	/// How old (or how far in the future) a signed request may be, seconds.
-	#[arg(long)]
-	pub freshness_seconds: Option<u64>,
+	#[arg(long, default_value_t = 60)]
+	pub freshness_seconds: u64,
 	/// Most audit events in one extrinsic (the runtime's `MaxBatch` caps it).
-	#[arg(long)]
-	pub audit_batch: Option<usize>,
+	#[arg(long, default_value_t = 256)]
+	pub audit_batch: usize,
 	/// Most audit batches in flight at once (sent, not yet finalized).
-	#[arg(long)]
-	pub audit_in_flight: Option<usize>,
+	#[arg(long, default_value_t = 32)]
+	pub audit_in_flight: usize,
 	/// How long a served read may wait for its audit entry to be in a finalized block before
 	/// reads are refused (503), seconds: no read outruns its trail.
-	#[arg(long)]
-	pub audit_max_lag_seconds: Option<u64>,
+	#[arg(long, default_value_t = 30)]
+	pub audit_max_lag_seconds: u64,
 	/// How many audit events may wait for the chain before reads are refused (503).
-	#[arg(long)]
-	pub audit_max_waiting: Option<u64>,
+	#[arg(long, default_value_t = 50_000)]
+	pub audit_max_waiting: u64,
 	/// How old the finalized block answers are read at may get before reads are refused (503),
 	/// seconds: a stalled finality or a lost node must not keep old consents in force.
-	#[arg(long)]
-	pub max_view_age_seconds: Option<u64>,
-	/// A directory of static files (the portal's build, `web/dist`) to serve at `/`.
+	#[arg(long, default_value_t = 30)]
+	pub max_view_age_seconds: u64,
+	/// A directory of static files (the portal's build, `web/dist`) to serve at `/`; once
+	/// loaded, the canonical path.
 	#[arg(long)]
 	pub portal_dir: Option<PathBuf>,
 	/// The node (ws:// or wss://) the portal's users connect to: served in
@@ -104,151 +113,83 @@ pub struct Flags {
 	pub cors_origins: Vec<String>,
 }
 
-/// The configuration file's contents.
-#[derive(Deserialize, Debug, Default)]
-#[serde(deny_unknown_fields)]
-struct File {
-	listen: Option<SocketAddr>,
-	node: Option<String>,
-	data_dir: Option<PathBuf>,
-	key_file: Option<PathBuf>,
-	tls_cert: Option<PathBuf>,
-	tls_key: Option<PathBuf>,
-	max_record_bytes: Option<u64>,
-	requests_per_second: Option<u32>,
-	burst: Option<u32>,
-	max_concurrent: Option<usize>,
-	freshness_seconds: Option<u64>,
-	audit_batch: Option<usize>,
-	audit_in_flight: Option<usize>,
-	audit_max_lag_seconds: Option<u64>,
-	audit_max_waiting: Option<u64>,
-	max_view_age_seconds: Option<u64>,
-	portal_dir: Option<PathBuf>,
-	portal_node: Option<String>,
-	portal_dev_accounts: Option<bool>,
-	cors_origins: Option<Vec<String>>,
-}
-
-/// The resolved configuration.
-#[derive(Clone, Debug)]
-pub struct Config {
-	/// Address to listen on.
-	pub listen: SocketAddr,
-	/// The node's WebSocket RPC address.
-	pub node: String,
-	/// Where blobs and metadata live.
-	pub data_dir: PathBuf,
-	/// The gateway's key file.
-	pub key_file: PathBuf,
-	/// TLS certificate and key, if HTTPS.
-	pub tls: Option<(PathBuf, PathBuf)>,
-	/// Largest record accepted, bytes.
-	pub max_record_bytes: u64,
-	/// Sustained requests per second per identity.
-	pub requests_per_second: u32,
-	/// Burst per identity.
-	pub burst: u32,
-	/// Requests served at once.
-	pub max_concurrent: usize,
-	/// Freshness window of signed requests, seconds.
-	pub freshness_seconds: u64,
-	/// Most audit events per extrinsic.
-	pub audit_batch: usize,
-	/// Most audit batches in flight.
-	pub audit_in_flight: usize,
-	/// Oldest a read may be without its entry in a finalized block, seconds.
-	pub audit_max_lag_seconds: u64,
-	/// Most audit events waiting before reads are refused.
-	pub audit_max_waiting: u64,
-	/// Oldest view of the chain reads are answered from, seconds.
-	pub max_view_age_seconds: u64,
-	/// Static files served at `/` (the portal), if any: the canonical path.
-	pub portal_dir: Option<PathBuf>,
-	/// The node the portal connects to, pinned in `/medchain-portal.json`.
-	pub portal_node: Option<String>,
-	/// Whether the portal offers the development accounts.
-	pub portal_dev_accounts: bool,
-	/// Origins allowed to call from a browser (`*`: any); empty, none.
-	pub cors_origins: Vec<String>,
+impl Default for Config {
+	/// Every setting at its flag's default; no configuration file.
+	fn default() -> Self {
+		let defaults =
+			Self::try_parse_from(["medchain-gateway"]).expect("every setting has a default");
+		Self { config: None, ..defaults }
+	}
 }
 
 impl Config {
-	/// The configuration from the file `flags.config` names (if any) and the flags.
-	pub fn load(flags: Flags) -> Result<Self, String> {
-		let file: File = match &flags.config {
+	/// The configuration the command line (`matches`, from [`CommandFactory::command`]) asks
+	/// for: the defaults, then the keys of the file `--config` names (if any), then every flag
+	/// given on the command line or by its environment variable; checked.
+	pub fn load(mut matches: ArgMatches) -> Result<Self, String> {
+		let file = matches.get_one::<PathBuf>("config").cloned();
+		let mut config = match &file {
 			Some(path) => {
 				let text = std::fs::read_to_string(path)
 					.map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-				toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?
+				toml::from_str::<Self>(&text).map_err(|e| format!("{}: {e}", path.display()))?
 			},
-			None => File::default(),
+			None => Self::default(),
 		};
-		let tls = match (flags.tls_cert.or(file.tls_cert), flags.tls_key.or(file.tls_key)) {
-			(Some(cert), Some(key)) => Some((cert, key)),
-			(None, None) => None,
-			_ => return Err("TLS needs both tls_cert and tls_key".into()),
-		};
-		let mut config = Self {
-			listen: flags.listen.or(file.listen).unwrap_or_else(|| ([127, 0, 0, 1], 8480).into()),
-			node: flags.node.or(file.node).unwrap_or_else(|| "ws://127.0.0.1:9944".into()),
-			data_dir: flags
-				.data_dir
-				.or(file.data_dir)
-				.unwrap_or_else(|| PathBuf::from("medchain-gateway-data")),
-			key_file: flags
-				.key_file
-				.or(file.key_file)
-				.ok_or("key_file is required: the gateway's key file (medchain keys new)")?,
-			tls,
-			max_record_bytes: flags
-				.max_record_bytes
-				.or(file.max_record_bytes)
-				.unwrap_or(256 * 1024 * 1024),
-			requests_per_second: flags
-				.requests_per_second
-				.or(file.requests_per_second)
-				.unwrap_or(50),
-			burst: flags.burst.or(file.burst).unwrap_or(100),
-			max_concurrent: flags.max_concurrent.or(file.max_concurrent).unwrap_or(256),
-			freshness_seconds: flags.freshness_seconds.or(file.freshness_seconds).unwrap_or(60),
-			audit_batch: flags.audit_batch.or(file.audit_batch).unwrap_or(256),
-			audit_in_flight: flags.audit_in_flight.or(file.audit_in_flight).unwrap_or(32),
-			audit_max_lag_seconds: flags
-				.audit_max_lag_seconds
-				.or(file.audit_max_lag_seconds)
-				.unwrap_or(30),
-			audit_max_waiting: flags.audit_max_waiting.or(file.audit_max_waiting).unwrap_or(50_000),
-			max_view_age_seconds: flags
-				.max_view_age_seconds
-				.or(file.max_view_age_seconds)
-				.unwrap_or(30),
-			portal_dir: flags.portal_dir.or(file.portal_dir),
-			portal_node: flags.portal_node.or(file.portal_node),
-			portal_dev_accounts: flags.portal_dev_accounts
-				|| file.portal_dev_accounts.unwrap_or(false),
-			cors_origins: if flags.cors_origins.is_empty() {
-				file.cors_origins.unwrap_or_default()
-			} else {
-				flags.cors_origins
-			},
-		};
-		if config.requests_per_second == 0 || config.burst == 0 || config.max_concurrent == 0 {
+		// A flag clap filled in with its default was not given: it must not override the file.
+		let defaulted: Vec<String> = matches
+			.ids()
+			.filter(|id| matches.value_source(id.as_str()) == Some(ValueSource::DefaultValue))
+			.map(|id| id.as_str().to_owned())
+			.collect();
+		for id in &defaulted {
+			matches.try_clear_id(id).map_err(|e| e.to_string())?;
+		}
+		config.update_from_arg_matches(&matches).map_err(|e| e.to_string())?;
+		config.config = file;
+		config.check()?;
+		Ok(config)
+	}
+
+	/// The configuration from these command-line arguments (the program's name first), as
+	/// [`Config::load`] resolves them.
+	pub fn from_args<I, T>(args: I) -> Result<Self, String>
+	where
+		I: IntoIterator<Item = T>,
+		T: Into<std::ffi::OsString> + Clone,
+	{
+		Self::load(Self::command().try_get_matches_from(args).map_err(|e| e.to_string())?)
+	}
+
+	/// The TLS certificate chain and private key, when the gateway speaks HTTPS.
+	pub fn tls(&self) -> Option<(&Path, &Path)> {
+		self.tls_cert.as_deref().zip(self.tls_key.as_deref())
+	}
+
+	/// Refuses what the gateway cannot run with, and resolves `portal_dir` to its canonical path.
+	fn check(&mut self) -> Result<(), String> {
+		if self.tls_cert.is_some() != self.tls_key.is_some() {
+			return Err("TLS needs both tls_cert and tls_key".into());
+		}
+		if self.key_file.is_none() {
+			return Err("key_file is required: the gateway's key file (medchain keys new)".into());
+		}
+		if self.requests_per_second == 0 || self.burst == 0 || self.max_concurrent == 0 {
 			return Err("requests_per_second, burst and max_concurrent must be above 0".into());
 		}
-		if config.audit_batch == 0 || config.audit_batch > 256 {
+		if self.audit_batch == 0 || self.audit_batch > 256 {
 			return Err("audit_batch must be 1 to 256 (the runtime's MaxBatch)".into());
 		}
-		if config.audit_in_flight == 0 || config.audit_in_flight > 1024 {
+		if self.audit_in_flight == 0 || self.audit_in_flight > 1024 {
 			return Err("audit_in_flight must be 1 to 1024".into());
 		}
-		if config.audit_max_lag_seconds == 0 || config.audit_max_waiting == 0 {
+		if self.audit_max_lag_seconds == 0 || self.audit_max_waiting == 0 {
 			return Err("audit_max_lag_seconds and audit_max_waiting must be above 0: reads are never served with no bound on the audit trail's lag".into());
 		}
-		if let Some(dir) = config.portal_dir.clone() {
-			config.portal_dir = Some(config.check_portal_dir(&dir, flags.config.as_deref())?);
+		if let Some(dir) = self.portal_dir.clone() {
+			self.portal_dir = Some(self.check_portal_dir(&dir)?);
 		}
-		if let Some(node) = &config.portal_node {
+		if let Some(node) = &self.portal_node {
 			let valid = (node.starts_with("ws://") || node.starts_with("wss://"))
 				&& !node.contains(|c: char| c.is_whitespace() || c == ';' || c == '\'' || c == '"')
 				&& node.parse::<axum::http::HeaderValue>().is_ok();
@@ -256,7 +197,7 @@ impl Config {
 				return Err(format!("portal_node `{node}` is not a ws:// or wss:// address"));
 			}
 		}
-		for origin in &config.cors_origins {
+		for origin in &self.cors_origins {
 			let host = origin.strip_prefix("https://").or_else(|| origin.strip_prefix("http://"));
 			let valid = origin == "*"
 				|| host.is_some_and(|h| {
@@ -270,7 +211,7 @@ impl Config {
 				));
 			}
 		}
-		Ok(config)
+		Ok(())
 	}
 
 	/// The portal's files are public: the directory must exist and must neither hold nor lie
@@ -278,17 +219,17 @@ impl Config {
 	/// would serve them all; `portal_dir = "<data_dir>/blobs"` every ciphertext, unchecked).
 	/// Paths are compared resolved (symlinks followed where they exist, `..` removed where they
 	/// do not yet). Returns the canonical directory, which is what is served.
-	fn check_portal_dir(&self, dir: &Path, config_file: Option<&Path>) -> Result<PathBuf, String> {
+	fn check_portal_dir(&self, dir: &Path) -> Result<PathBuf, String> {
 		let portal = dir
 			.canonicalize()
 			.ok()
 			.filter(|p| p.is_dir())
 			.ok_or_else(|| format!("portal_dir {} is not a directory", dir.display()))?;
-		let mut private = vec![("data_dir", self.data_dir.as_path()), ("key_file", &self.key_file)];
-		if let Some((cert, key)) = &self.tls {
-			private.extend([("tls_cert", cert.as_path()), ("tls_key", key.as_path())]);
-		}
-		private.extend(config_file.map(|file| ("the configuration file", file)));
+		let mut private = vec![("data_dir", self.data_dir.as_path())];
+		private.extend(self.key_file.as_deref().map(|file| ("key_file", file)));
+		private.extend(self.tls_cert.as_deref().map(|cert| ("tls_cert", cert)));
+		private.extend(self.tls_key.as_deref().map(|key| ("tls_key", key)));
+		private.extend(self.config.as_deref().map(|file| ("the configuration file", file)));
 		for (what, path) in private {
 			let resolved = resolved(path);
 			if resolved.starts_with(&portal) || portal.starts_with(&resolved) {
@@ -338,24 +279,102 @@ fn resolved(path: &Path) -> PathBuf {
 mod tests {
 	use super::*;
 
+	/// The configuration from `flags` (without the program's name).
+	fn load(flags: &[&str]) -> Result<Config, String> {
+		Config::from_args(std::iter::once("medchain-gateway").chain(flags.iter().copied()))
+	}
+
 	#[test]
 	fn flags_override_the_file_and_defaults_fill_the_rest() {
 		let dir = tempfile::tempdir().unwrap();
 		let path = dir.path().join("gateway.toml");
+		let file = path.to_str().unwrap();
 		std::fs::write(&path, "key_file = \"k.json\"\nburst = 7\nlisten = \"0.0.0.0:9000\"\n")
 			.unwrap();
-		let flags = Flags { config: Some(path.clone()), burst: Some(9), ..Flags::default() };
-		let config = Config::load(flags).unwrap();
+
+		let config = load(&["--config", file, "--burst", "9"]).unwrap();
+
 		assert_eq!((config.burst, config.listen.port()), (9, 9000));
-		assert_eq!(config.key_file, PathBuf::from("k.json"));
+		assert_eq!(config.key_file, Some(PathBuf::from("k.json")));
 		assert_eq!(config.freshness_seconds, 60);
+		assert_eq!(config.config.as_deref(), Some(path.as_path()));
+	}
+
+	#[test]
+	fn a_flag_left_at_its_default_does_not_override_the_file() {
+		let dir = tempfile::tempdir().unwrap();
+		let path = dir.path().join("gateway.toml");
+		std::fs::write(
+			&path,
+			"key_file = \"k.json\"\nburst = 7\nmax_record_bytes = 1024\nportal_dev_accounts = true\n",
+		)
+		.unwrap();
+
+		let config = load(&["--config", path.to_str().unwrap()]).unwrap();
+
+		assert_eq!((config.burst, config.max_record_bytes), (7, 1024));
+		assert!(config.portal_dev_accounts);
+		assert_eq!(config.listen, SocketAddr::from(([127, 0, 0, 1], 8480)), "a default");
+	}
+
+	#[test]
+	fn flags_alone_configure_the_gateway() {
+		let config = load(&[
+			"--key-file",
+			"k.json",
+			"--max-record-bytes",
+			"4096",
+			"--cors-origin",
+			"https://a.example",
+			"--cors-origin",
+			"https://b.example",
+			"--portal-dev-accounts",
+		])
+		.unwrap();
+
+		assert_eq!(config.max_record_bytes, 4096);
+		assert_eq!(config.cors_origins, ["https://a.example", "https://b.example"]);
+		assert!(config.portal_dev_accounts);
+		assert_eq!(config.config, None);
+	}
+
+	#[test]
+	fn the_defaults_are_the_flags_defaults() {
+		let config = Config::default();
+
+		assert_eq!(config.listen, SocketAddr::from(([127, 0, 0, 1], 8480)));
+		assert_eq!(config.node, "ws://127.0.0.1:9944");
+		assert_eq!(config.data_dir, PathBuf::from("medchain-gateway-data"));
+		assert_eq!(config.max_record_bytes, 256 * 1024 * 1024);
+		assert_eq!(
+			(config.requests_per_second, config.burst, config.max_concurrent),
+			(50, 100, 256)
+		);
+		assert_eq!((config.audit_batch, config.audit_in_flight), (256, 32));
+		assert_eq!((config.audit_max_lag_seconds, config.audit_max_waiting), (30, 50_000));
+		assert_eq!((config.freshness_seconds, config.max_view_age_seconds), (60, 30));
+		assert_eq!(config.tls(), None);
+		assert_eq!(config.key_file, None);
+		assert!(!config.portal_dev_accounts && config.cors_origins.is_empty());
+	}
+
+	#[test]
+	fn unknown_keys_missing_keys_and_half_a_tls_pair_are_refused() {
+		let dir = tempfile::tempdir().unwrap();
+		let path = dir.path().join("gateway.toml");
+		let file = path.to_str().unwrap();
 
 		std::fs::write(&path, "key_file = \"k.json\"\nburts = 7\n").unwrap();
-		let typo = Config::load(Flags { config: Some(path.clone()), ..Flags::default() });
+		let typo = load(&["--config", file]);
 		assert!(typo.unwrap_err().contains("burts"), "an unknown key is named");
+
+		std::fs::write(&path, "key_file = \"k.json\"\nconfig = \"other.toml\"\n").unwrap();
+		assert!(load(&["--config", file]).is_err(), "the file names no other file");
+
 		std::fs::write(&path, "key_file = \"k.json\"\ntls_cert = \"c.pem\"\n").unwrap();
-		assert!(Config::load(Flags { config: Some(path), ..Flags::default() }).is_err());
-		assert!(Config::load(Flags::default()).unwrap_err().contains("key_file"));
+		assert!(load(&["--config", file]).unwrap_err().contains("TLS"));
+		assert!(load(&[]).unwrap_err().contains("key_file"));
+		assert!(load(&["--burts", "7"]).is_err(), "an unknown flag");
 	}
 
 	#[test]
@@ -364,7 +383,7 @@ mod tests {
 		let path = dir.path().join("gateway.toml");
 		let load = |text: String| {
 			std::fs::write(&path, text).unwrap();
-			Config::load(Flags { config: Some(path.clone()), ..Flags::default() })
+			load(&["--config", path.to_str().unwrap()])
 		};
 		let portal = dir.path().join("portal");
 		std::fs::create_dir(&portal).unwrap();

@@ -7,22 +7,18 @@
 use std::{sync::Arc, time::Duration};
 
 use medchain_client::chain::runtime;
-use medchain_primitives::records::RecordStatus;
+use medchain_primitives::{identity::SubjectId, records::RecordStatus};
 
-use medchain_primitives::identity::SubjectId;
-
-use crate::{chain::ChainView, metrics::Metrics, store::Store};
-
-fn now_ms() -> u64 {
-	std::time::SystemTime::now()
-		.duration_since(std::time::UNIX_EPOCH)
-		.map(|d| d.as_millis() as u64)
-		.unwrap_or(0)
-}
+use crate::{
+	audit::now_ms,
+	chain::{ChainView, NodeView},
+	metrics::Metrics,
+	store::Store,
+};
 
 /// Erases every held record whose anchor is erased at the view's block.
 pub async fn reconcile(
-	view: &ChainView,
+	view: &dyn ChainView,
 	store: &Store,
 	metrics: &Metrics,
 ) -> Result<usize, String> {
@@ -43,7 +39,7 @@ pub async fn reconcile(
 /// could not be read) every held record is checked against its anchor again, so no erasure is
 /// missed.
 pub async fn follow(
-	view: Arc<ChainView>,
+	view: Arc<NodeView>,
 	store: Store,
 	metrics: Arc<Metrics>,
 	organization: SubjectId,
@@ -111,7 +107,7 @@ pub async fn follow(
 			}
 			if gap {
 				// The view is at this block now: whatever was erased up to it is found.
-				match reconcile(&view, &store, &metrics).await {
+				match reconcile(&*view, &store, &metrics).await {
 					Ok(_) => gap = false,
 					Err(error) => tracing::warn!(%error, "cannot check held records after a gap"),
 				}

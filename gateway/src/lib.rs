@@ -14,8 +14,11 @@
 //! - **Erasure**: when an anchor is erased in a finalized block the gateway deletes ciphertext
 //!   and envelopes ([`follower`]); a later read gets 410 Gone.
 //! - **FHIR**: `GET /fhir/AuditEvent` and `GET /fhir/Consent` for the patient (or this
-//!   organization's privacy office), a page at a time ([`search`]). `/openapi.json`, `/health`,
-//!   `/metrics`.
+//!   organization's privacy office), a page at a time ([`search`]). `/health`, `/metrics`,
+//!   `/info`, and `/openapi.json`, the OpenAPI document generated from the handlers ([`http`]).
+//!
+//! Handlers ask the chain through [`chain::ChainView`] and keep ciphertext behind
+//! [`store::BlobStore`]: both are traits, so the HTTP API is tested without a node.
 //!
 //! docs/sharing.md walks through the whole flow; docs/gateway.md is the operator's page.
 

@@ -5,13 +5,13 @@ use std::{
 	time::Duration,
 };
 
-use clap::Parser;
+use clap::{ArgMatches, CommandFactory};
 use medchain_client::{chain::Chain, keys::KeyFile};
 use medchain_gateway::{
 	audit::{AuditQueue, AuditState, Limits, Pipeline},
 	auth::Replay,
-	chain::ChainView,
-	config::{Config, Flags},
+	chain::{ChainView, NodeView},
+	config::Config,
 	follower,
 	http::{self, Gateway},
 	metrics::Metrics,
@@ -27,25 +27,26 @@ async fn main() {
 				.unwrap_or_else(|_| "info,medchain_gateway=info".into()),
 		)
 		.init();
-	if let Err(error) = run(Flags::parse()).await {
+	if let Err(error) = run(Config::command().get_matches()).await {
 		eprintln!("error: {error}");
 		std::process::exit(1);
 	}
 }
 
-async fn run(flags: Flags) -> Result<(), String> {
-	let config = Config::load(flags)?;
+async fn run(matches: ArgMatches) -> Result<(), String> {
+	let config = Config::load(matches)?;
 	let passphrase = std::env::var("MEDCHAIN_PASSPHRASE")
 		.map_err(|_| "MEDCHAIN_PASSPHRASE must hold the key file's passphrase".to_owned())?;
-	let text = std::fs::read_to_string(&config.key_file)
-		.map_err(|e| format!("cannot read {}: {e}", config.key_file.display()))?;
+	let key_file = config.key_file.as_deref().ok_or("key_file is required")?;
+	let text = std::fs::read_to_string(key_file)
+		.map_err(|e| format!("cannot read {}: {e}", key_file.display()))?;
 	let keys = KeyFile::from_json(&text)
 		.and_then(|file| file.open(&passphrase))
-		.map_err(|e| format!("{}: {e}", config.key_file.display()))?;
+		.map_err(|e| format!("{}: {e}", key_file.display()))?;
 	let keys = Arc::new(keys);
 
 	let chain = Chain::connect(&config.node).await.map_err(|e| e.to_string())?;
-	let view = ChainView::new(chain).await.map_err(|e| e.to_string())?;
+	let view = NodeView::new(chain).await.map_err(|e| e.to_string())?;
 	let me =
 		view.subject_of(keys.account().0)
 			.await
@@ -71,7 +72,7 @@ async fn run(flags: Flags) -> Result<(), String> {
 
 	let metrics = Arc::new(Metrics::new());
 	let store = Store::open(&config.data_dir).map_err(|e| e.to_string())?;
-	let erased = follower::reconcile(&view, &store, &metrics).await?;
+	let erased = follower::reconcile(&*view, &store, &metrics).await?;
 	if erased > 0 {
 		tracing::info!(
 			erased,
@@ -134,8 +135,8 @@ async fn run(flags: Flags) -> Result<(), String> {
 		.map(|d| d.as_secs_f64())
 		.unwrap_or(0.0);
 	tokio::time::sleep(Duration::from_secs_f64((ready as f64 + 1.0 - now).max(0.0))).await;
-	let scheme = if config.tls.is_some() { "https" } else { "http" };
-	if config.tls.is_none() && !config.listen.ip().is_loopback() {
+	let scheme = if config.tls().is_some() { "https" } else { "http" };
+	if config.tls().is_none() && !config.listen.ip().is_loopback() {
 		tracing::warn!("serving plain HTTP on a non-loopback address: give tls_cert and tls_key, or put a TLS proxy in front");
 	}
 	tracing::info!(
@@ -144,7 +145,7 @@ async fn run(flags: Flags) -> Result<(), String> {
 		"listening on {scheme}://{}",
 		config.listen
 	);
-	match &config.tls {
+	match config.tls() {
 		Some((cert, key)) => {
 			let _ = rustls::crypto::ring::default_provider().install_default();
 			let tls = axum_server::tls_rustls::RustlsConfig::from_pem_file(cert, key)

@@ -1,3 +1,7 @@
+// Generated from medchain-primitives' code tables (each enum's `#[strum(...)]` attributes) by
+// primitives/tests/js_codes.rs: do not edit. After changing a vocabulary, run
+// scripts/refresh-codes.sh; `cargo test` fails until it is run.
+//
 // MedChain's code sets by name, as the runtime encodes them and as people write them: a data
 // class `labs`, a purpose `TREAT`, an action `read`. The runtime keeps sets of codes as bit sets
 // (bit n = the code with index n); Polkadot.js takes enum values by their variant name.
@@ -8,11 +12,15 @@
  *   tools and FHIR use; `label`: how a person reads it.
  */
 
-/** `MentalHealth` → `Mental<sep>Health`: the words of a variant name, joined by `sep`. */
-const words = (name, sep) => name.replace(/(?<=[a-z])(?=[A-Z])/g, sep);
+/**
+ * Frozen codes from rows of `[name, code, label]`, and `fhir` (the FHIR code) where there is one.
+ * @param {string[][]} rows
+ */
+const table = (rows) => Object.freeze(rows.map(([name, code, label, fhir]) =>
+  Object.freeze(fhir === undefined ? { name, code, label } : { name, code, label, fhir })));
 
 /** @type {readonly Code[]} Data classes; index = bit. */
-export const CLASSES = Object.freeze([
+export const CLASSES = table([
   ['Demographics', 'demographics', 'Demographics'],
   ['Encounters', 'encounters', 'Encounters'],
   ['Medications', 'medications', 'Medications'],
@@ -28,74 +36,101 @@ export const CLASSES = Object.freeze([
   ['SubstanceUse', 'substance-use', 'Substance use'],
   ['SexualHealth', 'sexual-health', 'Sexual health'],
   ['Genomics', 'genomics', 'Genomics']
-].map(([name, code, label]) => Object.freeze({ name, code, label })));
+]);
 
 /** @type {readonly Code[]} Purposes of use (HL7 v3 PurposeOfUse); index = bit. */
-export const PURPOSES = Object.freeze([
+export const PURPOSES = table([
   ['Treat', 'TREAT', 'Treatment'],
   ['EmergencyTreat', 'ETREAT', 'Emergency treatment'],
   ['Payment', 'HPAYMT', 'Payment'],
   ['Operations', 'HOPERAT', 'Healthcare operations'],
   ['Research', 'HRESCH', 'Research'],
   ['PublicHealth', 'PUBHLTH', 'Public health']
-].map(([name, code, label]) => Object.freeze({ name, code, label })));
+]);
 
 /** @type {readonly (Code & { fhir: string })[]} Actions; index = bit. */
-export const ACTIONS = Object.freeze([
+export const ACTIONS = table([
   ['Read', 'read', 'Read', 'access'],
   ['Create', 'create', 'Add records', 'correct'],
   ['Share', 'share', 'Share onwards', 'disclose']
-].map(([name, code, label, fhir]) => Object.freeze({ name, code, label, fhir })));
+]);
 
 /** @type {readonly Code[]} Practitioner roles; index = bit. */
-export const ROLES = Object.freeze([
-  'Physician', 'Nurse', 'Pharmacist', 'Lab', 'Imaging', 'MentalHealth', 'Emergency', 'Administrative'
-].map((name) => Object.freeze({
-  name,
-  code: words(name, '-').toLowerCase(),
-  label: words(name, ' ')
-})));
+export const ROLES = table([
+  ['Physician', 'physician', 'Physician'],
+  ['Nurse', 'nurse', 'Nurse'],
+  ['Pharmacist', 'pharmacist', 'Pharmacist'],
+  ['Lab', 'lab', 'Lab'],
+  ['Imaging', 'imaging', 'Imaging'],
+  ['MentalHealth', 'mental-health', 'Mental Health'],
+  ['Emergency', 'emergency', 'Emergency'],
+  ['Administrative', 'administrative', 'Administrative']
+]);
 
 /** @type {readonly Code[]} Why the access rule said no, in the runtime's order. */
-export const DENY_REASONS = Object.freeze([
-  ['UnknownPatient', 'The patient is not a registered patient.'],
-  ['PatientDeactivated', "The patient's identity is deactivated."],
-  ['UnknownAccessor', 'The requester is not a registered, active identity.'],
-  ['NotAnAttestedPractitioner', 'The requester is not a practitioner with a live attestation.'],
-  ['NoConsent', 'The patient has not granted this requester access.'],
-  ['Revoked', 'The patient revoked the consent that allowed this.'],
-  ['NotYetValid', 'The consent is not valid yet.'],
-  ['Expired', 'The consent has expired.'],
-  ['ActionNotAllowed', 'The consent does not allow this action.'],
-  ['PurposeNotAllowed', 'The consent does not allow this purpose of use.'],
-  ['ClassExcluded', 'The patient excluded this class of data.'],
-  ['NotCovered', 'No consent covers this data.'],
-  ['EmergencyExpired', 'The emergency access has ended.'],
-  ['ClassClosedToEmergency', 'The patient closed this class of data to emergency access.'],
-  ['UnknownRecord', 'There is no such record.'],
-  ['RecordErased', 'The record was erased.']
-].map(([name, label]) => Object.freeze({
-  name,
-  code: words(name, '-').toLowerCase(),
-  label
-})));
+export const DENY_REASONS = table([
+  ['UnknownPatient', 'unknown-patient', 'The patient is not a registered patient.'],
+  ['PatientDeactivated', 'patient-deactivated', "The patient's identity is deactivated."],
+  ['UnknownAccessor', 'unknown-accessor', 'The requester is not a registered, active identity.'],
+  ['NotAnAttestedPractitioner', 'not-an-attested-practitioner', 'The requester is not a practitioner with a live attestation.'],
+  ['NoConsent', 'no-consent', 'The patient has not granted this requester access.'],
+  ['Revoked', 'revoked', 'The patient revoked the consent that allowed this.'],
+  ['NotYetValid', 'not-yet-valid', 'The consent is not valid yet.'],
+  ['Expired', 'expired', 'The consent has expired.'],
+  ['ActionNotAllowed', 'action-not-allowed', 'The consent does not allow this action.'],
+  ['PurposeNotAllowed', 'purpose-not-allowed', 'The consent does not allow this purpose of use.'],
+  ['ClassExcluded', 'class-excluded', 'The patient excluded this class of data.'],
+  ['NotCovered', 'not-covered', 'No consent covers this data.'],
+  ['EmergencyExpired', 'emergency-expired', 'The emergency access has ended.'],
+  ['ClassClosedToEmergency', 'class-closed-to-emergency', 'The patient closed this class of data to emergency access.'],
+  ['UnknownRecord', 'unknown-record', 'There is no such record.'],
+  ['RecordErased', 'record-erased', 'The record was erased.']
+]);
 
 /** @type {readonly Code[]} Audit event types, in the runtime's order. */
-export const AUDIT_EVENTS = Object.freeze([
-  ['ConsentGranted', 'Consent granted'],
-  ['ConsentRevoked', 'Consent revoked'],
-  ['EmergencyAccess', 'Emergency access opened'],
-  ['RecordWritten', 'Record written'],
-  ['RecordRead', 'Record read'],
-  ['RecordErased', 'Record erased'],
-  ['AccessDenied', 'Access denied'],
-  ['IdentityChanged', 'Identity changed'],
-  ['EmergencyEnded', 'Emergency access ended']
-].map(([name, label]) => Object.freeze({
-  name,
-  code: words(name, '-').toLowerCase(),
-  label
-})));
+export const AUDIT_EVENTS = table([
+  ['ConsentGranted', 'consent-granted', 'Consent granted'],
+  ['ConsentRevoked', 'consent-revoked', 'Consent revoked'],
+  ['EmergencyAccess', 'emergency-access', 'Emergency access opened'],
+  ['RecordWritten', 'record-written', 'Record written'],
+  ['RecordRead', 'record-read', 'Record read'],
+  ['RecordErased', 'record-erased', 'Record erased'],
+  ['AccessDenied', 'access-denied', 'Access denied'],
+  ['IdentityChanged', 'identity-changed', 'Identity changed'],
+  ['EmergencyEnded', 'emergency-ended', 'Emergency access ended']
+]);
+
+/** @type {readonly Code[]} Audit actions (FHIR `AuditEvent.action`), in the runtime's order. */
+export const AUDIT_ACTIONS = table([
+  ['Create', 'C', 'Create'],
+  ['Read', 'R', 'Read'],
+  ['Update', 'U', 'Update'],
+  ['Delete', 'D', 'Delete'],
+  ['Execute', 'E', 'Execute']
+]);
+
+/** @type {readonly Code[]} Audit outcomes (FHIR `AuditEvent.outcome`), in the runtime's order. */
+export const AUDIT_OUTCOMES = table([
+  ['Success', '0', 'Success'],
+  ['MinorFailure', '4', 'Minor failure'],
+  ['SeriousFailure', '8', 'Serious failure'],
+  ['MajorFailure', '12', 'Major failure']
+]);
+
+/** @type {readonly Code[]} Kinds of subject, in the runtime's order. */
+export const KINDS = table([
+  ['Patient', 'patient', 'Patient'],
+  ['Practitioner', 'practitioner', 'Practitioner'],
+  ['Organization', 'organization', 'Organization'],
+  ['Gateway', 'gateway', 'Gateway']
+]);
+
+/** @type {readonly Code[]} Record statuses, in the runtime's order. */
+export const RECORD_STATUSES = table([
+  ['Active', 'active', 'Active'],
+  ['Superseded', 'superseded', 'Superseded'],
+  ['Erased', 'erased', 'Erased']
+]);
 
 const normal = (text) => String(text).trim().toLowerCase().replace(/_/g, '-');
 
@@ -120,6 +155,14 @@ export const role = (text) => lookup('role', ROLES, text);
 export const denyReason = (text) => lookup('deny reason', DENY_REASONS, text);
 /** An audit event type by name or code. */
 export const auditEvent = (text) => lookup('audit event type', AUDIT_EVENTS, text);
+/** An audit action by name or FHIR code (`Read`, `R`). */
+export const auditAction = (text) => lookup('audit action', AUDIT_ACTIONS, text);
+/** An audit outcome by name or FHIR code (`MinorFailure`, `4`). */
+export const auditOutcome = (text) => lookup('audit outcome', AUDIT_OUTCOMES, text);
+/** A kind of subject by name or code (`Patient`, `patient`). */
+export const subjectKind = (text) => lookup('subject kind', KINDS, text);
+/** A record status by name or code (`Erased`, `erased`). */
+export const recordStatus = (text) => lookup('record status', RECORD_STATUSES, text);
 
 /**
  * The bit set of `codes` (names or codes, or a comma-separated string) within `set`.

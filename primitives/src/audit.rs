@@ -5,6 +5,7 @@ use alloc::vec::Vec;
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use scale_info::TypeInfo;
 use sp_core::H256;
+use strum::{EnumIter, EnumMessage, IntoStaticStr};
 
 use crate::{
 	consent::{ConsentId, DenyReason, EmergencyId, PurposeOfUse, RecordId},
@@ -24,44 +25,48 @@ use crate::{
 	DecodeWithMemTracking,
 	MaxEncodedLen,
 	TypeInfo,
+	EnumIter,
+	IntoStaticStr,
+	EnumMessage,
 )]
 pub enum AuditEventType {
 	/// A consent was granted.
+	#[strum(to_string = "consent-granted", message = "Consent granted")]
 	ConsentGranted,
 	/// A consent was revoked.
+	#[strum(to_string = "consent-revoked", message = "Consent revoked")]
 	ConsentRevoked,
 	/// Emergency (break-glass) access was opened.
+	#[strum(to_string = "emergency-access", message = "Emergency access opened")]
 	EmergencyAccess,
 	/// A record was written (anchored) or superseded.
+	#[strum(to_string = "record-written", message = "Record written")]
 	RecordWritten,
 	/// A record was read through a gateway.
+	#[strum(to_string = "record-read", message = "Record read")]
 	RecordRead,
 	/// A record was erased (crypto-shredded).
+	#[strum(to_string = "record-erased", message = "Record erased")]
 	RecordErased,
 	/// An access attempt was denied.
+	#[strum(to_string = "access-denied", message = "Access denied")]
 	AccessDenied,
 	/// The patient's identity changed (keys, guardians, recovery).
+	#[strum(to_string = "identity-changed", message = "Identity changed")]
 	IdentityChanged,
 	/// Emergency (break-glass) access was ended before its time.
+	#[strum(to_string = "emergency-ended", message = "Emergency access ended")]
 	EmergencyEnded,
 }
 
 impl AuditEventType {
-	/// The code in MedChain's `audit-event-subtype` CodeSystem.
+	/// The code in MedChain's `audit-event-subtype` CodeSystem: the code's name (`Display`).
 	pub fn code(&self) -> &'static str {
-		match self {
-			Self::ConsentGranted => "consent-granted",
-			Self::ConsentRevoked => "consent-revoked",
-			Self::EmergencyAccess => "emergency-access",
-			Self::RecordWritten => "record-written",
-			Self::RecordRead => "record-read",
-			Self::RecordErased => "record-erased",
-			Self::AccessDenied => "access-denied",
-			Self::IdentityChanged => "identity-changed",
-			Self::EmergencyEnded => "emergency-ended",
-		}
+		(*self).into()
 	}
 }
+
+code_text!(AuditEventType, "audit event type");
 
 /// FHIR `AuditEvent.action`: C R U D E.
 #[derive(
@@ -75,32 +80,36 @@ impl AuditEventType {
 	DecodeWithMemTracking,
 	MaxEncodedLen,
 	TypeInfo,
+	EnumIter,
+	IntoStaticStr,
+	EnumMessage,
 )]
 pub enum AuditAction {
 	/// C: create.
+	#[strum(to_string = "C", message = "Create")]
 	Create,
 	/// R: read / view / print.
+	#[strum(to_string = "R", message = "Read")]
 	Read,
 	/// U: update.
+	#[strum(to_string = "U", message = "Update")]
 	Update,
 	/// D: delete.
+	#[strum(to_string = "D", message = "Delete")]
 	Delete,
 	/// E: execute (e.g. a query or a break-glass override).
+	#[strum(to_string = "E", message = "Execute")]
 	Execute,
 }
 
 impl AuditAction {
-	/// The FHIR code.
+	/// The FHIR code: the code's name (`Display`).
 	pub fn code(&self) -> &'static str {
-		match self {
-			Self::Create => "C",
-			Self::Read => "R",
-			Self::Update => "U",
-			Self::Delete => "D",
-			Self::Execute => "E",
-		}
+		(*self).into()
 	}
 }
+
+code_text!(AuditAction, "audit action");
 
 /// FHIR `AuditEvent.outcome`: 0, 4, 8 or 12.
 #[derive(
@@ -114,29 +123,33 @@ impl AuditAction {
 	DecodeWithMemTracking,
 	MaxEncodedLen,
 	TypeInfo,
+	EnumIter,
+	IntoStaticStr,
+	EnumMessage,
 )]
 pub enum AuditOutcome {
 	/// 0: success.
+	#[strum(to_string = "0", message = "Success")]
 	Success,
 	/// 4: minor failure (e.g. access denied by policy).
+	#[strum(to_string = "4", message = "Minor failure")]
 	MinorFailure,
 	/// 8: serious failure.
+	#[strum(to_string = "8", message = "Serious failure")]
 	SeriousFailure,
 	/// 12: major failure.
+	#[strum(to_string = "12", message = "Major failure")]
 	MajorFailure,
 }
 
 impl AuditOutcome {
-	/// The FHIR code.
+	/// The FHIR code: the code's name (`Display`).
 	pub fn code(&self) -> &'static str {
-		match self {
-			Self::Success => "0",
-			Self::MinorFailure => "4",
-			Self::SeriousFailure => "8",
-			Self::MajorFailure => "12",
-		}
+		(*self).into()
 	}
 }
+
+code_text!(AuditOutcome, "audit outcome");
 
 /// The policy that allowed an access. FHIR `AuditEvent.agent.policy`.
 #[derive(
@@ -150,6 +163,11 @@ impl AuditOutcome {
 	DecodeWithMemTracking,
 	MaxEncodedLen,
 	TypeInfo,
+)]
+#[cfg_attr(
+	feature = "serde",
+	derive(serde::Serialize, serde::Deserialize),
+	serde(rename_all = "snake_case")
 )]
 pub enum AuditPolicy {
 	/// A consent.
@@ -173,6 +191,11 @@ pub enum AuditPolicy {
 	MaxEncodedLen,
 	TypeInfo,
 )]
+#[cfg_attr(
+	feature = "serde",
+	derive(serde::Serialize, serde::Deserialize),
+	serde(rename_all = "snake_case")
+)]
 pub enum AuditSource {
 	/// The runtime itself (consent, identity, records pallets).
 	Runtime,
@@ -193,6 +216,7 @@ pub enum AuditSource {
 	MaxEncodedLen,
 	TypeInfo,
 )]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct AuditEntity {
 	/// The record's identifier.
 	pub record: RecordId,
@@ -216,6 +240,7 @@ pub struct AuditEntity {
 	MaxEncodedLen,
 	TypeInfo,
 )]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Repeats {
 	/// How many times, at least 2.
 	pub count: u32,
@@ -236,6 +261,7 @@ pub struct Repeats {
 	MaxEncodedLen,
 	TypeInfo,
 )]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct AuditRecord {
 	/// What happened. FHIR `type`/`subtype`.
 	pub event_type: AuditEventType,
@@ -293,6 +319,7 @@ impl AuditRecord {
 #[derive(
 	Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
 )]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct AuditEntry {
 	/// Position in the patient's trail, from 0.
 	pub seq: u64,
@@ -361,6 +388,7 @@ pub fn entry_hash(genesis: &H256, patient: &SubjectId, entry: &AuditEntry) -> H2
 	MaxEncodedLen,
 	TypeInfo,
 )]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct TrailHead {
 	/// How many entries the trail holds.
 	pub count: u64,
@@ -370,6 +398,7 @@ pub struct TrailHead {
 
 /// The result of re-hashing one patient's trail.
 #[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct ChainVerification {
 	/// Entries checked by this call.
 	pub checked: u64,
@@ -381,6 +410,11 @@ pub struct ChainVerification {
 
 /// Why an audit query was refused.
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, TypeInfo)]
+#[cfg_attr(
+	feature = "serde",
+	derive(serde::Serialize, serde::Deserialize),
+	serde(rename_all = "snake_case")
+)]
 pub enum AuditQueryError {
 	/// The starting sequence number is past the end of the trail.
 	OutOfRange { count: u64 },

@@ -3,10 +3,16 @@
 
 use alloc::vec::Vec;
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use core::fmt;
 use scale_info::TypeInfo;
 use sp_core::H256;
+use strum::{EnumIter, EnumMessage, IntoStaticStr};
 
-use crate::{identity::SubjectId, Moment};
+use crate::{
+	identity::SubjectId,
+	text::{hex_digits32, write_hex, ParseError},
+	Moment,
+};
 
 /// A class of health data, from a fixed vocabulary. FHIR `Consent.provision.class`
 /// (codes of MedChain's `data-class` CodeSystem, aligned with US Core / IPS sections).
@@ -21,37 +27,55 @@ use crate::{identity::SubjectId, Moment};
 	DecodeWithMemTracking,
 	MaxEncodedLen,
 	TypeInfo,
+	EnumIter,
+	IntoStaticStr,
+	EnumMessage,
 )]
 pub enum DataClass {
 	/// Name, birth date, contact: the Patient resource.
+	#[strum(to_string = "demographics", message = "Demographics")]
 	Demographics = 0,
 	/// Visits and admissions.
+	#[strum(to_string = "encounters", message = "Encounters")]
 	Encounters = 1,
 	/// Prescriptions and medication statements.
+	#[strum(to_string = "medications", message = "Medications")]
 	Medications = 2,
 	/// Allergies and intolerances.
+	#[strum(to_string = "allergies", message = "Allergies")]
 	Allergies = 3,
 	/// Problems and diagnoses.
+	#[strum(to_string = "conditions", message = "Conditions")]
 	Conditions = 4,
 	/// Laboratory results.
+	#[strum(to_string = "labs", message = "Laboratory results")]
 	Labs = 5,
 	/// Imaging studies and reports.
+	#[strum(to_string = "imaging", message = "Imaging")]
 	Imaging = 6,
 	/// Immunizations.
+	#[strum(to_string = "immunizations", message = "Immunizations")]
 	Immunizations = 7,
 	/// Procedures.
+	#[strum(to_string = "procedures", message = "Procedures")]
 	Procedures = 8,
 	/// Vital signs.
+	#[strum(to_string = "vital-signs", message = "Vital signs")]
 	VitalSigns = 9,
 	/// Clinical notes.
+	#[strum(to_string = "clinical-notes", message = "Clinical notes")]
 	ClinicalNotes = 10,
 	/// Mental health: specially protected.
+	#[strum(to_string = "mental-health", message = "Mental health")]
 	MentalHealth = 11,
 	/// Substance use (42 CFR Part 2): specially protected.
+	#[strum(to_string = "substance-use", message = "Substance use")]
 	SubstanceUse = 12,
 	/// Sexual and reproductive health: specially protected.
+	#[strum(to_string = "sexual-health", message = "Sexual health")]
 	SexualHealth = 13,
 	/// Genomic data: specially protected.
+	#[strum(to_string = "genomics", message = "Genomics")]
 	Genomics = 14,
 }
 
@@ -75,27 +99,13 @@ impl DataClass {
 		Self::Genomics,
 	];
 
-	/// The code in MedChain's `data-class` CodeSystem.
+	/// The code in MedChain's `data-class` CodeSystem: the class's name (`Display`).
 	pub fn code(&self) -> &'static str {
-		match self {
-			Self::Demographics => "demographics",
-			Self::Encounters => "encounters",
-			Self::Medications => "medications",
-			Self::Allergies => "allergies",
-			Self::Conditions => "conditions",
-			Self::Labs => "labs",
-			Self::Imaging => "imaging",
-			Self::Immunizations => "immunizations",
-			Self::Procedures => "procedures",
-			Self::VitalSigns => "vital-signs",
-			Self::ClinicalNotes => "clinical-notes",
-			Self::MentalHealth => "mental-health",
-			Self::SubstanceUse => "substance-use",
-			Self::SexualHealth => "sexual-health",
-			Self::Genomics => "genomics",
-		}
+		(*self).into()
 	}
 }
+
+code_text!(DataClass, "data class");
 
 code_set!(
 	/// A set of data classes (bit `n` = class with code `n`).
@@ -114,19 +124,28 @@ code_set!(
 	DecodeWithMemTracking,
 	MaxEncodedLen,
 	TypeInfo,
+	EnumIter,
+	IntoStaticStr,
+	EnumMessage,
 )]
 pub enum PurposeOfUse {
 	/// TREAT: treatment.
+	#[strum(to_string = "TREAT", message = "Treatment")]
 	Treat = 0,
 	/// ETREAT: emergency treatment; the only purpose break-glass access allows.
+	#[strum(to_string = "ETREAT", message = "Emergency treatment")]
 	EmergencyTreat = 1,
 	/// HPAYMT: healthcare payment.
+	#[strum(to_string = "HPAYMT", message = "Payment")]
 	Payment = 2,
 	/// HOPERAT: healthcare operations.
+	#[strum(to_string = "HOPERAT", message = "Healthcare operations")]
 	Operations = 3,
 	/// HRESCH: healthcare research.
+	#[strum(to_string = "HRESCH", message = "Research")]
 	Research = 4,
 	/// PUBHLTH: public health.
+	#[strum(to_string = "PUBHLTH", message = "Public health")]
 	PublicHealth = 5,
 }
 
@@ -141,18 +160,13 @@ impl PurposeOfUse {
 		Self::PublicHealth,
 	];
 
-	/// The HL7 v3 ActReason code.
+	/// The HL7 v3 ActReason code: the purpose's name (`Display`).
 	pub fn code(&self) -> &'static str {
-		match self {
-			Self::Treat => "TREAT",
-			Self::EmergencyTreat => "ETREAT",
-			Self::Payment => "HPAYMT",
-			Self::Operations => "HOPERAT",
-			Self::Research => "HRESCH",
-			Self::PublicHealth => "PUBHLTH",
-		}
+		(*self).into()
 	}
 }
+
+code_text!(PurposeOfUse, "purpose of use");
 
 code_set!(
 	/// A set of purposes of use.
@@ -171,13 +185,19 @@ code_set!(
 	DecodeWithMemTracking,
 	MaxEncodedLen,
 	TypeInfo,
+	EnumIter,
+	IntoStaticStr,
+	EnumMessage,
 )]
 pub enum ConsentAction {
 	/// Read records (`access`).
+	#[strum(to_string = "read", message = "Read")]
 	Read = 0,
 	/// Create or append records (`correct`).
+	#[strum(to_string = "create", message = "Add records")]
 	Create = 1,
 	/// Share onward to a third party (`disclose`).
+	#[strum(to_string = "share", message = "Share onwards")]
 	Share = 2,
 }
 
@@ -185,7 +205,8 @@ impl ConsentAction {
 	/// Every action, in code order.
 	pub const ALL: [ConsentAction; 3] = [Self::Read, Self::Create, Self::Share];
 
-	/// The FHIR `consentaction` code.
+	/// The FHIR `consentaction` code. MedChain's tools name an action `read`, `create` or
+	/// `share` (`Display`), and read either spelling.
 	pub fn code(&self) -> &'static str {
 		match self {
 			Self::Read => "access",
@@ -194,6 +215,8 @@ impl ConsentAction {
 		}
 	}
 }
+
+code_text!(ConsentAction, "action", alias = ConsentAction::code);
 
 code_set!(
 	/// A set of actions.
@@ -219,6 +242,40 @@ code_set!(
 )]
 pub struct RecordId(pub [u8; 32]);
 
+impl RecordId {
+	/// What a record identifier is called in parse errors.
+	const WHAT: &'static str = "record identifier";
+}
+
+/// `0x<64 lowercase hex digits>`.
+impl fmt::Display for RecordId {
+	fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+		f.write_str("0x")?;
+		write_hex(f, &self.0)
+	}
+}
+
+/// The 64 hex digits alone (`{:x}`: FHIR identifiers, file names), or after `0x` (`{:#x}`).
+impl fmt::LowerHex for RecordId {
+	fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+		if f.alternate() {
+			f.write_str("0x")?;
+		}
+		write_hex(f, &self.0)
+	}
+}
+
+/// Parses 64 hex digits, `0x` optional.
+impl core::str::FromStr for RecordId {
+	type Err = ParseError;
+
+	fn from_str(text: &str) -> Result<Self, ParseError> {
+		hex_digits32(Self::WHAT, text, text.strip_prefix("0x").unwrap_or(text)).map(Self)
+	}
+}
+
+serde_as_text!(RecordId, "a record identifier (0x<64 hex digits>)");
+
 /// A consent's identifier: a chain-wide sequence number.
 #[derive(
 	Clone,
@@ -235,7 +292,10 @@ pub struct RecordId(pub [u8; 32]);
 	MaxEncodedLen,
 	TypeInfo,
 )]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize), serde(transparent))]
 pub struct ConsentId(pub u64);
+
+sequence_text!(ConsentId, "consent id");
 
 /// An emergency (break-glass) grant's identifier: a chain-wide sequence number.
 #[derive(
@@ -253,7 +313,10 @@ pub struct ConsentId(pub u64);
 	MaxEncodedLen,
 	TypeInfo,
 )]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize), serde(transparent))]
 pub struct EmergencyId(pub u64);
+
+sequence_text!(EmergencyId, "emergency grant id");
 
 /// Who a consent is granted to. FHIR `Consent.provision.actor.reference`.
 #[derive(
@@ -267,6 +330,11 @@ pub struct EmergencyId(pub u64);
 	DecodeWithMemTracking,
 	MaxEncodedLen,
 	TypeInfo,
+)]
+#[cfg_attr(
+	feature = "serde",
+	derive(serde::Serialize, serde::Deserialize),
+	serde(rename_all = "snake_case")
 )]
 pub enum Grantee {
 	/// One practitioner, while attested by an active organization.
@@ -297,6 +365,11 @@ impl Grantee {
 	MaxEncodedLen,
 	TypeInfo,
 )]
+#[cfg_attr(
+	feature = "serde",
+	derive(serde::Serialize, serde::Deserialize),
+	serde(rename_all = "snake_case")
+)]
 pub enum AccessTarget {
 	/// Any data of a class.
 	Class(DataClass),
@@ -316,6 +389,11 @@ pub enum AccessTarget {
 	DecodeWithMemTracking,
 	MaxEncodedLen,
 	TypeInfo,
+)]
+#[cfg_attr(
+	feature = "serde",
+	derive(serde::Serialize, serde::Deserialize),
+	serde(rename_all = "snake_case")
 )]
 pub enum PermitBasis {
 	/// The patient reads their own data.
@@ -339,65 +417,84 @@ pub enum PermitBasis {
 	DecodeWithMemTracking,
 	MaxEncodedLen,
 	TypeInfo,
+	EnumIter,
+	IntoStaticStr,
+	EnumMessage,
 )]
 pub enum DenyReason {
 	/// The patient is not a registered patient.
+	#[strum(to_string = "unknown-patient", message = "The patient is not a registered patient.")]
 	UnknownPatient,
 	/// The patient's identity is deactivated.
+	#[strum(to_string = "patient-deactivated", message = "The patient's identity is deactivated.")]
 	PatientDeactivated,
 	/// The accessor is not a registered, active subject.
+	#[strum(
+		to_string = "unknown-accessor",
+		message = "The requester is not a registered, active identity."
+	)]
 	UnknownAccessor,
 	/// The accessor is not a practitioner with a live attestation.
+	#[strum(
+		to_string = "not-an-attested-practitioner",
+		message = "The requester is not a practitioner with a live attestation."
+	)]
 	NotAnAttestedPractitioner,
 	/// No consent names the accessor (or their organization).
+	#[strum(
+		to_string = "no-consent",
+		message = "The patient has not granted this requester access."
+	)]
 	NoConsent,
 	/// The consent that would apply was revoked.
+	#[strum(to_string = "revoked", message = "The patient revoked the consent that allowed this.")]
 	Revoked,
 	/// The consent is not valid yet.
+	#[strum(to_string = "not-yet-valid", message = "The consent is not valid yet.")]
 	NotYetValid,
 	/// The consent has expired.
+	#[strum(to_string = "expired", message = "The consent has expired.")]
 	Expired,
 	/// The consent does not allow this action.
+	#[strum(to_string = "action-not-allowed", message = "The consent does not allow this action.")]
 	ActionNotAllowed,
 	/// The consent does not allow this purpose of use.
+	#[strum(
+		to_string = "purpose-not-allowed",
+		message = "The consent does not allow this purpose of use."
+	)]
 	PurposeNotAllowed,
 	/// The consent explicitly excludes this data class.
+	#[strum(to_string = "class-excluded", message = "The patient excluded this class of data.")]
 	ClassExcluded,
 	/// The consent covers neither this data class nor this record.
+	#[strum(to_string = "not-covered", message = "No consent covers this data.")]
 	NotCovered,
 	/// The emergency access has ended.
+	#[strum(to_string = "emergency-expired", message = "The emergency access has ended.")]
 	EmergencyExpired,
 	/// Break-glass access never opens this class: the patient (or the default) closed it.
+	#[strum(
+		to_string = "class-closed-to-emergency",
+		message = "The patient closed this class of data to emergency access."
+	)]
 	ClassClosedToEmergency,
 	/// No record of this patient is anchored under that identifier.
+	#[strum(to_string = "unknown-record", message = "There is no such record.")]
 	UnknownRecord,
 	/// The record was erased: its ciphertext is gone and nobody may access it.
+	#[strum(to_string = "record-erased", message = "The record was erased.")]
 	RecordErased,
 }
 
 impl DenyReason {
-	/// The code in MedChain's `deny-reason` CodeSystem.
+	/// The code in MedChain's `deny-reason` CodeSystem: the reason's name (`Display`).
 	pub fn code(&self) -> &'static str {
-		match self {
-			Self::UnknownPatient => "unknown-patient",
-			Self::PatientDeactivated => "patient-deactivated",
-			Self::UnknownAccessor => "unknown-accessor",
-			Self::NotAnAttestedPractitioner => "not-an-attested-practitioner",
-			Self::NoConsent => "no-consent",
-			Self::Revoked => "revoked",
-			Self::NotYetValid => "not-yet-valid",
-			Self::Expired => "expired",
-			Self::ActionNotAllowed => "action-not-allowed",
-			Self::PurposeNotAllowed => "purpose-not-allowed",
-			Self::ClassExcluded => "class-excluded",
-			Self::NotCovered => "not-covered",
-			Self::EmergencyExpired => "emergency-expired",
-			Self::ClassClosedToEmergency => "class-closed-to-emergency",
-			Self::UnknownRecord => "unknown-record",
-			Self::RecordErased => "record-erased",
-		}
+		(*self).into()
 	}
 }
+
+code_text!(DenyReason, "deny reason");
 
 /// The answer of the access rule.
 #[derive(
@@ -411,6 +508,11 @@ impl DenyReason {
 	DecodeWithMemTracking,
 	MaxEncodedLen,
 	TypeInfo,
+)]
+#[cfg_attr(
+	feature = "serde",
+	derive(serde::Serialize, serde::Deserialize),
+	serde(rename_all = "snake_case")
 )]
 pub enum AccessDecision {
 	/// Access is allowed, on this basis.
@@ -439,6 +541,11 @@ impl AccessDecision {
 	MaxEncodedLen,
 	TypeInfo,
 )]
+#[cfg_attr(
+	feature = "serde",
+	derive(serde::Serialize, serde::Deserialize),
+	serde(rename_all = "snake_case")
+)]
 pub enum ConsentStatus {
 	/// In force (within its period).
 	Active,
@@ -454,6 +561,7 @@ pub enum ConsentStatus {
 /// A consent as the runtime API returns it. Each field names the FHIR `Consent` element it
 /// becomes; docs/consent.md has the full mapping.
 #[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct ConsentRecord {
 	/// FHIR `Consent.id` (`medchain-consent-<n>`).
 	pub id: ConsentId,
@@ -496,6 +604,7 @@ pub struct ConsentRecord {
 	MaxEncodedLen,
 	TypeInfo,
 )]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct EmergencyGrant {
 	/// The patient.
 	pub patient: SubjectId,

@@ -1,12 +1,20 @@
 //! Identity vocabulary: subject identifiers, kinds, practitioner roles, and the identity document
 //! the `IdentityApi` runtime API returns.
 
-use alloc::vec::Vec;
+use alloc::{
+	string::{String, ToString},
+	vec::Vec,
+};
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use core::fmt;
 use scale_info::TypeInfo;
 use sp_core::H256;
+use strum::{EnumIter, EnumMessage, IntoStaticStr};
 
-use crate::Moment;
+use crate::{
+	text::{hex_digits32, write_hex, ParseError},
+	Moment,
+};
 
 /// A subject's stable identifier: 32 bytes, written `did:medchain:<64 hex digits>`.
 ///
@@ -33,56 +41,67 @@ impl SubjectId {
 	/// The DID method prefix.
 	pub const DID_PREFIX: &'static str = "did:medchain:";
 
-	/// The identifier as a DID string.
-	#[cfg(feature = "std")]
+	/// What a subject identifier is called in parse errors.
+	const WHAT: &'static str = "subject identifier";
+
+	/// The identifier as a DID string: its `Display` form.
 	pub fn to_did(&self) -> String {
-		format!("{}{}", Self::DID_PREFIX, sp_core::hexdisplay::HexDisplay::from(&self.0))
+		self.to_string()
 	}
 
-	/// Parses `did:medchain:<64 hex digits>`.
-	#[cfg(feature = "std")]
-	pub fn from_did(did: &str) -> Result<Self, String> {
-		let hex = did
-			.strip_prefix(Self::DID_PREFIX)
-			.ok_or_else(|| format!("`{did}` is not a did:medchain identifier"))?;
-		Self::from_hex(did, hex)
+	/// Parses `did:medchain:<64 hex digits>` only; `FromStr` also takes the `0x` form.
+	pub fn from_did(did: &str) -> Result<Self, ParseError> {
+		let digits =
+			did.strip_prefix(Self::DID_PREFIX).ok_or_else(|| ParseError::MissingPrefix {
+				what: Self::WHAT,
+				input: did.into(),
+				expected: "did:medchain:<64 hex digits>",
+			})?;
+		hex_digits32(Self::WHAT, did, digits).map(Self)
 	}
+}
 
-	/// Parses the 64 hex digits of `hex` (with or without `0x`); `input` names it in errors.
-	#[cfg(feature = "std")]
-	fn from_hex(input: &str, hex: &str) -> Result<Self, String> {
-		let bytes = sp_core::bytes::from_hex(hex).map_err(|e| format!("`{input}`: {e}"))?;
-		let array: [u8; 32] = bytes
-			.try_into()
-			.map_err(|_| format!("`{input}`: the identifier must be 32 bytes"))?;
-		Ok(Self(array))
+/// `did:medchain:<64 lowercase hex digits>`.
+impl fmt::Display for SubjectId {
+	fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+		f.write_str(Self::DID_PREFIX)?;
+		write_hex(f, &self.0)
+	}
+}
+
+/// The 64 hex digits alone (`{:x}`), or after `0x` (`{:#x}`).
+impl fmt::LowerHex for SubjectId {
+	fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+		if f.alternate() {
+			f.write_str("0x")?;
+		}
+		write_hex(f, &self.0)
 	}
 }
 
 /// Parses a subject as a DID (`did:medchain:<64 hex digits>`) or as 32 bytes of `0x` hex, the two
 /// ways clients write one.
-#[cfg(feature = "std")]
 impl core::str::FromStr for SubjectId {
-	type Err = String;
+	type Err = ParseError;
 
-	fn from_str(s: &str) -> Result<Self, String> {
-		if s.starts_with(Self::DID_PREFIX) {
-			return Self::from_did(s);
+	fn from_str(text: &str) -> Result<Self, ParseError> {
+		match text.strip_prefix(Self::DID_PREFIX).or_else(|| text.strip_prefix("0x")) {
+			Some(digits) => hex_digits32(Self::WHAT, text, digits).map(Self),
+			None => Err(ParseError::MissingPrefix {
+				what: Self::WHAT,
+				input: text.into(),
+				expected: "did:medchain:<64 hex digits> or 0x<64 hex digits>",
+			}),
 		}
-		if !s.starts_with("0x") {
-			return Err(format!("`{s}` is neither a did:medchain identifier nor 0x-hex"));
-		}
-		Self::from_hex(s, s)
 	}
 }
 
-impl core::fmt::Debug for SubjectId {
-	fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-		write!(f, "did:medchain:")?;
-		for b in &self.0 {
-			write!(f, "{b:02x}")?;
-		}
-		Ok(())
+serde_as_text!(SubjectId, "a subject identifier (did:medchain:<64 hex digits>)");
+
+/// The DID, as `Display` writes it: a test failure or a log line names the subject readably.
+impl fmt::Debug for SubjectId {
+	fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+		fmt::Display::fmt(self, f)
 	}
 }
 
@@ -107,17 +126,26 @@ pub type KeyAgreementKey = [u8; 32];
 	DecodeWithMemTracking,
 	MaxEncodedLen,
 	TypeInfo,
+	EnumIter,
+	IntoStaticStr,
+	EnumMessage,
 )]
 pub enum SubjectKind {
 	/// A person whose records the chain protects.
+	#[strum(to_string = "patient", message = "Patient")]
 	Patient,
 	/// A clinician; a practitioner for access decisions only while an active organization attests them.
+	#[strum(to_string = "practitioner", message = "Practitioner")]
 	Practitioner,
 	/// A hospital or clinic admitted to the consortium by governance.
+	#[strum(to_string = "organization", message = "Organization")]
 	Organization,
 	/// An organization's record gateway: holds ciphertext, serves it when the chain permits.
+	#[strum(to_string = "gateway", message = "Gateway")]
 	Gateway,
 }
+
+code_text!(SubjectKind, "subject kind");
 
 /// Whether a subject can still act. A deactivated subject is a tombstone: its identifier and
 /// every account that ever controlled it stay reserved forever.
@@ -132,6 +160,11 @@ pub enum SubjectKind {
 	DecodeWithMemTracking,
 	MaxEncodedLen,
 	TypeInfo,
+)]
+#[cfg_attr(
+	feature = "serde",
+	derive(serde::Serialize, serde::Deserialize),
+	serde(rename_all = "snake_case")
 )]
 pub enum SubjectStatus {
 	/// The subject acts through its controller.
@@ -152,25 +185,38 @@ pub enum SubjectStatus {
 	DecodeWithMemTracking,
 	MaxEncodedLen,
 	TypeInfo,
+	EnumIter,
+	IntoStaticStr,
+	EnumMessage,
 )]
 pub enum PractitionerRole {
 	/// A licensed physician (doctor).
+	#[strum(to_string = "physician", message = "Physician")]
 	Physician = 0,
 	/// A registered nurse.
+	#[strum(to_string = "nurse", message = "Nurse")]
 	Nurse = 1,
 	/// A pharmacist.
+	#[strum(to_string = "pharmacist", message = "Pharmacist")]
 	Pharmacist = 2,
 	/// Laboratory staff.
+	#[strum(to_string = "lab", message = "Lab")]
 	Lab = 3,
 	/// A radiologist or imaging technician.
+	#[strum(to_string = "imaging", message = "Imaging")]
 	Imaging = 4,
 	/// A mental-health professional (psychiatrist, psychologist, therapist).
+	#[strum(to_string = "mental-health", message = "Mental Health")]
 	MentalHealth = 5,
 	/// Emergency medical staff (paramedic, emergency physician).
+	#[strum(to_string = "emergency", message = "Emergency")]
 	Emergency = 6,
 	/// Administrative staff of the organization (registration, billing).
+	#[strum(to_string = "administrative", message = "Administrative")]
 	Administrative = 7,
 }
+
+code_text!(PractitionerRole, "role");
 
 impl PractitionerRole {
 	/// Every role, in code order.
@@ -205,6 +251,7 @@ code_set!(
 	MaxEncodedLen,
 	TypeInfo,
 )]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct GuardianRights {
 	/// May grant and revoke consent on the patient's behalf (a parent, a carer).
 	pub delegate: bool,
@@ -214,6 +261,7 @@ pub struct GuardianRights {
 
 /// One attestation of a practitioner by an organization, as the identity document shows it.
 #[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct AttestationView {
 	/// The attesting organization.
 	pub organization: SubjectId,
@@ -230,6 +278,7 @@ pub struct AttestationView {
 /// Everything a dApp or gateway needs to know about a subject: who it is, whether it can act,
 /// which key to wrap records for, who vouches for it and who may act for it.
 #[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct IdentityDocument<AccountId> {
 	/// The stable identifier.
 	pub id: SubjectId,
@@ -240,6 +289,7 @@ pub struct IdentityDocument<AccountId> {
 	/// The account that signs for the subject now.
 	pub controller: AccountId,
 	/// The X25519 key records are wrapped for.
+	#[cfg_attr(feature = "serde", serde(with = "crate::text::hex32"))]
 	pub key_agreement: KeyAgreementKey,
 	/// Hash commitment to the off-chain profile (never the profile).
 	pub profile_hash: H256,
@@ -274,9 +324,12 @@ mod tests {
 		let id = SubjectId([0xab; 32]);
 		assert_eq!(id.to_did().parse::<SubjectId>(), Ok(id));
 		assert_eq!(format!("0x{}", "ab".repeat(32)).parse::<SubjectId>(), Ok(id));
-		assert!("did:medchain:zz".parse::<SubjectId>().unwrap_err().contains("did:medchain:zz"));
-		assert!("0xabcd".parse::<SubjectId>().unwrap_err().contains("32 bytes"));
-		assert!("ab".repeat(32).parse::<SubjectId>().unwrap_err().contains("neither"));
+		let not_hex = String::from("did:medchain:zz".parse::<SubjectId>().unwrap_err());
+		assert!(not_hex.contains("did:medchain:zz"), "{not_hex}");
+		let short = String::from("0xabcd".parse::<SubjectId>().unwrap_err());
+		assert!(short.contains("32 bytes"), "{short}");
+		let bare = String::from("ab".repeat(32).parse::<SubjectId>().unwrap_err());
+		assert!(bare.contains("did:medchain:<64 hex digits> or 0x<64 hex digits>"), "{bare}");
 	}
 
 	#[test]

@@ -7,6 +7,11 @@
 //!
 //! Everything here is `no_std` and SCALE-encodable so the runtime and off-chain code agree on
 //! bytes, not just on names.
+//!
+//! Each identifier and code also has one textual form, defined here beside it ([`text`]):
+//! `Display` and `FromStr` (`did:medchain:<hex>`, `0x<hex>`, `labs`, `TREAT`, `read`), and with
+//! the `serde` feature (off by default, never in the runtime) the JSON of the ids, the codes and
+//! the records clients print (consents, anchors, audit entries, identity documents).
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -54,6 +59,132 @@ macro_rules! code_set {
 				$code::ALL.iter().copied().filter(move |c| self.contains(*c))
 			}
 		}
+
+		/// The names of the codes in the set, comma-separated (`labs,imaging`).
+		impl ::core::fmt::Display for $set {
+			fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+				for (i, code) in self.iter().enumerate() {
+					if i > 0 {
+						f.write_str(",")?;
+					}
+					f.write_str($crate::text::Code::name(code))?;
+				}
+				Ok(())
+			}
+		}
+
+		/// Codes by name, comma-separated; spaces around a name and empty items are ignored, so
+		/// `""` is the empty set.
+		impl ::core::str::FromStr for $set {
+			type Err = $crate::text::ParseError;
+
+			fn from_str(text: &str) -> Result<Self, Self::Err> {
+				let mut set = Self::EMPTY;
+				for item in text.split(',').filter(|item| !item.trim().is_empty()) {
+					let code: $code = item.parse()?;
+					set.0 |= 1 << (code as u8);
+				}
+				Ok(set)
+			}
+		}
+
+		/// A list of the codes' names.
+		#[cfg(feature = "serde")]
+		impl ::serde::Serialize for $set {
+			fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+				serializer.collect_seq(self.iter())
+			}
+		}
+
+		#[cfg(feature = "serde")]
+		impl<'de> ::serde::Deserialize<'de> for $set {
+			fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+				let codes = <::alloc::vec::Vec<$code> as ::serde::Deserialize>::deserialize(deserializer)?;
+				Ok(Self::of(&codes))
+			}
+		}
+	};
+}
+
+/// A type's JSON is its text: `Display` to write, `FromStr` (with [`text::ParseError`]) to read;
+/// `$expecting` completes "expected …" when the JSON value is not a string.
+macro_rules! serde_as_text {
+	($type:ty, $expecting:expr) => {
+		#[cfg(feature = "serde")]
+		impl ::serde::Serialize for $type {
+			fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+				serializer.collect_str(self)
+			}
+		}
+
+		#[cfg(feature = "serde")]
+		impl<'de> ::serde::Deserialize<'de> for $type {
+			fn deserialize<D: ::serde::Deserializer<'de>>(
+				deserializer: D,
+			) -> Result<Self, D::Error> {
+				$crate::text::deserialize_text(
+					deserializer,
+					$expecting,
+					<Self as ::core::str::FromStr>::from_str,
+				)
+			}
+		}
+	};
+}
+
+/// The textual form of a chain-wide sequence number (`ConsentId`, `EmergencyId`): decimal, both
+/// ways; serde keeps it a JSON number (`#[serde(transparent)]` on the type).
+macro_rules! sequence_text {
+	($id:ident, $what:literal) => {
+		impl ::core::fmt::Display for $id {
+			fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+				::core::fmt::Display::fmt(&self.0, f)
+			}
+		}
+
+		impl ::core::str::FromStr for $id {
+			type Err = $crate::text::ParseError;
+
+			fn from_str(text: &str) -> Result<Self, Self::Err> {
+				text.parse::<u64>().map(Self).map_err(|_| $crate::text::ParseError::NotANumber {
+					what: $what,
+					input: text.into(),
+				})
+			}
+		}
+	};
+}
+
+/// The textual form of a code vocabulary whose enum derives `EnumIter`, `IntoStaticStr` and
+/// `EnumMessage` with `#[strum(to_string = "<name>", message = "<label>")]` on each variant (the
+/// one table of the vocabulary): [`text::Code`], `Display` (the name), `FromStr` and serde (the
+/// name). `alias` gives each code a second spelling that parses to it.
+macro_rules! code_text {
+	($code:ident, $vocabulary:literal $(, alias = $alias:path)?) => {
+		impl $crate::text::Code for $code {
+			const VOCABULARY: &'static str = $vocabulary;
+			$(
+				fn alias(self) -> Option<&'static str> {
+					Some($alias(&self))
+				}
+			)?
+		}
+
+		impl ::core::fmt::Display for $code {
+			fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+				f.pad($crate::text::Code::name(*self))
+			}
+		}
+
+		impl ::core::str::FromStr for $code {
+			type Err = $crate::text::ParseError;
+
+			fn from_str(text: &str) -> Result<Self, Self::Err> {
+				<Self as $crate::text::Code>::parse(text)
+			}
+		}
+
+		serde_as_text!($code, concat!("a code of the ", $vocabulary, " vocabulary"));
 	};
 }
 
@@ -62,7 +193,10 @@ pub mod consent;
 pub mod identity;
 pub mod records;
 pub mod runtime_api;
+pub mod text;
 pub mod traits;
+
+pub use text::{Code, ParseError};
 
 use sp_runtime::{
 	traits::{IdentifyAccount, Verify},

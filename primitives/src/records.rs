@@ -8,6 +8,7 @@ use alloc::vec::Vec;
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use scale_info::TypeInfo;
 use sp_core::H256;
+use strum::{EnumIter, EnumMessage, IntoStaticStr};
 
 use crate::{
 	consent::{DataClass, RecordId},
@@ -28,26 +29,30 @@ use crate::{
 	DecodeWithMemTracking,
 	MaxEncodedLen,
 	TypeInfo,
+	EnumIter,
+	IntoStaticStr,
+	EnumMessage,
 )]
 pub enum RecordStatus {
 	/// The latest version: readable under the rule, and the one a new version supersedes.
+	#[strum(to_string = "active", message = "Active")]
 	Active,
 	/// A newer version exists; this one stays readable as history.
+	#[strum(to_string = "superseded", message = "Superseded")]
 	Superseded,
 	/// Crypto-shredded: the custodian deletes ciphertext and envelopes; only the hash remains.
+	#[strum(to_string = "erased", message = "Erased")]
 	Erased,
 }
 
 impl RecordStatus {
-	/// The code MedChain's documents and tools use.
+	/// The code MedChain's documents and tools use: the status's name (`Display`).
 	pub fn code(&self) -> &'static str {
-		match self {
-			Self::Active => "active",
-			Self::Superseded => "superseded",
-			Self::Erased => "erased",
-		}
+		(*self).into()
 	}
 }
+
+code_text!(RecordStatus, "record status");
 
 /// A record's anchor: identifiers, a class, a hash and a size. No PHI.
 #[derive(
@@ -62,6 +67,7 @@ impl RecordStatus {
 	MaxEncodedLen,
 	TypeInfo,
 )]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct RecordAnchor {
 	/// The record's identifier, derived by the chain ([`record_id`]).
 	pub id: RecordId,
@@ -94,6 +100,7 @@ pub struct RecordAnchor {
 #[derive(
 	Clone, Copy, PartialEq, Eq, Debug, Default, Encode, Decode, DecodeWithMemTracking, TypeInfo,
 )]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct RecordFilter {
 	/// Only records of this class.
 	pub class: Option<DataClass>,
@@ -111,6 +118,7 @@ impl RecordFilter {
 
 /// One page of a patient's records, newest first.
 #[derive(Clone, PartialEq, Eq, Debug, Default, Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct RecordPage {
 	/// The records that passed the filter.
 	pub records: Vec<RecordAnchor>,

@@ -24,7 +24,7 @@ use alloc::vec::Vec;
 use sp_runtime::{generic, impl_opaque_keys, traits::BlakeTwo256};
 use sp_version::{runtime_version, RuntimeVersion};
 
-pub use configs::governance::{dynamic_params, RuntimeParameters};
+pub use configs::council::{dynamic_params, RuntimeParameters};
 pub use medchain_primitives::{AccountId, Balance, BlockNumber, Hash, Moment, Nonce, Signature};
 
 /// Opaque types: what the node needs to know of blocks without knowing the runtime's calls.

@@ -4,7 +4,7 @@
 
 use frame_support::traits::Contains;
 use medchain_runtime::{
-	configs::governance::{AbstainIsNay, ConsortiumCallFilter, CouncilInstance, CouncilMotion},
+	configs::council::{AbstainIsNay, ConsortiumCallFilter, CouncilInstance, CouncilMotion},
 	dynamic_params, AccountId, Runtime, RuntimeCall, RuntimeOrigin, RuntimeParameters,
 };
 use pallet_collective::DefaultVote;

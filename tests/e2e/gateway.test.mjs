@@ -134,7 +134,8 @@ describe('the custodian gateway, with a real node and gateway process', () => {
     assert.ok(readFileSync(join(dir, 'bob.out')).equals(readFileSync(join(dir, 'labs.txt'))));
     await trailUntil((t) => t.some((e) => e.type === 'record-read' && e.actor === w.bob.id), 'B\'s read');
     // The read needs a purpose the consent allows.
-    await fails('bob.json', ['record', 'get', w.labs, '--out', join(dir, 'bob.out'), '--purpose', 'HRESCH'], /denied by the gateway: purpose-not-allowed/);
+    await fails('bob.json', ['record', 'get', w.labs, '--out', join(dir, 'bob-research.out'), '--purpose', 'HRESCH'], /denied by the gateway: purpose-not-allowed/);
+    assert.ok(!existsSync(join(dir, 'bob-research.out')), 'nothing written on a denial');
     await trailUntil((t) => t.some((e) => e.deny_reason === 'purpose-not-allowed'), 'B\'s denied research read');
     await ok('patient.json', ['consent', 'revoke', String(consent.id)]);
     await fails('bob.json', ['record', 'get', w.labs, '--out', join(dir, 'bob2.out')], /denied by the gateway: revoked/);
@@ -305,7 +306,7 @@ describe('the custodian gateway, with a real node and gateway process', () => {
     gateway = await startGateway('gateway-restarted', gatewayConfig());
     assert.deepEqual(readdirSync(join(data, 'tmp')), [], 'the partial upload is gone');
     assert.ok(!existsSync(join(data, 'blobs', w.second.slice(2))));
-    await fails('patient.json', ['record', 'get', w.second, '--out', join(dir, 'x.out')], /\(404\).*not held here/);
+    await fails('patient.json', ['record', 'get', w.second, '--out', join(dir, 'x.out')], /\(404\).*anchored but its content was never uploaded here: its author or patient can upload it with `medchain record upload 0x/);
     await ok('alice.json', ['record', 'upload', w.second, '--dir', records]);
     await ok('patient.json', ['record', 'get', w.second, '--out', join(dir, 'second.out')]);
     assert.ok(readFileSync(join(dir, 'second.out')).equals(readFileSync(join(dir, 'imaging.txt'))));
@@ -314,7 +315,7 @@ describe('the custodian gateway, with a real node and gateway process', () => {
   it('a read audited right before a SIGKILL lands on the trail after the restart (and over TLS)', async () => {
     const reads = (t) => t.filter((e) => e.type === 'record-read' && e.actor === w.patient.id && e.record === w.second).length;
     const before = reads(await trailUntil((t) => reads(t) >= 1, 'the patient\'s first read of the second record'));
-    await ok('patient.json', ['record', 'get', w.second, '--out', join(dir, 'second.out')]);
+    await ok('patient.json', ['record', 'get', w.second, '--out', join(dir, 'second.out'), '--force']);
     await gateway.killed();
     // Restart with TLS: a certificate of a test CA the CLI is told to trust.
     const ssl = (...args) => execFileSync('openssl', args, { stdio: 'ignore', cwd: dir });
@@ -327,7 +328,7 @@ describe('the custodian gateway, with a real node and gateway process', () => {
     gateway = await startGateway('gateway-tls', gatewayConfig(), { tls: { cert: join(dir, 'cert.pem'), key: join(dir, 'key.pem') }, ca: gatewayCa });
     assert.match(gateway.url, /^https:/);
     await trailUntil((t) => reads(t) >= before + 1, 'the read served right before the SIGKILL');
-    await ok('patient.json', ['record', 'get', w.second, '--out', join(dir, 'second.out')]);
+    await ok('patient.json', ['record', 'get', w.second, '--out', join(dir, 'second.out'), '--force']);
     assert.ok(readFileSync(join(dir, 'second.out')).equals(readFileSync(join(dir, 'imaging.txt'))));
   });
 

@@ -297,6 +297,9 @@ describe('the portal, in headless Chromium, with a real node and gateway', () =>
       if (!wanted.every((w) => seen.includes(w))) await patient.waitForTimeout(2000);
     }
     for (const w of wanted) assert.ok(seen.includes(w), `${w} on the timeline: ${seen}`);
+    // Newest first as the events happened (`occurred`, then `seq`), not as they were recorded.
+    const order = await patient.locator('ol.timeline li').evaluateAll((items) => items.map((li) => [Number(li.dataset.occurred), Number(li.dataset.seq)]));
+    assert.ok(order.every(([t, seq], i) => i === 0 || order[i - 1][0] > t || (order[i - 1][0] === t && order[i - 1][1] > seq)), `newest first by (occurred, seq): ${JSON.stringify(order)}`);
     assert.match(await patient.getByTestId('trail-verified').textContent(), /entries re-hashed and linked; the newest matches the trail's head at finalized block #\d+/);
     await patient.getByRole('alert').filter({ hasText: 'Break-glass' }).waitFor();
     assert.ok(await patient.locator('ol.timeline li.emergency').count() >= 1);

@@ -182,7 +182,7 @@ export function entryItem (e) {
   const why = r.denyReason.isSome ? denyReason(r.denyReason.unwrap().toString()) : null;
   // Identical denials folded by the gateway: how many, until when (docs/audit.md).
   const repeats = r.repeats?.isSome ? r.repeats.unwrap() : null;
-  return h('li', { class: denied ? 'denied' : emergency ? 'emergency' : type === 'ConsentGranted' ? 'granted' : '', 'data-event': type },
+  return h('li', { class: denied ? 'denied' : emergency ? 'emergency' : type === 'ConsentGranted' ? 'granted' : '', 'data-event': type, 'data-occurred': r.occurred.toNumber(), 'data-seq': e.seq.toNumber() },
     h('div', { class: 'when' }, `#${e.seq} · ${when(r.occurred.toNumber())}`),
     h('strong', {}, emergency && type === 'EmergencyAccess' ? `⚠ ${event?.label ?? type}` : (event?.label ?? type)),
     ' by ', short(toDid(r.actor)),
@@ -192,6 +192,19 @@ export function entryItem (e) {
     r.entity.isSome ? h('div', { class: 'hint' }, 'Record ', short(r.entity.unwrap().record.toHex())) : null);
 }
 
+/**
+ * A trail as its events happened, newest first: by the time each writer gives (`occurred`), then
+ * by place in the hash chain (`seq`), as the CLI's `audit show` orders it (oldest first there).
+ * The hash chain is the order entries were recorded, not always the order of the events: a
+ * gateway's read is recorded when the batch carrying it lands, in a later block than the one that
+ * decided it and by which it is dated, so a break-glass read made just before `emergency end` can
+ * be recorded after the end.
+ */
+function newestFirst (entries) {
+  return [...entries].sort((a, b) =>
+    b.record.occurred.toNumber() - a.record.occurred.toNumber() || b.seq.toNumber() - a.seq.toNumber());
+}
+
 async function auditPage (m) {
   const finalized = await session.api.rpc.chain.getFinalizedHead();
   const header = await session.api.rpc.chain.getHeader(finalized);
@@ -199,6 +212,7 @@ async function auditPage (m) {
   const status = result.ok
     ? h('p', { class: 'notice', 'data-testid': 'trail-verified' }, `✔ Verified in this browser: ${result.entries.length} entries re-hashed and linked; the newest matches the trail's head at finalized block #${header.number.toNumber()}.`)
     : h('p', { class: 'alert', role: 'alert', 'data-testid': 'trail-broken' }, `✘ The trail does not verify: ${result.problem}`);
+  const timeline = newestFirst(result.entries);
   const emergencies = result.entries.filter((e) => e.record.eventType.toString() === 'EmergencyAccess');
   const type = h('select', { name: 'type' }, h('option', { value: '' }, 'All events'), AUDIT_EVENTS.map((a) => h('option', { value: a.name }, a.label)));
   const actor = h('input', { type: 'text', name: 'actor', placeholder: 'did:medchain:…' });
@@ -209,7 +223,7 @@ async function auditPage (m) {
     const start = from.value ? Date.parse(from.value) : -Infinity;
     const end = to.value ? Date.parse(to.value) + DAY : Infinity;
     const who = actor.value.trim().toLowerCase();
-    list.replaceChildren(...result.entries.filter((e) => {
+    list.replaceChildren(...timeline.filter((e) => {
       const r = e.record;
       const t = r.occurred.toNumber();
       return (!type.value || r.eventType.toString() === type.value) && t >= start && t < end &&

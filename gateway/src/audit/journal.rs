@@ -100,6 +100,17 @@ pub struct Backlog {
 	pub rejected: u64,
 }
 
+/// What waits to be numbered: the submitter's cue for a new batch.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Waiting {
+	/// Reads waiting to be numbered.
+	pub reads: u64,
+	/// Denials waiting to be numbered.
+	pub denials: u64,
+	/// When the oldest waiting event, read or denial, was queued (gateway clock, ms), if any.
+	pub oldest: Option<Moment>,
+}
+
 /// The audit journal in the gateway's redb database.
 #[derive(Clone)]
 pub struct Journal {
@@ -116,10 +127,8 @@ fn decode(bytes: &[u8]) -> Result<Pending, StoreError> {
 
 impl Journal {
 	/// Opens the journal's tables in `db`, moving an earlier version's queue (and its refused
-	/// events) into them. `now` is unused by the move (events keep the time they occurred) and
-	/// kept for callers that open a journal at a given time.
-	pub fn open(db: Arc<Database>, now: Moment) -> Result<Self, StoreError> {
-		let _ = now;
+	/// events) into them; moved events keep the time they occurred.
+	pub fn open(db: Arc<Database>) -> Result<Self, StoreError> {
 		let txn = db.begin_write().map_err(self::db)?;
 		let legacy = txn
 			.list_tables()
@@ -350,17 +359,20 @@ impl Journal {
 		Ok(reads_queued_at)
 	}
 
-	/// When the oldest waiting (not yet numbered) event was queued, if any.
-	pub fn oldest_waiting(&self) -> Result<Option<Moment>, StoreError> {
+	/// What waits to be numbered, read in one transaction: how many reads and denials, and
+	/// when the oldest of them was queued.
+	pub fn waiting(&self) -> Result<Waiting, StoreError> {
 		let txn = self.db.begin_read().map_err(db)?;
+		let reads = txn.open_table(READS).map_err(db)?;
+		let denials = txn.open_table(DENIALS).map_err(db)?;
 		let mut oldest: Option<Moment> = None;
-		for table in [READS, DENIALS] {
-			if let Some((_, bytes)) = txn.open_table(table).map_err(db)?.first().map_err(db)? {
+		for table in [&reads, &denials] {
+			if let Some((_, bytes)) = table.first().map_err(db)? {
 				let queued = decode(bytes.value())?.queued_at;
 				oldest = Some(oldest.map_or(queued, |o| o.min(queued)));
 			}
 		}
-		Ok(oldest)
+		Ok(Waiting { reads: reads.len().map_err(db)?, denials: denials.len().map_err(db)?, oldest })
 	}
 
 	/// What the journal holds now.
@@ -416,7 +428,7 @@ pub(crate) mod tests {
 
 	/// The journal in the store under `dir`.
 	fn open(dir: &Path) -> Journal {
-		Journal::open(Store::open(dir).unwrap().database(), 0).unwrap()
+		Journal::open(Store::open(dir).unwrap().database()).unwrap()
 	}
 
 	/// A read of record `record`, happened and queued at `at`.
@@ -762,21 +774,25 @@ pub(crate) mod tests {
 	}
 
 	#[test]
-	fn the_oldest_waiting_event_is_the_earliest_queued_read_or_denial() {
+	fn what_waits_counts_reads_and_denials_and_dates_the_earliest_queued() {
 		let dir = tempfile::tempdir().unwrap();
 		let journal = open(dir.path());
-		assert_eq!(journal.oldest_waiting().unwrap(), None);
+		assert_eq!(journal.waiting().unwrap(), Waiting::default());
 		add(&journal, &[read(1, 100), denial(2, 200), read(3, 300)]);
-		assert_eq!(journal.oldest_waiting().unwrap(), Some(100));
+		assert_eq!(journal.waiting().unwrap(), Waiting { reads: 2, denials: 1, oldest: Some(100) });
 
 		journal.number(1).unwrap();
-		assert_eq!(journal.oldest_waiting().unwrap(), Some(200), "numbered events no longer wait");
+		assert_eq!(
+			journal.waiting().unwrap(),
+			Waiting { reads: 1, denials: 1, oldest: Some(200) },
+			"numbered events no longer wait"
+		);
 
 		journal.number(1).unwrap();
-		assert_eq!(journal.oldest_waiting().unwrap(), Some(200));
+		assert_eq!(journal.waiting().unwrap(), Waiting { reads: 0, denials: 1, oldest: Some(200) });
 
 		journal.number(1).unwrap();
-		assert_eq!(journal.oldest_waiting().unwrap(), None);
+		assert_eq!(journal.waiting().unwrap(), Waiting::default());
 	}
 
 	#[test]
@@ -793,7 +809,7 @@ pub(crate) mod tests {
 		}
 		txn.commit().unwrap();
 
-		let journal = Journal::open(db.clone(), 1_000).unwrap();
+		let journal = Journal::open(db.clone()).unwrap();
 
 		let moved =
 			Backlog { reads: 2, denials: 1, numbered: 0, oldest_read: Some(6), rejected: 0 };
@@ -802,7 +818,7 @@ pub(crate) mod tests {
 			db.begin_read().unwrap().open_table(LEGACY_QUEUE),
 			Err(redb::TableError::TableDoesNotExist(_))
 		));
-		assert_eq!(Journal::open(db, 2_000).unwrap().backlog().unwrap(), moved, "moved once");
+		assert_eq!(Journal::open(db).unwrap().backlog().unwrap(), moved, "moved once");
 		add(&journal, &[read(4, 1_500)]);
 		assert_eq!(
 			journal.number(10).unwrap().1,

@@ -40,7 +40,7 @@ use medchain_primitives::{
 };
 use tokio::sync::{mpsc, oneshot, Notify};
 
-use crate::{chain::ChainView, metrics::Metrics, store::Store};
+use crate::{chain::NodeView, metrics::Metrics, store::Store};
 use journal::{Backlog, Journal, Pending, Write};
 
 /// One event for a patient's trail: the runtime's `GatewayEvent`, field for field.
@@ -160,34 +160,38 @@ pub struct Pipeline {
 }
 
 impl AuditQueue {
+	/// Opens the journal in the store's database and starts the writer, which commits the
+	/// handlers' events to it. Nothing goes to the chain until a [`submitter::Submitter`] takes
+	/// the journal ([`AuditQueue::start`] starts one): returns the queue, the journal, and the
+	/// bell the writer rings when it has queued events.
+	pub fn open(
+		store: &Store,
+		state: Arc<AuditState>,
+	) -> Result<(Self, Journal, Arc<Notify>), String> {
+		let journal = Journal::open(store.database()).map_err(|e| e.to_string())?;
+		let backlog = journal.backlog().map_err(|e| e.to_string())?;
+		state.set_backlog(backlog);
+		let (sender, receiver) = mpsc::channel(16 * 1024);
+		let wake = Arc::new(Notify::new());
+		tokio::spawn(write(journal.clone(), receiver, wake.clone(), state.clone()));
+		Ok((Self { sender, state }, journal, wake))
+	}
+
 	/// Opens the journal in the store's database and starts the writer and the submitter.
 	pub fn start(
 		store: &Store,
-		view: Arc<ChainView>,
+		view: Arc<NodeView>,
 		keys: Arc<Keys>,
 		me: SubjectId,
 		pipeline: Pipeline,
 		metrics: Arc<Metrics>,
 		state: Arc<AuditState>,
 	) -> Result<Self, String> {
-		let journal = Journal::open(store.database(), now_ms()).map_err(|e| e.to_string())?;
-		let backlog = journal.backlog().map_err(|e| e.to_string())?;
-		state.set_backlog(backlog);
-		let (sender, receiver) = mpsc::channel(16 * 1024);
-		let wake = Arc::new(Notify::new());
-		tokio::spawn(write(journal.clone(), receiver, wake.clone(), state.clone()));
-		let submitter = submitter::Submitter {
-			journal,
-			view,
-			keys,
-			me,
-			pipeline,
-			metrics,
-			state: state.clone(),
-			wake,
-		};
+		let (queue, journal, wake) = Self::open(store, state.clone())?;
+		let submitter =
+			submitter::Submitter { journal, view, keys, me, pipeline, metrics, state, wake };
 		tokio::spawn(submitter.run());
-		Ok(Self { sender, state })
+		Ok(queue)
 	}
 
 	/// What the audit path reports.
@@ -549,7 +553,7 @@ mod tests {
 		// The writer folds by its own clock: this holds as long as the test takes less than
 		// FOLD_WINDOW_MS, however the events are grouped into commits.
 		let dir = tempfile::tempdir().unwrap();
-		let journal = Journal::open(Store::open(dir.path()).unwrap().database(), 0).unwrap();
+		let journal = Journal::open(Store::open(dir.path()).unwrap().database()).unwrap();
 		let state = Arc::new(state(Backlog::default()).0);
 		let (sender, receiver) = mpsc::channel(16);
 		let writer =

@@ -34,7 +34,7 @@ use super::{
 	journal::{Journal, Pending},
 	now_ms, AuditState, Pipeline,
 };
-use crate::{chain::ChainView, metrics::Metrics};
+use crate::{chain::NodeView, metrics::Metrics};
 
 /// How long the oldest waiting event may wait for a batch to fill, ms.
 pub const GATHER_MS: u64 = 250;
@@ -69,7 +69,7 @@ pub struct Submitter {
 	/// The journal.
 	pub journal: Journal,
 	/// The chain.
-	pub view: Arc<ChainView>,
+	pub view: Arc<NodeView>,
 	/// The gateway's keys (signs the batches).
 	pub keys: Arc<Keys>,
 	/// The gateway's subject.
@@ -270,14 +270,13 @@ impl Submitter {
 			*resend_from = first + again.len() as u64;
 			return Ok(Some((first, again.into_iter().map(|(_, p)| p).collect())));
 		}
-		let backlog = self.journal.backlog().map_err(store)?;
-		let waiting = backlog.reads + if denials_allowed { backlog.denials } else { 0 };
-		if waiting == 0 {
+		let waiting = self.journal.waiting().map_err(store)?;
+		let count = waiting.reads + if denials_allowed { waiting.denials } else { 0 };
+		if count == 0 {
 			return Ok(None);
 		}
-		let full = waiting >= self.pipeline.batch as u64;
-		let oldest = self.journal.oldest_waiting().map_err(store)?;
-		let overdue = oldest.is_some_and(|t| now_ms().saturating_sub(t) >= GATHER_MS);
+		let full = count >= self.pipeline.batch as u64;
+		let overdue = waiting.oldest.is_some_and(|t| now_ms().saturating_sub(t) >= GATHER_MS);
 		if !(idle || full || overdue) {
 			return Ok(None);
 		}

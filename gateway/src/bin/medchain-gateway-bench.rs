@@ -247,7 +247,7 @@ async fn main() {
 		std::fs::read(dir.path().join("blob")).expect("reads");
 	});
 	let store = Store::open(dir.path()).expect("a store");
-	let journal = Journal::open(store.database(), 0).expect("a journal");
+	let journal = Journal::open(store.database()).expect("a journal");
 	let event = AuditEvent {
 		patient,
 		record: AuditRecord {

@@ -8,7 +8,7 @@
 use std::sync::Arc;
 
 use jsonrpsee::{core::RpcResult, proc_macros::rpc, types::ErrorObjectOwned, Extensions};
-use medchain_client::fhir;
+use medchain_fhir as fhir;
 use medchain_primitives::{
 	audit::{AuditQueryError, MAX_VERIFY_PAGE},
 	consent::ConsentId,
@@ -78,7 +78,7 @@ impl From<sp_api::ApiError> for Error {
 
 /// Parses `did:medchain:<hex>` or `0x<hex>`.
 fn subject(s: &str) -> Result<SubjectId, Error> {
-	s.parse().map_err(Error::BadRequest)
+	s.parse::<SubjectId>().map_err(|e| Error::BadRequest(e.to_string()))
 }
 
 /// The `audit_*` and `consent_*` methods.

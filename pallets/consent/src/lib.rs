@@ -86,9 +86,9 @@ mod mock;
 #[cfg(test)]
 #[allow(clippy::arithmetic_side_effects)] // test and benchmark set-up, not dispatch
 mod tests;
-#[cfg(any(feature = "try-runtime", test))]
+#[cfg(any(feature = "try-runtime", feature = "mock", test))]
 #[allow(clippy::arithmetic_side_effects)] // invariant checks count what exists, off dispatch
-mod try_state;
+pub mod try_state;
 pub mod types;
 pub mod weights;
 

@@ -11,7 +11,7 @@ use medchain_primitives::{
 };
 use sp_runtime::AccountId32;
 
-pub use pallet_patient_identity::mock::{account, pair, DAY, HOUR, NOW};
+pub use pallet_patient_identity::mock::{DAY, HOUR, NOW};
 
 use crate as pallet_consent;
 

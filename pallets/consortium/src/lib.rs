@@ -12,8 +12,15 @@
 //! - **runtime upgrades**: a motion authorizes the hash of a new runtime, after which anyone may
 //!   submit the code itself (`System::apply_authorized_upgrade`), so the motion carries 32 bytes
 //!   instead of a megabyte of wasm;
-//! - **offences**: a validator reported for a GRANDPA equivocation is removed at the next session
+//! - **offences**: a validator reported for a GRANDPA equivocation is disabled at once, disabled
+//!   again as each session starts while it is still in the set, and removed at the next session
 //!   boundary (pallet-offences calls this pallet's `OnOffenceHandler`).
+//!
+//! As the session manager it also keeps pallet-session's history to what equivocation reports
+//! need: the historical session roots of the sessions that [`Config::ReportLongevity`] blocks span
+//! at the current session length, plus one, and no older ones. Disabling and pruning reach
+//! pallet-session through [`Config::Session`] ([`SessionHooks`]), so the runtime wires the pallet
+//! in directly, with no wrapper of its own.
 //!
 //! A change that would leave fewer than `MinValidators`, that would remove a third or more of the
 //! set now handed to the session at once, or that would make newcomers a third of the new set or
@@ -30,6 +37,10 @@
 //!   `Session::set_keys` before a motion may add it.
 //! - **Offender**: a validator reported for equivocation, removed at the next rotation if the rules
 //!   above allow it (else kept, with an event, for the council to decide).
+//! - **Disabled**: refused as an author (and its GRANDPA votes ignored) until the set changes;
+//!   pallet-session's disabling strategy decides, at most a third of the set.
+//! - **Historical root**: pallet-session's record of a past session's validator set, against
+//!   which an equivocation report's key-ownership proof is checked.
 //!
 //! ## Calls
 //!
@@ -38,8 +49,11 @@
 //!
 //! ## Assumptions
 //!
-//! - The runtime's session manager is this pallet, and its `ShouldEndSession` and
-//!   `NextSessionRotation` are this pallet too (they read [`SessionLength`]).
+//! - The runtime's session manager is this pallet (inside pallet-session's `NoteHistoricalRoot`),
+//!   and its `ShouldEndSession` and `NextSessionRotation` are this pallet too (they read
+//!   [`SessionLength`]); pallet-offences reports to this pallet.
+//! - [`Config::ReportLongevity`] is the longevity GRANDPA gives its equivocation reports, so no
+//!   report outlives the roots it is checked against.
 //! - Validator ids are account ids (`pallet_session::Config::ValidatorId = AccountId`).
 
 #![cfg_attr(not(feature = "std"), no_std)]
@@ -49,13 +63,19 @@ extern crate alloc;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
 #[cfg(test)]
+#[allow(clippy::arithmetic_side_effects)] // test set-up, not dispatch
 mod mock;
 mod session;
 #[cfg(test)]
+#[allow(clippy::arithmetic_side_effects)] // test set-up, not dispatch
 mod tests;
+#[cfg(any(feature = "try-runtime", test))]
+#[allow(clippy::arithmetic_side_effects)] // invariant checks, off dispatch
+pub mod try_state;
 pub mod weights;
 
 pub use pallet::*;
+pub use session::SessionHooks;
 pub use weights::WeightInfo;
 
 /// Whether an account has registered session keys, as pallet-session keeps them.
@@ -74,7 +94,7 @@ pub mod pallet {
 	use frame_support::pallet_prelude::*;
 	use frame_system::pallet_prelude::*;
 
-	use super::{ValidatorKeys, WeightInfo};
+	use super::{SessionHooks, ValidatorKeys, WeightInfo};
 
 	#[pallet::pallet]
 	pub struct Pallet<T>(_);
@@ -87,6 +107,15 @@ pub mod pallet {
 
 		/// Which accounts have registered session keys.
 		type Keys: ValidatorKeys<Self::AccountId>;
+
+		/// pallet-session as this pallet reaches it beyond handing over the set: to disable an
+		/// offender, and to prune historical session roots (the runtime's `Session`).
+		type Session: SessionHooks<Self::AccountId>;
+
+		/// How long an equivocation report stays valid, in blocks: GRANDPA's `ReportLongevity`.
+		/// The historical roots of as many sessions as span it, plus one, are kept.
+		#[pallet::constant]
+		type ReportLongevity: Get<u64>;
 
 		/// The most validators the set may hold; no more than Aura's and GRANDPA's own bound.
 		#[pallet::constant]
@@ -197,6 +226,14 @@ pub mod pallet {
 		TooManyAdditions,
 		/// A session must last at least `MinSessionLength` blocks.
 		SessionTooShort,
+	}
+
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		#[cfg(feature = "try-runtime")]
+		fn try_state(_n: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
+			crate::try_state::do_try_state::<T>()
+		}
 	}
 
 	#[pallet::call]

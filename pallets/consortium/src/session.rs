@@ -1,15 +1,16 @@
 //! The pallet as pallet-session sees it: the session manager handing over the validator set, the
-//! clock that ends a session, and the handler pallet-offences reports equivocations to.
+//! clock that ends a session, and the handler pallet-offences reports equivocations to; and
+//! pallet-session as the pallet reaches it ([`SessionHooks`]).
 
 use alloc::vec::Vec;
 use frame_support::{pallet_prelude::*, traits::EstimateNextSessionRotation};
 use frame_system::pallet_prelude::BlockNumberFor;
 use sp_runtime::{
-	traits::{Saturating, Zero},
+	traits::{Saturating, UniqueSaturatedInto, Zero},
 	Perbill, Permill,
 };
 use sp_staking::{
-	offence::{OffenceDetails, OnOffenceHandler},
+	offence::{OffenceDetails, OffenceSeverity, OnOffenceHandler},
 	SessionIndex,
 };
 
@@ -17,7 +18,60 @@ use crate::{
 	Config, Event, HandedValidators, Offenders, Pallet, SessionLength, SessionStart, Validators,
 };
 
+/// What the pallet asks of pallet-session beyond taking the validator set at each rotation.
+///
+/// Implemented by `pallet_session::Pallet` for a runtime that has pallet-session's historical
+/// part, and by `()`, which does neither (for a test runtime without pallet-session).
+pub trait SessionHooks<AccountId> {
+	/// Disables `validator` in the current session at once, with this severity: its blocks are
+	/// refused until the set changes. pallet-session's disabling strategy decides (at most a third
+	/// of the set); an account not in the current session is left alone.
+	fn disable(validator: &AccountId, severity: Perbill);
+
+	/// Forgets the historical session roots of every session before `first_kept`.
+	fn prune_history(first_kept: SessionIndex);
+}
+
+impl<AccountId> SessionHooks<AccountId> for () {
+	fn disable(_validator: &AccountId, _severity: Perbill) {}
+
+	fn prune_history(_first_kept: SessionIndex) {}
+}
+
+impl<T: pallet_session::historical::Config> SessionHooks<<T as pallet_session::Config>::ValidatorId>
+	for pallet_session::Pallet<T>
+{
+	fn disable(validator: &<T as pallet_session::Config>::ValidatorId, severity: Perbill) {
+		pallet_session::Pallet::<T>::report_offence(validator.clone(), OffenceSeverity(severity));
+	}
+
+	fn prune_history(first_kept: SessionIndex) {
+		pallet_session::historical::Pallet::<T>::prune_up_to(first_kept);
+	}
+}
+
 impl<T: Config> Pallet<T> {
+	/// Forgets the historical roots that no equivocation report can still name, as session
+	/// `new_index` is planned: it keeps as many sessions as [`Config::ReportLongevity`] blocks
+	/// span at the current session length (whatever governance chose), plus one.
+	fn prune_old_roots(new_index: SessionIndex) {
+		let length: u64 = SessionLength::<T>::get().unique_saturated_into();
+		let kept = T::ReportLongevity::get().div_ceil(length.max(1)).saturating_add(1);
+		let kept = SessionIndex::try_from(kept).unwrap_or(SessionIndex::MAX);
+		if let Some(first_kept) = new_index.checked_sub(kept) {
+			T::Session::prune_history(first_kept);
+		}
+	}
+
+	/// Disables the pending offenders again as a session starts: pallet-session forgets who was
+	/// disabled when the set changes, and an offender still belongs to the session starting now
+	/// (it leaves the set only from the next one).
+	fn disable_offenders_again() {
+		for offender in Offenders::<T>::get() {
+			T::Session::disable(&offender, Perbill::one());
+		}
+	}
+
 	/// Removes the offenders the rules allow to remove, then hands the set over if it changed.
 	fn next_set() -> Option<Vec<T::AccountId>> {
 		let offenders = Offenders::<T>::take();
@@ -50,7 +104,8 @@ impl<T: Config> Pallet<T> {
 }
 
 impl<T: Config> pallet_session::SessionManager<T::AccountId> for Pallet<T> {
-	fn new_session(_new_index: SessionIndex) -> Option<Vec<T::AccountId>> {
+	fn new_session(new_index: SessionIndex) -> Option<Vec<T::AccountId>> {
+		Self::prune_old_roots(new_index);
 		Self::next_set()
 	}
 
@@ -61,6 +116,7 @@ impl<T: Config> pallet_session::SessionManager<T::AccountId> for Pallet<T> {
 	fn end_session(_end_index: SessionIndex) {}
 
 	fn start_session(_start_index: SessionIndex) {
+		Self::disable_offenders_again();
 		SessionStart::<T>::put(frame_system::Pallet::<T>::block_number());
 	}
 }
@@ -117,13 +173,18 @@ impl<T: Config> EstimateNextSessionRotation<BlockNumberFor<T>> for Pallet<T> {
 	}
 }
 
-/// An equivocating validator is removed at the next rotation, if the set can spare it.
+/// An equivocating validator is disabled at once (its blocks are refused) and removed at the next
+/// rotation, if the set can spare it.
 impl<T: Config, Id> OnOffenceHandler<T::AccountId, (T::AccountId, Id), Weight> for Pallet<T> {
 	fn on_offence(
 		offenders: &[OffenceDetails<T::AccountId, (T::AccountId, Id)>],
-		_slash_fraction: &[Perbill],
+		slash_fraction: &[Perbill],
 		session: SessionIndex,
 	) -> Weight {
+		// There is no stake to slash: the fraction is the severity pallet-session keeps.
+		for (details, severity) in offenders.iter().zip(slash_fraction) {
+			T::Session::disable(&details.offender.0, *severity);
+		}
 		let mut pending = Offenders::<T>::get();
 		let validators = Validators::<T>::get();
 		for details in offenders {
@@ -138,8 +199,12 @@ impl<T: Config, Id> OnOffenceHandler<T::AccountId, (T::AccountId, Id), Weight> f
 			}
 		}
 		Offenders::<T>::put(pending);
+		let reported = offenders.len() as u64;
+		// Disabling one reads pallet-session's validators and disabled list and writes the latter.
+		let disabling = T::DbWeight::get().reads_writes(2, 1).saturating_mul(reported);
 		T::DbWeight::get()
 			.reads_writes(2, 1)
-			.saturating_add(T::DbWeight::get().writes(offenders.len() as u64))
+			.saturating_add(T::DbWeight::get().writes(reported))
+			.saturating_add(disabling)
 	}
 }

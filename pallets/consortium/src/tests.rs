@@ -1,6 +1,7 @@
-//! The rules of the validator set, the session clock, upgrade authorization and offences.
+//! The rules of the validator set, the session clock, upgrade authorization, offences, and what
+//! the pallet asks of pallet-session (disabling, pruning history).
 
-use frame_support::{assert_noop, assert_ok, traits::EstimateNextSessionRotation};
+use frame_support::{assert_noop, assert_ok, traits::EstimateNextSessionRotation, BoundedVec};
 use pallet_session::{SessionManager, ShouldEndSession};
 use sp_runtime::{DispatchError, Perbill};
 use sp_staking::offence::{OffenceDetails, OnOffenceHandler};
@@ -11,17 +12,22 @@ fn set() -> Vec<u64> {
 	Validators::<Test>::get().into_inner()
 }
 
-/// Rotates as pallet-session would at block `at`: the next set is handed over, a session starts.
+/// Rotates as pallet-session does at block `at`: the queued session starts, then the next one is
+/// planned (the set handed over, if it changed).
 fn rotate(at: u64) -> Option<Vec<u64>> {
 	System::set_block_number(at);
-	let next = <Consortium as SessionManager<u64>>::new_session(1);
 	<Consortium as SessionManager<u64>>::start_session(1);
-	next
+	<Consortium as SessionManager<u64>>::new_session(2)
+}
+
+/// Plans session `index`, as pallet-session does one session ahead of the one starting.
+fn plan(index: u32) {
+	<Consortium as SessionManager<u64>>::new_session(index);
 }
 
 #[test]
 fn only_governance_changes_the_set() {
-	new_test_ext().execute_with(|| {
+	ExtBuilder::default().build_and_execute(|| {
 		assert_noop!(
 			Consortium::add_validator(RuntimeOrigin::signed(1), 5),
 			DispatchError::BadOrigin
@@ -43,7 +49,7 @@ fn only_governance_changes_the_set() {
 
 #[test]
 fn an_added_validator_is_handed_over_at_the_next_rotation() {
-	new_test_ext().execute_with(|| {
+	ExtBuilder::default().build_and_execute(|| {
 		assert_ok!(Consortium::add_validator(RuntimeOrigin::root(), 5));
 		System::assert_last_event(Event::ValidatorAdded { validator: 5 }.into());
 		assert_eq!(HandedValidators::<Test>::get().into_inner(), vec![1, 2, 3, 4]);
@@ -54,7 +60,7 @@ fn an_added_validator_is_handed_over_at_the_next_rotation() {
 
 #[test]
 fn newcomers_are_fewer_than_a_third_of_the_new_set() {
-	new_test_ext().execute_with(|| {
+	ExtBuilder::default().build_and_execute(|| {
 		// One new of five is fine; two of six are a third: were both offline, 4 of 6 < 2/3.
 		assert_ok!(Consortium::add_validator(RuntimeOrigin::root(), 5));
 		assert_noop!(
@@ -68,7 +74,7 @@ fn newcomers_are_fewer_than_a_third_of_the_new_set() {
 
 #[test]
 fn additions_do_not_hide_behind_removals() {
-	new_test_ext_with(6).execute_with(|| {
+	ExtBuilder::with_validators(6).build_and_execute(|| {
 		// One removed, then three added: eight of which three are newcomers, over a third
 		// (were they offline, 5 of 8 < 2/3), though three is under half of the six handed.
 		assert_ok!(Consortium::remove_validator(RuntimeOrigin::root(), 6));
@@ -83,7 +89,7 @@ fn additions_do_not_hide_behind_removals() {
 
 #[test]
 fn a_set_below_the_minimum_grows_one_at_a_time() {
-	new_test_ext_with(1).execute_with(|| {
+	ExtBuilder::with_validators(1).build_and_execute(|| {
 		assert_ok!(Consortium::add_validator(RuntimeOrigin::root(), 2));
 		assert_noop!(
 			Consortium::add_validator(RuntimeOrigin::root(), 3),
@@ -99,7 +105,7 @@ fn a_set_below_the_minimum_grows_one_at_a_time() {
 
 #[test]
 fn an_unchanged_set_is_not_handed_over_again() {
-	new_test_ext().execute_with(|| {
+	ExtBuilder::default().build_and_execute(|| {
 		assert_eq!(rotate(11), None);
 		assert_ok!(Consortium::add_validator(RuntimeOrigin::root(), 5));
 		assert_eq!(rotate(21), Some(vec![1, 2, 3, 4, 5]));
@@ -109,7 +115,7 @@ fn an_unchanged_set_is_not_handed_over_again() {
 
 #[test]
 fn a_validator_without_session_keys_cannot_be_added() {
-	new_test_ext().execute_with(|| {
+	ExtBuilder::default().build_and_execute(|| {
 		MockKeys::forget(5);
 		assert_noop!(
 			Consortium::add_validator(RuntimeOrigin::root(), 5),
@@ -120,7 +126,7 @@ fn a_validator_without_session_keys_cannot_be_added() {
 
 #[test]
 fn a_validator_is_added_once_and_the_set_is_bounded() {
-	new_test_ext_with(8).execute_with(|| {
+	ExtBuilder::with_validators(8).build_and_execute(|| {
 		assert_noop!(
 			Consortium::add_validator(RuntimeOrigin::root(), 3),
 			Error::<Test>::AlreadyValidator
@@ -134,7 +140,7 @@ fn a_validator_is_added_once_and_the_set_is_bounded() {
 
 #[test]
 fn a_removed_validator_is_not_handed_over() {
-	new_test_ext().execute_with(|| {
+	ExtBuilder::default().build_and_execute(|| {
 		assert_ok!(Consortium::remove_validator(RuntimeOrigin::root(), 4));
 		System::assert_last_event(Event::ValidatorRemoved { validator: 4 }.into());
 		assert_eq!(rotate(11), Some(vec![1, 2, 3]));
@@ -147,7 +153,7 @@ fn a_removed_validator_is_not_handed_over() {
 
 #[test]
 fn the_set_never_goes_below_the_minimum() {
-	new_test_ext_with(3).execute_with(|| {
+	ExtBuilder::with_validators(3).build_and_execute(|| {
 		assert_noop!(
 			Consortium::remove_validator(RuntimeOrigin::root(), 3),
 			Error::<Test>::TooFewValidators
@@ -157,7 +163,7 @@ fn the_set_never_goes_below_the_minimum() {
 
 #[test]
 fn a_third_of_the_set_is_never_removed_at_once() {
-	new_test_ext_with(6).execute_with(|| {
+	ExtBuilder::with_validators(6).build_and_execute(|| {
 		// One of six is fine; a second before the rotation makes two of six: a third.
 		assert_ok!(Consortium::remove_validator(RuntimeOrigin::root(), 6));
 		assert_noop!(
@@ -173,7 +179,7 @@ fn a_third_of_the_set_is_never_removed_at_once() {
 
 #[test]
 fn adding_back_counts_against_removals() {
-	new_test_ext_with(6).execute_with(|| {
+	ExtBuilder::with_validators(6).build_and_execute(|| {
 		assert_ok!(Consortium::remove_validator(RuntimeOrigin::root(), 6));
 		assert_ok!(Consortium::add_validator(RuntimeOrigin::root(), 6));
 		// 6 is back, so removing 5 is one of six again.
@@ -183,7 +189,7 @@ fn adding_back_counts_against_removals() {
 
 #[test]
 fn sessions_end_after_their_length_and_governance_sets_it() {
-	new_test_ext().execute_with(|| {
+	ExtBuilder::default().build_and_execute(|| {
 		// The genesis session started at block 0 (start_session is not called by this mock).
 		assert!(!Consortium::should_end_session(9));
 		assert!(Consortium::should_end_session(10));
@@ -209,7 +215,7 @@ fn sessions_end_after_their_length_and_governance_sets_it() {
 
 #[test]
 fn an_upgrade_is_authorized_by_hash() {
-	new_test_ext().execute_with(|| {
+	ExtBuilder::default().build_and_execute(|| {
 		let code_hash = sp_core::H256::repeat_byte(7);
 		assert_ok!(Consortium::authorize_upgrade(RuntimeOrigin::root(), code_hash));
 		System::assert_last_event(Event::UpgradeAuthorized { code_hash }.into());
@@ -230,7 +236,7 @@ fn report(validator: u64) {
 
 #[test]
 fn an_equivocating_validator_is_removed_at_the_next_rotation() {
-	new_test_ext_with(5).execute_with(|| {
+	ExtBuilder::with_validators(5).build_and_execute(|| {
 		report(2);
 		System::assert_last_event(Event::ValidatorOffended { validator: 2, session: 0 }.into());
 		// Still a validator until the rotation.
@@ -242,7 +248,7 @@ fn an_equivocating_validator_is_removed_at_the_next_rotation() {
 
 #[test]
 fn an_offender_is_kept_when_the_set_cannot_spare_it() {
-	new_test_ext_with(3).execute_with(|| {
+	ExtBuilder::with_validators(3).build_and_execute(|| {
 		report(3);
 		assert_eq!(rotate(11), None, "the set cannot spare it");
 		System::assert_has_event(Event::OffenderKept { validator: 3 }.into());
@@ -251,9 +257,64 @@ fn an_offender_is_kept_when_the_set_cannot_spare_it() {
 
 #[test]
 fn reports_about_non_validators_are_ignored() {
-	new_test_ext().execute_with(|| {
+	ExtBuilder::default().build_and_execute(|| {
 		report(42);
 		assert!(System::events().is_empty());
 		assert_eq!(rotate(11), None, "nothing changed");
+	});
+}
+
+#[test]
+fn a_reported_validator_is_disabled_at_once_and_again_as_the_next_session_starts() {
+	ExtBuilder::with_validators(5).build_and_execute(|| {
+		report(2);
+		assert_eq!(MockSession::disabled(), vec![(2, Perbill::from_percent(10))]);
+		// pallet-session forgets who was disabled when the set changes; 2 still belongs to the
+		// session starting now (it leaves from the next one), so it is disabled again.
+		assert_eq!(rotate(11), Some(vec![1, 3, 4, 5]));
+		assert_eq!(
+			MockSession::disabled(),
+			vec![(2, Perbill::from_percent(10)), (2, Perbill::one())]
+		);
+		// Out of the set, it is not disabled again.
+		rotate(21);
+		assert_eq!(MockSession::disabled().len(), 2);
+	});
+}
+
+#[test]
+fn historical_roots_are_kept_as_long_as_a_report_may_need_them() {
+	ExtBuilder::default().build_and_execute(|| {
+		// Reports stay valid 60 blocks: six 10-block sessions, plus the one being planned.
+		plan(6);
+		assert_eq!(MockSession::first_kept(), None, "nothing is old enough yet");
+		plan(10);
+		assert_eq!(MockSession::first_kept(), Some(3));
+		// Longer sessions: fewer of them span a report's life (two of 30 blocks, plus one).
+		assert_ok!(Consortium::set_session_length(RuntimeOrigin::root(), 30));
+		plan(11);
+		assert_eq!(MockSession::first_kept(), Some(8));
+		// A session that does not divide it: three of 25 blocks cover 60, plus one.
+		assert_ok!(Consortium::set_session_length(RuntimeOrigin::root(), 25));
+		plan(12);
+		assert_eq!(MockSession::first_kept(), Some(8));
+	});
+}
+
+#[test]
+fn the_invariants_catch_a_set_the_rules_would_refuse() {
+	ExtBuilder::default().build().execute_with(|| {
+		assert_ok!(crate::try_state::do_try_state::<Test>());
+		let put = |accounts: Vec<u64>| {
+			let set: BoundedVec<u64, <Test as crate::Config>::MaxValidators> =
+				BoundedVec::truncate_from(accounts);
+			Validators::<Test>::put(set);
+		};
+		// Two of the four handed validators gone at once: half the set, and below the minimum.
+		put(vec![1, 2]);
+		assert!(crate::try_state::do_try_state::<Test>().is_err());
+		// One validator named twice.
+		put(vec![1, 2, 3, 4, 4]);
+		assert!(crate::try_state::do_try_state::<Test>().is_err());
 	});
 }

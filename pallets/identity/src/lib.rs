@@ -1084,12 +1084,18 @@ pub mod pallet {
 		///
 		/// - `patient`: the patient being recovered.
 		///
+		/// The weight charged is for the approvals the recovery holds, not for the most it could
+		/// hold (`MaxGuardians`): the rest is refunded.
+		///
 		/// Emits `RecoveryCompleted`. Errors: `NoActiveRecovery`, `SubjectNotFound`,
 		/// `SubjectDeactivated`, `RecoveryExpired`, `RecoveryNotConfigured`,
 		/// `NotEnoughApprovals`, `RecoveryDelayNotElapsed`, `AccountInUse`.
 		#[pallet::call_index(14)]
 		#[pallet::weight(T::WeightInfo::complete_recovery(T::MaxGuardians::get()))]
-		pub fn complete_recovery(origin: OriginFor<T>, patient: SubjectId) -> DispatchResult {
+		pub fn complete_recovery(
+			origin: OriginFor<T>,
+			patient: SubjectId,
+		) -> DispatchResultWithPostInfo {
 			ensure_signed(origin)?;
 			let recovery = Recoveries::<T>::get(patient).ok_or(Error::<T>::NoActiveRecovery)?;
 			let subject = Self::active_subject(&patient)?;
@@ -1117,6 +1123,8 @@ pub mod pallet {
 
 			let old = subject.controller.clone();
 			let initiator = recovery.approvals.first().copied().unwrap_or(patient);
+			// What the call cost grows with the approvals it checked (the benchmark's `g`).
+			let approvals = u32::try_from(recovery.approvals.len()).unwrap_or(u32::MAX);
 			Self::end_recovery(&patient);
 			Self::audit(&patient, initiator, AuditAction::Update);
 			Self::rebind_controller(patient, subject, recovery.new_controller.clone());
@@ -1125,7 +1133,7 @@ pub mod pallet {
 				old,
 				new: recovery.new_controller,
 			});
-			Ok(())
+			Ok(Some(T::WeightInfo::complete_recovery(approvals)).into())
 		}
 
 		/// Cancel the recovery under way: the patient still holds their key.
@@ -1153,6 +1161,10 @@ pub mod pallet {
 		///
 		/// The dispatch origin for this call must be _Signed_ by an active identity's controller.
 		///
+		/// The weight charged covers the gateways this call removes (an organization's, or a
+		/// gateway's own entry in its organization's list), not the most an organization may run
+		/// (`MaxGatewaysPerOrganization`): the rest is refunded.
+		///
 		/// Emits `Deactivated` (and `GatewayRemoved` for each gateway of an organization).
 		/// Errors: `NotRegistered`, `SubjectDeactivated`.
 		#[pallet::call_index(16)]
@@ -1160,30 +1172,43 @@ pub mod pallet {
 			T::WeightInfo::remove_gateway()
 				.saturating_mul(u64::from(T::MaxGatewaysPerOrganization::get()))
 		))]
-		pub fn deactivate(origin: OriginFor<T>) -> DispatchResult {
+		pub fn deactivate(origin: OriginFor<T>) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
 			let (id, subject) = Self::subject_controlled_by(&who)?;
 			let kind = subject.kind;
 			let organization = subject.organization;
 			Self::tombstone(id, subject);
-			match (kind, organization) {
+			// Gateways tombstoned or taken off an organization's list: each costs at most what
+			// `remove_gateway` measures, on top of the patient's deactivation `deactivate` does.
+			let gateways = match (kind, organization) {
 				// An organization that leaves takes its gateways with it, as when it is removed.
 				(SubjectKind::Organization, _) => {
-					for gateway in Self::remove_gateways_of(&id) {
-						Self::deposit_event(Event::GatewayRemoved { gateway, organization: id });
+					let removed = Self::remove_gateways_of(&id);
+					for gateway in &removed {
+						Self::deposit_event(Event::GatewayRemoved {
+							gateway: *gateway,
+							organization: id,
+						});
 					}
+					removed.len()
 				},
 				(SubjectKind::Gateway, Some(organization)) => {
-					Self::forget_gateway(&organization, &id)
+					Self::forget_gateway(&organization, &id);
+					1
 				},
-				_ => {},
-			}
+				_ => 0,
+			};
 			let is_patient = kind == SubjectKind::Patient;
 			if is_patient {
 				Self::audit(&id, id, AuditAction::Delete);
 			}
 			Self::deposit_event(Event::Deactivated { subject: id });
-			Ok(())
+			let gateways = u64::try_from(gateways).unwrap_or(u64::MAX);
+			Ok(Some(
+				T::WeightInfo::deactivate()
+					.saturating_add(T::WeightInfo::remove_gateway().saturating_mul(gateways)),
+			)
+			.into())
 		}
 	}
 }

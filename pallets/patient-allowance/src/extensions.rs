@@ -131,10 +131,7 @@ where
 			{
 				Some(TOO_LONG_TO_BE_FREE)
 			} else if Pallet::<T>::left_for(kind) == 0 {
-				Some(match kind {
-					FreeCall::NewPatient => REGISTRATIONS_USED,
-					FreeCall::Patient(_) => ALLOWANCE_USED,
-				})
+				Some(kind.used_up_code())
 			} else {
 				None
 			}
@@ -173,11 +170,9 @@ where
 				let length = u32::try_from(len).unwrap_or(u32::MAX);
 				match Pallet::<T>::take(&kind, info.total_weight(), length) {
 					Ok(()) => Ok(Pre::Free(self.inner().weight(call))),
-					Err(Refusal::Used) => Err(InvalidTransaction::Custom(match kind {
-						FreeCall::NewPatient => REGISTRATIONS_USED,
-						FreeCall::Patient(_) => ALLOWANCE_USED,
-					})
-					.into()),
+					Err(Refusal::Used) => {
+						Err(InvalidTransaction::Custom(kind.used_up_code()).into())
+					},
 					// The lane is full: the block builder leaves it for the next block.
 					Err(Refusal::LaneFull) => Err(InvalidTransaction::ExhaustsResources.into()),
 				}
@@ -306,12 +301,11 @@ where
 			};
 		// A patient queues at most as many free transactions as it has calls left, and a new
 		// patient registers with its current nonce only; deeper ones must be payable.
-		let left = match &kind {
-			Some(FreeCall::Patient(patient)) => Some(Pallet::<T>::remaining(patient)),
-			Some(FreeCall::NewPatient) => Some(Pallet::<T>::registrations_remaining().min(1)),
-			None => None,
-		};
-		if let Some(left) = left {
+		if let Some(kind) = &kind {
+			let left = match kind {
+				FreeCall::Patient(patient) => Pallet::<T>::remaining(patient),
+				FreeCall::NewPatient => Pallet::<T>::registrations_remaining().min(1),
+			};
 			let depth = self.0.saturating_sub(account.nonce);
 			if left > 0 && depth >= left.into() {
 				let charge =
@@ -320,11 +314,7 @@ where
 					.validate(origin.clone(), call, info, len, (), inherited_implication, source)
 					.is_err()
 				{
-					let code = match kind {
-						Some(FreeCall::NewPatient) => REGISTRATIONS_USED,
-						_ => ALLOWANCE_USED,
-					};
-					return Err(InvalidTransaction::Custom(code).into());
+					return Err(InvalidTransaction::Custom(kind.used_up_code()).into());
 				}
 			}
 		}

@@ -53,9 +53,13 @@ extern crate alloc;
 
 mod extensions;
 #[cfg(test)]
+#[allow(clippy::arithmetic_side_effects)] // test set-up, not dispatch
 mod mock;
 #[cfg(test)]
 mod tests;
+#[cfg(any(feature = "try-runtime", test))]
+#[allow(clippy::arithmetic_side_effects)] // invariant checks, off dispatch
+pub mod try_state;
 
 pub use extensions::{
 	ChargeTransactionPayment, CheckNonce, ALLOWANCE_USED, REGISTRATIONS_USED, TOO_LONG_TO_BE_FREE,
@@ -73,6 +77,18 @@ pub enum FreeCall<PatientId> {
 	NewPatient,
 	/// The given active patient's own identity, consent or record call.
 	Patient(PatientId),
+}
+
+impl<PatientId> FreeCall<PatientId> {
+	/// The `InvalidTransaction::Custom` code that refuses this kind of free call once what it
+	/// draws on is used up: [`REGISTRATIONS_USED`] for a registration (the period's free
+	/// registrations), [`ALLOWANCE_USED`] for a patient's call (the patient's allowance).
+	pub fn used_up_code(&self) -> u8 {
+		match self {
+			FreeCall::NewPatient => REGISTRATIONS_USED,
+			FreeCall::Patient(_) => ALLOWANCE_USED,
+		}
+	}
 }
 
 /// The runtime's rule for which calls are a patient's own, and so free.
@@ -165,6 +181,14 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type ThisBlock<T: Config> = StorageValue<_, Lane<BlockNumberFor<T>>, ValueQuery>;
 
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		#[cfg(feature = "try-runtime")]
+		fn try_state(_n: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
+			crate::try_state::do_try_state::<T>()
+		}
+	}
+
 	impl<T: Config> Pallet<T> {
 		/// The period `now` falls in.
 		pub fn period_at(now: BlockNumberFor<T>) -> u32 {
@@ -200,16 +224,22 @@ pub mod pallet {
 			}
 		}
 
+		/// What a block's normal class holds: weight and length.
+		pub(crate) fn normal_capacity() -> (Weight, u32) {
+			let normal = T::BlockWeights::get().get(DispatchClass::Normal).max_total;
+			let normal = normal.unwrap_or(T::BlockWeights::get().max_block);
+			(normal, *T::BlockLength::get().max.get(DispatchClass::Normal))
+		}
+
 		/// The free lane's capacity per block: weight and length.
 		pub(crate) fn lane_caps() -> (Weight, u32) {
 			let share = T::FreeBlockShare::get();
-			let normal = T::BlockWeights::get().get(DispatchClass::Normal).max_total;
-			let normal = normal.unwrap_or(T::BlockWeights::get().max_block);
+			let (normal, length) = Self::normal_capacity();
 			let cap = Weight::from_parts(
 				share.mul_floor(normal.ref_time()),
 				share.mul_floor(normal.proof_size()),
 			);
-			(cap, share.mul_floor(*T::BlockLength::get().max.get(DispatchClass::Normal)))
+			(cap, share.mul_floor(length))
 		}
 
 		/// Takes one free call (of the patient's allowance, or of the period's registrations) and

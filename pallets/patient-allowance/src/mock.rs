@@ -106,21 +106,34 @@ impl pallet_patient_allowance::Config for Test {
 /// What the funded accounts hold: enough for any fee in these tests.
 pub const FUNDS: u64 = 1_000_000_000_000_000;
 
-/// Funded patient 1, unfunded patient 2 (kept alive by a provider, as an identity keeps it) and
-/// its rotated controller 102, funded practitioner 50; nobody else exists. Block 1.
-pub fn new_test_ext() -> sp_io::TestExternalities {
-	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
-	pallet_balances::GenesisConfig::<Test> {
-		balances: vec![(1, FUNDS), (50, FUNDS)],
-		..Default::default()
+/// Builds the test externalities; `build_and_execute` checks the pallet's invariants afterwards.
+pub struct ExtBuilder;
+
+impl ExtBuilder {
+	/// Funded patient 1, unfunded patient 2 (kept alive by a provider, as an identity keeps it)
+	/// and its rotated controller 102, funded practitioner 50; nobody else exists. Block 1.
+	pub fn build(self) -> sp_io::TestExternalities {
+		let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
+		pallet_balances::GenesisConfig::<Test> {
+			balances: vec![(1, FUNDS), (50, FUNDS)],
+			..Default::default()
+		}
+		.assimilate_storage(&mut storage)
+		.unwrap();
+		let mut ext: sp_io::TestExternalities = storage.into();
+		ext.execute_with(|| {
+			System::set_block_number(1);
+			System::inc_providers(&2);
+			System::inc_providers(&102);
+		});
+		ext
 	}
-	.assimilate_storage(&mut storage)
-	.unwrap();
-	let mut ext: sp_io::TestExternalities = storage.into();
-	ext.execute_with(|| {
-		System::set_block_number(1);
-		System::inc_providers(&2);
-		System::inc_providers(&102);
-	});
-	ext
+
+	/// Runs `test`, then the invariant checks.
+	pub fn build_and_execute(self, test: impl FnOnce()) {
+		self.build().execute_with(|| {
+			test();
+			crate::try_state::do_try_state::<Test>().expect("allowance invariants hold");
+		});
+	}
 }

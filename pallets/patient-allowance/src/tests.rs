@@ -12,8 +12,8 @@ use sp_runtime::{
 };
 
 use crate::{
-	mock::*, ChargeTransactionPayment, CheckNonce, Registrations, Used, ALLOWANCE_USED,
-	FREE_LONGEVITY, REGISTRATIONS_USED, TOO_LONG_TO_BE_FREE,
+	mock::*, ChargeTransactionPayment, CheckNonce, FreeCall, Lane, Registrations, ThisBlock, Usage,
+	Used, ALLOWANCE_USED, FREE_LONGEVITY, REGISTRATIONS_USED, TOO_LONG_TO_BE_FREE,
 };
 
 type Extensions = (CheckNonce<Test>, ChargeTransactionPayment<Test>);
@@ -75,7 +75,7 @@ fn next_block() {
 
 #[test]
 fn a_patients_own_call_is_free() {
-	new_test_ext().execute_with(|| {
+	ExtBuilder.build_and_execute(|| {
 		assert_eq!(send(1, own_call()), Ok(()));
 		assert_eq!(Balances::free_balance(1), FUNDS);
 		assert_eq!(Used::<Test>::get(1).calls, 1);
@@ -87,7 +87,7 @@ fn a_patients_own_call_is_free() {
 
 #[test]
 fn everyone_else_pays() {
-	new_test_ext().execute_with(|| {
+	ExtBuilder.build_and_execute(|| {
 		assert_eq!(send(50, own_call()), Ok(()));
 		assert!(Balances::free_balance(50) < FUNDS);
 		assert_eq!(Used::<Test>::get(50).calls, 0);
@@ -96,7 +96,7 @@ fn everyone_else_pays() {
 
 #[test]
 fn a_tipped_call_is_a_paid_call() {
-	new_test_ext().execute_with(|| {
+	ExtBuilder.build_and_execute(|| {
 		assert_eq!(send_weighted(1, own_call(), 5, 1), Ok(()));
 		assert!(Balances::free_balance(1) < FUNDS - 5);
 		assert_eq!(Used::<Test>::get(1).calls, 0);
@@ -105,7 +105,7 @@ fn a_tipped_call_is_a_paid_call() {
 
 #[test]
 fn past_the_allowance_a_funded_patient_pays() {
-	new_test_ext().execute_with(|| {
+	ExtBuilder.build_and_execute(|| {
 		for _ in 0..3 {
 			assert_eq!(send(1, own_call()), Ok(()));
 			next_block();
@@ -118,7 +118,7 @@ fn past_the_allowance_a_funded_patient_pays() {
 
 #[test]
 fn past_the_allowance_an_unfunded_patient_is_refused() {
-	new_test_ext().execute_with(|| {
+	ExtBuilder.build_and_execute(|| {
 		for _ in 0..3 {
 			assert_eq!(send(2, own_call()), Ok(()));
 			next_block();
@@ -136,7 +136,7 @@ fn past_the_allowance_an_unfunded_patient_is_refused() {
 
 #[test]
 fn the_allowance_renews_each_period() {
-	new_test_ext().execute_with(|| {
+	ExtBuilder.build_and_execute(|| {
 		for _ in 0..3 {
 			assert_eq!(send(2, own_call()), Ok(()));
 		}
@@ -150,7 +150,7 @@ fn the_allowance_renews_each_period() {
 
 #[test]
 fn governance_lowering_the_allowance_applies_at_once() {
-	new_test_ext().execute_with(|| {
+	ExtBuilder.build_and_execute(|| {
 		assert_eq!(send(2, own_call()), Ok(()));
 		CallsPerPeriod::set(1);
 		assert!(send(2, own_call()).is_err());
@@ -160,7 +160,7 @@ fn governance_lowering_the_allowance_applies_at_once() {
 
 #[test]
 fn an_account_without_balance_may_register_as_a_patient_and_nothing_else() {
-	new_test_ext().execute_with(|| {
+	ExtBuilder.build_and_execute(|| {
 		assert_eq!(
 			send(201, own_call()),
 			Err(TransactionValidityError::Invalid(InvalidTransaction::Payment))
@@ -176,7 +176,7 @@ fn an_account_without_balance_may_register_as_a_patient_and_nothing_else() {
 
 #[test]
 fn the_allowance_belongs_to_the_patient_not_the_account() {
-	new_test_ext().execute_with(|| {
+	ExtBuilder.build_and_execute(|| {
 		for _ in 0..3 {
 			assert_eq!(send(2, own_call()), Ok(()));
 		}
@@ -190,7 +190,7 @@ fn the_allowance_belongs_to_the_patient_not_the_account() {
 
 #[test]
 fn a_patient_queues_no_more_free_transactions_than_it_has_calls_left() {
-	new_test_ext().execute_with(|| {
+	ExtBuilder.build_and_execute(|| {
 		assert_eq!(send(2, own_call()), Ok(()));
 		// Two calls left: nonces 1 and 2 may wait in the pool, nonce 3 may not.
 		assert!(validate(2, own_call(), 2).is_ok());
@@ -205,7 +205,7 @@ fn a_patient_queues_no_more_free_transactions_than_it_has_calls_left() {
 
 #[test]
 fn a_long_transaction_is_never_free() {
-	new_test_ext().execute_with(|| {
+	ExtBuilder.build_and_execute(|| {
 		assert_eq!(
 			send_sized(2, own_call(), 0, 1, 65),
 			Err(TransactionValidityError::Invalid(InvalidTransaction::Custom(TOO_LONG_TO_BE_FREE)))
@@ -218,7 +218,7 @@ fn a_long_transaction_is_never_free() {
 
 #[test]
 fn a_replayed_registration_is_stale() {
-	new_test_ext().execute_with(|| {
+	ExtBuilder.build_and_execute(|| {
 		assert_eq!(send(200, registration()), Ok(()));
 		let info = registration().get_dispatch_info();
 		let extensions: Extensions = (CheckNonce::from(0), ChargeTransactionPayment::from(0));
@@ -233,7 +233,7 @@ fn a_replayed_registration_is_stale() {
 
 #[test]
 fn free_calls_fill_at_most_their_share_of_a_block() {
-	new_test_ext().execute_with(|| {
+	ExtBuilder.build_and_execute(|| {
 		// The lane holds 150 units: one call of 100 fits, a second does not.
 		assert_eq!(send_weighted(1, own_call(), 0, 100), Ok(()));
 		assert_eq!(
@@ -250,7 +250,7 @@ fn free_calls_fill_at_most_their_share_of_a_block() {
 
 #[test]
 fn free_registrations_per_period_are_bounded_consortium_wide() {
-	new_test_ext().execute_with(|| {
+	ExtBuilder.build_and_execute(|| {
 		assert_eq!(send(200, registration()), Ok(()));
 		next_block();
 		assert_eq!(send(201, registration()), Ok(()));
@@ -268,7 +268,7 @@ fn free_registrations_per_period_are_bounded_consortium_wide() {
 
 #[test]
 fn a_new_patient_registers_with_its_current_nonce_only() {
-	new_test_ext().execute_with(|| {
+	ExtBuilder.build_and_execute(|| {
 		assert!(validate(200, registration(), 0).is_ok());
 		assert_eq!(
 			validate(200, registration(), 1),
@@ -279,7 +279,7 @@ fn a_new_patient_registers_with_its_current_nonce_only() {
 
 #[test]
 fn a_call_larger_than_the_whole_free_lane_is_never_free() {
-	new_test_ext().execute_with(|| {
+	ExtBuilder.build_and_execute(|| {
 		// The lane holds 150 units: a 200-unit call could never go free, so it is not left to
 		// wait in the pool; an unfunded patient is told, a funded one pays.
 		assert_eq!(
@@ -288,5 +288,30 @@ fn a_call_larger_than_the_whole_free_lane_is_never_free() {
 		);
 		assert_eq!(send_weighted(1, own_call(), 0, 200), Ok(()));
 		assert!(Balances::free_balance(1) < FUNDS);
+	});
+}
+
+#[test]
+fn each_kind_of_free_call_is_refused_with_its_own_code() {
+	assert_eq!(FreeCall::<u64>::NewPatient.used_up_code(), REGISTRATIONS_USED);
+	assert_eq!(FreeCall::Patient(2u64).used_up_code(), ALLOWANCE_USED);
+}
+
+#[test]
+fn the_invariants_catch_a_count_without_a_call_and_a_lane_of_the_future() {
+	ExtBuilder.build().execute_with(|| {
+		assert_eq!(send(2, own_call()), Ok(()));
+		assert!(crate::try_state::do_try_state::<Test>().is_ok());
+
+		Used::<Test>::insert(7, Usage { period: 0, calls: 0 });
+		assert!(crate::try_state::do_try_state::<Test>().is_err());
+		Used::<Test>::remove(7);
+
+		ThisBlock::<Test>::put(Lane { block: 2, weight: Weight::zero(), length: 0 });
+		assert!(crate::try_state::do_try_state::<Test>().is_err());
+		// A lane fuller than a whole block's normal class.
+		let over = Weight::from_parts(751 * 1_000_000_000, 0);
+		ThisBlock::<Test>::put(Lane { block: 1, weight: over, length: 0 });
+		assert!(crate::try_state::do_try_state::<Test>().is_err());
 	});
 }

@@ -38,6 +38,16 @@
 //!    (`RecordWritten`, `RecordErased`) with the consent (or own-data basis) that allowed it and the
 //!    ciphertext hash as the entity.
 //!
+//! ## Calls
+//!
+//! For patients and their delegate guardians: [`Pallet::anchor`], [`Pallet::amend`] (as their own
+//! data, always permitted), [`Pallet::erase`].
+//!
+//! For practitioners under a consent that allows Create on the class (or names the record):
+//! [`Pallet::anchor`], [`Pallet::amend`].
+//!
+//! Every call is signed by the controller of an active subject; anyone else gets `NotRegistered`.
+//!
 //! ## Assumptions
 //!
 //! - Identifiers, codes and hashes only: no PHI. The ciphertext and the wrapped keys never come on
@@ -60,7 +70,7 @@ mod mock;
 #[cfg(test)]
 #[allow(clippy::arithmetic_side_effects)] // test and benchmark set-up, not dispatch
 mod tests;
-#[cfg(any(feature = "try-runtime", test))]
+#[cfg(any(feature = "try-runtime", feature = "mock", test))]
 #[allow(clippy::arithmetic_side_effects)] // invariant checks count what exists, off dispatch
 pub mod try_state;
 pub mod weights;
@@ -260,6 +270,8 @@ pub mod pallet {
 		TooManyVersions,
 		/// The chain has run out of record nonces.
 		NonceOverflow,
+		/// The signing account controls no active identity.
+		NotRegistered,
 	}
 
 	#[pallet::hooks]
@@ -272,10 +284,28 @@ pub mod pallet {
 
 	#[pallet::call]
 	impl<T: Config> Pallet<T> {
-		/// Anchors a new record of `patient`: the ciphertext's blake2-256 `content_hash` and
-		/// `size`, its data `class`, kept by `custodian` (see the crate's rules for the default),
-		/// written for `purpose`. The chain derives the record's identifier and reports it in
-		/// `RecordAnchored`.
+		/// Anchor a new record of a patient. The chain derives the record's identifier and
+		/// reports it in `RecordAnchored`; the custodian's gateway then takes the ciphertext that
+		/// hashes to `content_hash`.
+		///
+		/// The dispatch origin for this call must be _Signed_ by an active subject the access
+		/// rule lets create `patient`'s records of `class` for `purpose`: the patient, one of
+		/// their delegate guardians, or a practitioner under a consent allowing Create.
+		///
+		/// - `patient`: the patient whose record it is.
+		/// - `class`: the record's data class, what the access rule judges reads of it by.
+		/// - `content_hash`: blake2-256 of the whole ciphertext blob, header included.
+		/// - `size`: the blob's size in bytes; more than zero.
+		/// - `custodian`: the organization whose gateway keeps the blob; if `None`, the
+		///   organization whose consent allowed the anchor, or the practitioner's one attesting
+		///   organization (the crate's rule 1).
+		/// - `purpose`: why the record is written; the access rule judges it.
+		///
+		/// Emits `RecordAnchored`; appends a `record-written` audit entry naming the consent (or
+		/// own-data basis) that allowed it. Errors: `NotRegistered`, `EmptyRecord`,
+		/// `UnknownPatient`, `PatientDeactivated`, `NotPermitted`, `NotAnOrganization`,
+		/// `NotAttestedByCustodian`, `CustodianOutsideConsent`, `CustodianRequired`,
+		/// `TooManyRecords`, `TooManyRecordsByAuthor`, `NonceOverflow`.
 		#[pallet::call_index(0)]
 		#[pallet::weight(T::WeightInfo::anchor())]
 		pub fn anchor(
@@ -287,7 +317,7 @@ pub mod pallet {
 			custodian: Option<SubjectId>,
 			purpose: PurposeOfUse,
 		) -> DispatchResult {
-			let author = T::SubjectOrigin::ensure_origin(origin)?;
+			let author = Self::ensure_subject(origin)?;
 			ensure!(size > 0, Error::<T>::EmptyRecord);
 			let basis = Self::permitted(&patient, &author, &AccessTarget::Class(class), purpose)?;
 			let custodian = Self::custodian(&author, &basis, custodian, None)?;
@@ -305,8 +335,27 @@ pub mod pallet {
 			)
 		}
 
-		/// Anchors a new version of `predecessor`, which must be the active (latest) version: same
-		/// patient and class, new ciphertext. The predecessor becomes superseded.
+		/// Anchor a new version of a record: same patient and class, new ciphertext. The
+		/// predecessor becomes superseded; the new version's identifier is in `RecordAnchored`.
+		///
+		/// The dispatch origin for this call must be _Signed_ by an active subject the access
+		/// rule lets create the record (by its class, or a consent naming it) for `purpose`: the
+		/// patient, one of their delegate guardians, or a practitioner under a consent allowing
+		/// Create.
+		///
+		/// - `predecessor`: the record's active (latest) version.
+		/// - `content_hash`: blake2-256 of the new ciphertext blob, header included.
+		/// - `size`: the new blob's size in bytes; more than zero.
+		/// - `custodian`: the organization whose gateway keeps the new blob; if `None`, the
+		///   predecessor's when the author may use it, else as for [`Pallet::anchor`].
+		/// - `purpose`: why the version is written; the access rule judges it.
+		///
+		/// Emits `RecordAnchored` (with its `predecessor`); appends a `record-written` audit
+		/// entry (action Update). Errors: `NotRegistered`, `EmptyRecord`, `UnknownRecord`,
+		/// `NotLatestVersion`, `RecordErased`, `TooManyVersions`, `PatientDeactivated`,
+		/// `NotPermitted`, `NotAnOrganization`, `NotAttestedByCustodian`,
+		/// `CustodianOutsideConsent`, `CustodianRequired`, `TooManyRecords`,
+		/// `TooManyRecordsByAuthor`, `NonceOverflow`.
 		#[pallet::call_index(1)]
 		#[pallet::weight(T::WeightInfo::amend())]
 		pub fn amend(
@@ -317,7 +366,7 @@ pub mod pallet {
 			custodian: Option<SubjectId>,
 			purpose: PurposeOfUse,
 		) -> DispatchResult {
-			let author = T::SubjectOrigin::ensure_origin(origin)?;
+			let author = Self::ensure_subject(origin)?;
 			ensure!(size > 0, Error::<T>::EmptyRecord);
 			let mut previous = Anchors::<T>::get(predecessor).ok_or(Error::<T>::UnknownRecord)?;
 			match previous.status {
@@ -348,13 +397,25 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// Erases `record`, which must be the latest version, and every earlier version: the status
-		/// becomes erased (at the block's time, [`ErasedAt`]), the hashes stay, and the custodian's
-		/// gateway deletes the ciphertext. The patient or a delegate guardian only.
+		/// Erase a record: its latest version and every earlier one. Each status becomes erased
+		/// (at the block's time, [`ErasedAt`]), the hashes stay, and the custodian's gateway
+		/// deletes the ciphertext and envelopes (crypto-shredding).
+		///
+		/// The dispatch origin for this call must be _Signed_ by the patient or by one of their
+		/// guardians with the delegate right.
+		///
+		/// - `record`: the record's active (latest) version.
+		///
+		/// The weight charged is for the versions erased, not for the most a record may have
+		/// (`MaxVersions`): the rest is refunded.
+		///
+		/// Emits `RecordErased` for each version erased, newest first; appends a `record-erased`
+		/// audit entry for each. Errors: `NotRegistered`, `UnknownRecord`,
+		/// `NotPatientOrDelegate`, `NotLatestVersion`, `RecordErased`.
 		#[pallet::call_index(2)]
 		#[pallet::weight(T::WeightInfo::erase(T::MaxVersions::get()))]
 		pub fn erase(origin: OriginFor<T>, record: RecordId) -> DispatchResultWithPostInfo {
-			let by = T::SubjectOrigin::ensure_origin(origin)?;
+			let by = Self::ensure_subject(origin)?;
 			let anchor = Anchors::<T>::get(record).ok_or(Error::<T>::UnknownRecord)?;
 			let patient = anchor.patient;
 			ensure!(
@@ -413,6 +474,14 @@ pub mod pallet {
 }
 
 impl<T: Config> Pallet<T> {
+	/// The subject the origin's account controls, through [`Config::SubjectOrigin`]; anyone else
+	/// is told `NotRegistered`.
+	fn ensure_subject(
+		origin: frame_system::pallet_prelude::OriginFor<T>,
+	) -> Result<SubjectId, Error<T>> {
+		T::SubjectOrigin::try_origin(origin).map_err(|_| Error::<T>::NotRegistered)
+	}
+
 	/// What the access rule says of `author` creating `target` of `patient` for `purpose`: the
 	/// basis on Permit, the matching error on Deny.
 	fn permitted(

@@ -1,6 +1,13 @@
-//! One `impl Config` per pallet: the knobs of the chain, each with the reason for its value.
+//! One `impl Config` per pallet: the knobs of the chain, each with the reason for its value. The
+//! core and MedChain's own pallets are here; the rest, one theme a module: [`council`] (the
+//! council, its motion origin, runtime parameters, the call filter), [`validators`] (the validator
+//! set through sessions, equivocation reports, node authorization), [`patient_fees`] (which calls
+//! are a patient's own, and free) and [`offchain`] (transactions the runtime builds itself).
 
-pub mod governance;
+pub mod council;
+pub mod offchain;
+pub mod patient_fees;
+pub mod validators;
 
 use frame_support::{
 	derive_impl,
@@ -84,7 +91,7 @@ impl frame_system::Config for Runtime {
 	type SS58Prefix = SS58Prefix;
 	type MaxConsumers = ConstU32<16>;
 	/// Council proposals below the motion threshold and validators dropping their keys are refused.
-	type BaseCallFilter = governance::ConsortiumCallFilter;
+	type BaseCallFilter = council::ConsortiumCallFilter;
 }
 
 impl pallet_aura::Config for Runtime {
@@ -107,7 +114,7 @@ impl pallet_grandpa::Config for Runtime {
 	type MaxSetIdSessionEntries = ConstU64<1000>;
 	type KeyOwnerProof = sp_session::MembershipProof;
 	/// Equivocations are proven against historical sessions and reported to pallet-offences.
-	type EquivocationReportSystem = governance::GrandpaEquivocations;
+	type EquivocationReportSystem = validators::GrandpaEquivocations;
 }
 
 impl pallet_timestamp::Config for Runtime {
@@ -157,7 +164,7 @@ impl pallet_sudo::Config for Runtime {
 
 impl pallet_patient_identity::Config for Runtime {
 	/// A council motion (or Root on dev chains).
-	type GovernanceOrigin = governance::Governance;
+	type GovernanceOrigin = council::Governance;
 	type Time = Timestamp;
 	type OffchainSignature = Signature;
 	type SigningPublicKey = <Signature as Verify>::Signer;
@@ -203,7 +210,7 @@ impl pallet_consent::Config for Runtime {
 	type Records = Records;
 	type Time = Timestamp;
 	/// A council motion (or Root on dev chains).
-	type GovernanceOrigin = governance::Governance;
+	type GovernanceOrigin = council::Governance;
 	/// A consent naming more than 64 records should name a data class instead.
 	type MaxRecordsPerConsent = ConstU32<64>;
 	/// Separate consents per purpose or period for one grantee; 16 is generous.

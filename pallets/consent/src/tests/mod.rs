@@ -1,7 +1,6 @@
 //! Tests, one file per call plus the access rule. Each runs inside `ExtBuilder::build_and_execute`.
 
 mod emergency;
-mod fuzz;
 mod grant;
 mod hardening;
 mod read_policies;

@@ -6,6 +6,7 @@ mod hardening;
 mod history;
 mod organizations;
 mod recovery;
+mod refunds;
 mod registration;
 mod registry;
 mod rotation;

@@ -154,3 +154,15 @@ fn another_patients_record_is_not_amended_through_a_consent_of_this_one() {
 		assert_noop!(amend("doctor", latest(other), 2), Error::<Test>::NotPermitted);
 	});
 }
+
+#[test]
+fn an_unregistered_caller_is_told_it_is_not_registered() {
+	ExtBuilder.build_and_execute(|| {
+		let (_, _, hospital) = world();
+		let first = anchor_as("patient", Some(hospital), 1);
+		assert_noop!(amend("nobody", first, 2), Error::<Test>::NotRegistered);
+		// A tombstone's controller controls no active identity either.
+		assert_ok!(Identity::deactivate(Seeds::signed("doctor")));
+		assert_noop!(amend("doctor", first, 2), Error::<Test>::NotRegistered);
+	});
+}

@@ -175,7 +175,8 @@ fn bad_anchors_are_refused_and_change_nothing() {
 		assert_noop!(anchor("patient", stranger, 1), Error::<Test>::UnknownPatient);
 		// A practitioner's records are not a patient's.
 		assert_noop!(anchor("patient", doctor, 1), Error::<Test>::UnknownPatient);
-		assert_noop!(anchor("nobody", patient, 1), sp_runtime::DispatchError::BadOrigin);
+		// Whoever controls no identity is told so, not refused as a bad origin.
+		assert_noop!(anchor("nobody", patient, 1), Error::<Test>::NotRegistered);
 		assert_ok!(Identity::deactivate(Seeds::signed("patient")));
 		assert_noop!(anchor("doctor", patient, 1), Error::<Test>::PatientDeactivated);
 	});

@@ -165,3 +165,12 @@ fn erasing_twice_or_an_unknown_record_is_refused() {
 		assert_noop!(Records::erase(Seeds::signed("patient"), id), Error::<Test>::RecordErased);
 	});
 }
+
+#[test]
+fn an_unregistered_caller_is_told_it_is_not_registered() {
+	ExtBuilder.build_and_execute(|| {
+		let (_, _, hospital) = world();
+		let id = anchor_as("patient", Some(hospital), 1);
+		assert_noop!(Records::erase(Seeds::signed("nobody"), id), Error::<Test>::NotRegistered);
+	});
+}

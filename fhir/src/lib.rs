@@ -3,11 +3,17 @@
 //! Identifiers become `Reference.identifier`s (`urn:medchain:did`), codes from MedChain's fixed
 //! vocabularies become `Coding`s in `urn:medchain:fhir:*` systems, and standard codes use their
 //! HL7 systems. docs/consent.md and docs/audit.md map every field.
+//!
+//! The mapping sits next to the types (`medchain-primitives`) and needs nothing else but JSON and
+//! a calendar, so the node's RPC exports FHIR without a chain client; the client library
+//! re-exports it as `medchain_client::fhir` for the CLI and the gateway.
+
+#![warn(missing_docs)]
 
 use chrono::{DateTime, SecondsFormat};
 use medchain_primitives::{
 	audit::{AuditEntry, AuditPolicy, AuditSource},
-	consent::{ConsentRecord, ConsentStatus, DataClass, Grantee},
+	consent::{ConsentRecord, ConsentStatus, DataClass, Grantee, RecordId},
 	identity::SubjectId,
 	Moment,
 };
@@ -76,9 +82,9 @@ pub fn subject_reference(subject: &SubjectId) -> Value {
 	json!({ "identifier": { "system": DID_SYSTEM, "value": subject.to_did() } })
 }
 
-/// A record identifier (`urn:medchain:record`, hex).
-fn record_identifier(record: &[u8; 32]) -> Value {
-	json!({ "system": RECORD_SYSTEM, "value": hex::encode(record) })
+/// A record identifier (`urn:medchain:record`, 64 hex digits without `0x`).
+fn record_identifier(record: &RecordId) -> Value {
+	json!({ "system": RECORD_SYSTEM, "value": format!("{record:x}") })
 }
 
 fn class_coding(class: DataClass) -> Value {
@@ -120,7 +126,7 @@ pub fn consent(c: &ConsentRecord) -> Value {
 			.iter()
 			.map(|r| json!({
 				"meaning": "instance",
-				"reference": { "identifier": record_identifier(&r.0) }
+				"reference": { "identifier": record_identifier(r) }
 			}))
 			.collect::<Vec<_>>());
 	}
@@ -168,9 +174,9 @@ pub fn audit_event(patient: &SubjectId, e: &AuditEntry) -> Value {
 		"role": coding(OBJECT_ROLE_SYSTEM, "1", Some("Patient")),
 	})];
 	if let Some(entity) = r.entity {
-		let mut what = json!({ "identifier": record_identifier(&entity.record.0) });
+		let mut what = json!({ "identifier": record_identifier(&entity.record) });
 		if let Some(hash) = entity.hash {
-			what["display"] = json!(format!("blake2-256:{}", hex::encode(hash.as_bytes())));
+			what["display"] = json!(format!("blake2-256:{hash:x}"));
 		}
 		entities.push(json!({
 			"what": what,
@@ -183,13 +189,16 @@ pub fn audit_event(patient: &SubjectId, e: &AuditEntry) -> Value {
 		"detail": [
 			{ "type": "seq", "valueString": e.seq.to_string() },
 			{ "type": "block", "valueString": e.block.to_string() },
-			{ "type": "prev-hash", "valueString": format!("0x{}", hex::encode(e.prev_hash.as_bytes())) },
-			{ "type": "hash", "valueString": format!("0x{}", hex::encode(e.hash.as_bytes())) }
+			{ "type": "prev-hash", "valueString": format!("{:#x}", e.prev_hash) },
+			{ "type": "hash", "valueString": format!("{:#x}", e.hash) }
 		]
 	}));
+	// The patient's first 8 bytes (16 hex digits) and the sequence number: short, and distinct in
+	// any bundle of trails.
+	let patient_hex = format!("{patient:x}");
 	let mut event = json!({
 		"resourceType": "AuditEvent",
-		"id": format!("medchain-audit-{}-{}", hex::encode(&patient.0[..8]), e.seq),
+		"id": format!("medchain-audit-{}-{}", &patient_hex[..16], e.seq),
 		"type": coding(AUDIT_TYPE_SYSTEM, "rest", Some("RESTful Operation")),
 		"subtype": [coding(AUDIT_SUBTYPE_SYSTEM, r.event_type.code(), None)],
 		"action": r.action.code(),
@@ -265,8 +274,7 @@ mod tests {
 	use medchain_primitives::{
 		audit::{AuditAction, AuditEventType, AuditOutcome, AuditRecord},
 		consent::{
-			ActionSet, ConsentAction, ConsentId, DataClassSet, DenyReason, PurposeOfUse,
-			PurposeSet, RecordId,
+			ActionSet, ConsentAction, ConsentId, DataClassSet, DenyReason, PurposeOfUse, PurposeSet,
 		},
 	};
 
@@ -382,6 +390,22 @@ mod tests {
 		let b = bundle(vec![v]);
 		assert_eq!(b["total"], 1);
 		assert_eq!(b["entry"][0]["resource"]["resourceType"], "AuditEvent");
+	}
+
+	#[test]
+	fn ids_and_hashes_are_written_as_before_the_move() {
+		let mut entry = denial();
+		entry.record.entity = Some(medchain_primitives::audit::AuditEntity {
+			record: RecordId([0x0a; 32]),
+			hash: Some(medchain_primitives::Hash::repeat_byte(0xbc)),
+		});
+		let v = audit_event(&P, &entry);
+		assert_eq!(v["id"], "medchain-audit-0101010101010101-3");
+		assert_eq!(v["entity"][1]["what"]["identifier"]["value"], "0a".repeat(32));
+		assert_eq!(v["entity"][1]["what"]["display"], format!("blake2-256:{}", "bc".repeat(32)));
+		let link = &v["entity"][2]["detail"];
+		assert_eq!(link[2]["valueString"], format!("0x{}", "00".repeat(32)));
+		assert_eq!(link[3]["valueString"], format!("0x{}", "07".repeat(32)));
 	}
 
 	#[test]

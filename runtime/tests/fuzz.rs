@@ -1,27 +1,42 @@
-//! The runtime fuzz harness: random sequences of every identity, consent and audit-log call, from
-//! a pool of identities of every kind, with random and boundary arguments, block by block.
+//! The runtime fuzz harness: random sequences of every identity, consent, records and audit-log
+//! call, dispatched in the runtime itself (its bounds, origins and pallets wired to each other as
+//! the chain runs them), from a pool of identities of every kind, with random and boundary
+//! arguments, block by block.
 //!
 //! After every call: a failed call changed nothing (the state root is as before). After every
-//! block: each pallet's `try_state` holds. No call may panic. The run is reproducible from its
-//! seed, and starts a fresh chain every 2,000 calls (40 blocks) so that a long run costs the same
-//! per call throughout. `MEDCHAIN_FUZZ_CALLS` (default 20,000) and `MEDCHAIN_FUZZ_SEED` (default 1) set it;
-//! `scripts/fuzz.sh` runs the long version.
+//! block: each of those pallets' `try_state` holds. No call may panic. The run is reproducible from
+//! its seed, and starts a fresh chain every 2,000 calls (40 blocks) so that a long run costs the
+//! same per call throughout. `MEDCHAIN_FUZZ_CALLS` (default 20,000) and `MEDCHAIN_FUZZ_SEED`
+//! (default 1) set it; `scripts/fuzz.sh` runs the long version.
+//!
+//! Calls go straight to dispatch (`dispatch_bypass_filter`): transaction extensions (fees, the
+//! patients' allowance) and the runtime's call filter have their own tests.
 
 use frame_support::{
 	dispatch::{DispatchErrorWithPostInfo, PostDispatchInfo},
-	traits::UnfilteredDispatchable,
+	traits::{Get, UnfilteredDispatchable},
 };
-use medchain_primitives::traits::SubjectRegistry;
 use medchain_primitives::{
 	audit::{AuditAction, AuditEntity, AuditEventType, AuditOutcome, AuditPolicy, AuditRecord},
-	identity::{GuardianRights, PractitionerRole, RoleSet},
+	consent::{
+		ActionSet, ConsentId, DataClass, DataClassSet, DenyReason, EmergencyId, Grantee,
+		PurposeOfUse, PurposeSet, RecordId,
+	},
+	identity::{GuardianRights, PractitionerRole, RoleSet, SubjectId, SubjectKind},
+	traits::SubjectRegistry,
+};
+use medchain_runtime::{
+	BlockNumber, Identity, Runtime, RuntimeCall, RuntimeOrigin, System, MILLI_SECS_PER_BLOCK,
 };
 use pallet_audit_log::GatewayEvent;
+use pallet_consent::{ConsentTerms, GrantTerms};
+use pallet_patient_identity::mock::{account, pair, DAY, HOUR, NOW};
 use rand::{rngs::StdRng, Rng, SeedableRng};
 use sp_core::{Pair, H256};
-use sp_runtime::{DispatchError, MultiSignature, StateVersion};
+use sp_runtime::{BuildStorage, DispatchError, MultiSignature, StateVersion};
 
-use super::*;
+/// Subjects of the runtime, made through identity's calls.
+type Seeds = pallet_patient_identity::mock::Seeds<Runtime>;
 
 /// Everyone the fuzzer acts as or names: registered subjects of every kind, and strangers.
 const SEEDS: [&str; 16] = [
@@ -34,6 +49,8 @@ const DOCTORS: &[usize] = &[4, 5, 6, 7];
 const ORGS: &[usize] = &[8, 9];
 const GATEWAYS: &[usize] = &[10, 11];
 const STRANGERS: &[usize] = &[12, 13, 14, 15];
+/// Who writes records: the patients (their own) and the practitioners (under a consent).
+const AUTHORS: &[usize] = &[0, 1, 2, 3, 4, 5, 6, 7];
 /// The caller of governance calls.
 const ROOT: &str = "root";
 
@@ -71,19 +88,36 @@ impl Fuzzer {
 			return SubjectId(self.rng.gen());
 		}
 		let seed = self.seed();
-		pallet_patient_identity::Controllers::<Test>::get(account(&seed))
+		pallet_patient_identity::Controllers::<Runtime>::get(account(&seed))
 			.unwrap_or(SubjectId([self.rng.gen(); 32]))
 	}
 
 	/// The subject of one of `seeds` (mostly), or any subject.
 	fn subject_in(&mut self, slots: &[usize]) -> SubjectId {
 		let seed = self.one_of(slots);
-		pallet_patient_identity::Controllers::<Test>::get(account(&seed))
+		pallet_patient_identity::Controllers::<Runtime>::get(account(&seed))
 			.unwrap_or_else(|| self.subject())
 	}
 
+	/// A record of one of the pool's patients (any version, any status), mostly; sometimes an
+	/// identifier no anchor has.
+	fn record(&mut self) -> RecordId {
+		let patient = self.subject_in(PATIENTS);
+		let count = pallet_medical_records::PatientRecordCount::<Runtime>::get(patient);
+		if count == 0 || self.rng.gen_ratio(1, 10) {
+			return RecordId(self.rng.gen());
+		}
+		let index = self.rng.gen_range(0..count);
+		pallet_medical_records::PatientAnchors::<Runtime>::get(patient, index)
+			.unwrap_or(RecordId(self.rng.gen()))
+	}
+
+	fn now() -> u64 {
+		pallet_timestamp::Now::<Runtime>::get()
+	}
+
 	fn moment(&mut self) -> u64 {
-		let now = pallet_timestamp::Now::<Test>::get();
+		let now = Self::now();
 		match self.rng.gen_range(0..8) {
 			0 => 0,
 			1 => u64::MAX,
@@ -99,6 +133,15 @@ impl Fuzzer {
 			1 => u64::MAX,
 			2 => 1,
 			_ => self.rng.gen_range(0..5 * HOUR),
+		}
+	}
+
+	/// A record's byte size: empty, huge, or ordinary.
+	fn size(&mut self) -> u64 {
+		match self.rng.gen_range(0..6) {
+			0 => 0,
+			1 => u64::MAX,
+			_ => self.rng.gen_range(1..1 << 28),
 		}
 	}
 
@@ -139,13 +182,31 @@ impl Fuzzer {
 		PractitionerRole::ALL[self.rng.gen_range(0..PractitionerRole::ALL.len())]
 	}
 
+	fn class(&mut self) -> DataClass {
+		DataClass::ALL[self.rng.gen_range(0..DataClass::ALL.len())]
+	}
+
+	fn purpose(&mut self) -> PurposeOfUse {
+		PurposeOfUse::ALL[self.rng.gen_range(0..PurposeOfUse::ALL.len())]
+	}
+
+	/// A custodian to name: mostly one of the pool's organizations, sometimes anyone, sometimes
+	/// none (the chain picks one, or refuses).
+	fn custodian(&mut self) -> Option<SubjectId> {
+		match self.rng.gen_range(0..5) {
+			0 => None,
+			1 => Some(self.subject()),
+			_ => Some(self.subject_in(ORGS)),
+		}
+	}
+
 	fn terms(&mut self) -> GrantTerms {
 		let grantee = if self.rng.gen_bool(0.7) {
 			Grantee::Practitioner(self.subject_in(DOCTORS))
 		} else {
 			Grantee::Organization(self.subject_in(ORGS))
 		};
-		let records = (0..self.rng.gen_range(0..7)).map(|_| RecordId(self.rng.gen())).collect();
+		let records = (0..self.rng.gen_range(0..7)).map(|_| self.record()).collect();
 		ConsentTerms {
 			grantee,
 			actions: ActionSet(self.bits8()),
@@ -170,6 +231,15 @@ impl Fuzzer {
 			2 => Some(AuditPolicy::Emergency(EmergencyId(self.rng.gen_range(0..4)))),
 			_ => Some(AuditPolicy::Consent(ConsentId(self.rng.gen_range(0..40)))),
 		};
+		let entity = self.rng.gen_bool(0.5).then(|| {
+			// An anchored record with its own hash, mostly: a read the chain may justify.
+			let record = self.record();
+			let hash = match pallet_medical_records::Anchors::<Runtime>::get(record) {
+				Some(anchor) if self.rng.gen_bool(0.7) => anchor.content_hash,
+				_ => self.hash(),
+			};
+			AuditEntity { record, hash: Some(hash) }
+		});
 		AuditRecord {
 			event_type,
 			action: AuditAction::Read,
@@ -182,12 +252,9 @@ impl Fuzzer {
 			requestor: true,
 			policy,
 			deny_reason: self.rng.gen_bool(0.4).then_some(DenyReason::NoConsent),
-			entity: self
-				.rng
-				.gen_bool(0.5)
-				.then(|| AuditEntity { record: RecordId(self.rng.gen()), hash: Some(self.hash()) }),
-			purpose: Some(PurposeOfUse::ALL[self.rng.gen_range(0..PurposeOfUse::ALL.len())]),
-			occurred: pallet_timestamp::Now::<Test>::get()
+			entity,
+			purpose: Some(self.purpose()),
+			occurred: Self::now()
 				.saturating_sub(self.rng.gen_range(0..HOUR))
 				.saturating_add(if self.rng.gen_ratio(1, 10) { self.moment() } else { 0 }),
 			repeats: None,
@@ -212,12 +279,33 @@ impl Fuzzer {
 		PurposeSet(if self.rng.gen_ratio(1, 10) { self.bits8() } else { self.rng.gen_range(1..64) })
 	}
 
-	/// A random call of any of the three pallets, and the origin to dispatch it from: mostly a
+	/// A recovery delay: none, one block, either side of the runtime's bounds, or the most a
+	/// block number holds.
+	fn delay(&mut self) -> BlockNumber {
+		let min: BlockNumber =
+			<Runtime as pallet_patient_identity::Config>::MinRecoveryDelay::get();
+		let max: BlockNumber =
+			<Runtime as pallet_patient_identity::Config>::MaxRecoveryDelay::get();
+		let delays = [
+			0,
+			1,
+			min.saturating_sub(1),
+			min,
+			min.saturating_add(1),
+			max,
+			max.saturating_add(1),
+			BlockNumber::MAX,
+		];
+		delays[self.rng.gen_range(0..delays.len())]
+	}
+
+	/// A random call of any of the four pallets, and the origin to dispatch it from: mostly a
 	/// plausible caller for the call (so calls get past the origin checks and change state),
 	/// sometimes anyone, sometimes Root.
 	fn call(&mut self) -> (RuntimeCall, RuntimeOrigin) {
-		use crate::Call as C;
 		use pallet_audit_log::Call as A;
+		use pallet_consent::Call as C;
+		use pallet_medical_records::Call as R;
 		use pallet_patient_identity::Call as I;
 		// Calls that end identities are rare, so the pool lives long enough to do things.
 		let pick = self.rng.gen_range(0..1000);
@@ -270,8 +358,9 @@ impl Fuzzer {
 				// A proof signed by the new key over the real payload, or garbage.
 				let caller = self.seed();
 				let new = self.seed();
-				let subject = pallet_patient_identity::Controllers::<Test>::get(account(&caller))
-					.unwrap_or_default();
+				let subject =
+					pallet_patient_identity::Controllers::<Runtime>::get(account(&caller))
+						.unwrap_or_default();
 				let proof: MultiSignature =
 					match Identity::rotation_payload(&subject, &account(&new)) {
 						Some(p) if self.rng.gen_bool(0.7) => pair(&new).sign(&p.payload).into(),
@@ -294,11 +383,7 @@ impl Fuzzer {
 				(I::remove_guardian { guardian: self.subject() }.into(), self.one_of(PATIENTS))
 			},
 			278..=307 => (
-				I::set_recovery {
-					threshold: self.rng.gen_range(0..4),
-					delay: [0, 1, 10, 20, 1_000, 1_001, u64::MAX][self.rng.gen_range(0..7)],
-				}
-				.into(),
+				I::set_recovery { threshold: self.rng.gen_range(0..4), delay: self.delay() }.into(),
 				self.one_of(PATIENTS),
 			),
 			308..=337 => {
@@ -331,7 +416,7 @@ impl Fuzzer {
 			401..=560 => {
 				let caller = self.one_of(PATIENTS);
 				let patient = if self.rng.gen_ratio(4, 5) {
-					pallet_patient_identity::Controllers::<Test>::get(account(&caller))
+					pallet_patient_identity::Controllers::<Runtime>::get(account(&caller))
 						.unwrap_or_default()
 				} else {
 					self.subject()
@@ -372,6 +457,39 @@ impl Fuzzer {
 				.into(),
 				self.one_of(PATIENTS),
 			),
+			781..=840 => {
+				// Mostly a patient's own record, or a practitioner writing for a patient.
+				let caller = self.one_of(AUTHORS);
+				let own = pallet_patient_identity::Controllers::<Runtime>::get(account(&caller));
+				let patient = match own {
+					Some(own) if self.rng.gen_ratio(1, 2) => own,
+					_ => self.subject_in(PATIENTS),
+				};
+				(
+					R::anchor {
+						patient,
+						class: self.class(),
+						content_hash: self.hash(),
+						size: self.size(),
+						custodian: self.custodian(),
+						purpose: self.purpose(),
+					}
+					.into(),
+					caller,
+				)
+			},
+			841..=870 => (
+				R::amend {
+					predecessor: self.record(),
+					content_hash: self.hash(),
+					size: self.size(),
+					custodian: self.custodian(),
+					purpose: self.purpose(),
+				}
+				.into(),
+				self.one_of(AUTHORS),
+			),
+			871..=885 => (R::erase { record: self.record() }.into(), self.one_of(PATIENTS)),
 			_ => {
 				let events = (0..self.rng.gen_range(0..10))
 					.map(|_| GatewayEvent {
@@ -380,8 +498,8 @@ impl Fuzzer {
 					})
 					.collect();
 				let gateway = self.one_of(GATEWAYS);
-				let taken = pallet_patient_identity::Controllers::<Test>::get(account(&gateway))
-					.map_or(0, pallet_audit_log::GatewaySequence::<Test>::get);
+				let taken = pallet_patient_identity::Controllers::<Runtime>::get(account(&gateway))
+					.map_or(0, pallet_audit_log::GatewaySequence::<Runtime>::get);
 				// Mostly where the chain's count stands; sometimes a resend, sometimes a gap.
 				let first = match self.rng.gen_range(0..10) {
 					0 => taken.saturating_sub(1),
@@ -404,7 +522,7 @@ impl Fuzzer {
 impl Fuzzer {
 	/// The active subject slot `slot`'s live seed controls, if it is of `kind`.
 	fn alive(&self, slot: usize, kind: SubjectKind) -> Option<SubjectId> {
-		let id = pallet_patient_identity::Controllers::<Test>::get(account(&self.live(slot)))?;
+		let id = pallet_patient_identity::Controllers::<Runtime>::get(account(&self.live(slot)))?;
 		(<Identity as SubjectRegistry<_>>::active_kind(&id) == Some(kind)).then_some(id)
 	}
 
@@ -436,7 +554,7 @@ impl Fuzzer {
 				);
 			}
 		}
-		let now = pallet_timestamp::Now::<Test>::get();
+		let now = Self::now();
 		for (i, &slot) in DOCTORS.iter().enumerate() {
 			if self.alive(slot, SubjectKind::Practitioner).is_none() {
 				self.generations[slot] += 1;
@@ -472,6 +590,30 @@ impl Fuzzer {
 	}
 }
 
+/// A fresh chain of this runtime: System's genesis only (the fuzzed pallets start empty), block
+/// 1, the clock at [`NOW`]. The clock is written directly: `Timestamp::set` would have Aura check
+/// it against a slot no block here has.
+fn new_chain() -> sp_io::TestExternalities {
+	let storage = frame_system::GenesisConfig::<Runtime>::default()
+		.build_storage()
+		.expect("builds");
+	let mut ext = sp_io::TestExternalities::new(storage);
+	ext.execute_with(|| {
+		System::set_block_number(1);
+		pallet_timestamp::Now::<Runtime>::put(NOW);
+	});
+	ext
+}
+
+/// The next block, `step` ms later. The block number moves with the clock, a block per slot, so
+/// that what is counted in blocks (a recovery's delay) passes as it would on the chain.
+fn next_block(step: u64) {
+	let blocks = BlockNumber::try_from(step / MILLI_SECS_PER_BLOCK).unwrap_or(1).max(1);
+	System::reset_events();
+	System::set_block_number(System::block_number().saturating_add(blocks));
+	pallet_timestamp::Now::<Runtime>::mutate(|now| *now = now.saturating_add(step));
+}
+
 fn state_root() -> Vec<u8> {
 	sp_io::storage::root(StateVersion::V1)
 }
@@ -493,7 +635,7 @@ fn random_call_sequences_break_no_invariant() {
 	while n < calls {
 		let end = calls.min(n + EPOCH);
 		fuzzer.generations = [0; SEEDS.len()];
-		ExtBuilder.build().execute_with(|| {
+		new_chain().execute_with(|| {
 			fuzzer.heal();
 			while n < end {
 				let (call, origin) = fuzzer.call();
@@ -521,12 +663,7 @@ fn random_call_sequences_break_no_invariant() {
 				}
 				n += 1;
 				if n.is_multiple_of(u64::from(CALLS_PER_BLOCK)) {
-					let block = System::block_number() + 1;
-					System::reset_events();
-					System::set_block_number(block);
-					let step = [2_000, 60_000, HOUR, DAY][fuzzer.rng.gen_range(0..4)];
-					let now = pallet_timestamp::Now::<Test>::get();
-					Timestamp::set_timestamp(now.saturating_add(step));
+					next_block([2_000, 60_000, HOUR, DAY][fuzzer.rng.gen_range(0..4)]);
 					check_invariants(n);
 					fuzzer.heal();
 				}
@@ -544,10 +681,12 @@ fn random_call_sequences_break_no_invariant() {
 }
 
 fn check_invariants(n: u64) {
-	pallet_patient_identity::try_state::do_try_state::<Test>()
+	pallet_patient_identity::try_state::do_try_state::<Runtime>()
 		.unwrap_or_else(|e| panic!("identity invariant broken after call {n}: {e:?}"));
-	crate::try_state::do_try_state::<Test>()
+	pallet_consent::try_state::do_try_state::<Runtime>()
 		.unwrap_or_else(|e| panic!("consent invariant broken after call {n}: {e:?}"));
-	pallet_audit_log::try_state::do_try_state::<Test>()
+	pallet_medical_records::try_state::do_try_state::<Runtime>()
+		.unwrap_or_else(|e| panic!("records invariant broken after call {n}: {e:?}"));
+	pallet_audit_log::try_state::do_try_state::<Runtime>()
 		.unwrap_or_else(|e| panic!("audit invariant broken after call {n}: {e:?}"));
 }
