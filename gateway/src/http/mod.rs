@@ -155,7 +155,9 @@ pub fn router(gateway: Shared) -> Router {
 		.layer(middleware::from_fn_with_state(gateway.clone(), operations::track))
 		.layer(tower_http::limit::RequestBodyLimitLayer::new(max_body))
 		.layer(middleware::from_fn_with_state(gateway.clone(), content_length))
-		.layer(tower::limit::ConcurrencyLimitLayer::new(concurrency))
+		// One semaphore for the whole router: `Router::layer` wraps each route's method service
+		// on its own, and a plain ConcurrencyLimitLayer would give each of them its own limit.
+		.layer(tower::limit::GlobalConcurrencyLimitLayer::new(concurrency))
 		.layer(middleware::map_response(error::outcome));
 	let routes = match portal::cors(&gateway.config.cors_origins) {
 		Some(layer) => routes.layer(layer),
