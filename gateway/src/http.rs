@@ -413,6 +413,8 @@ fn audit_health(gateway: &Gateway) -> Value {
 		"waiting_denials": backlog.denials,
 		"in_flight": backlog.numbered,
 		"rejected": backlog.rejected,
+		"admitting": state.admitting(now),
+		"drain_per_second": state.drain_rate(now),
 		"reads_refused": state.refusal(now),
 	})
 }
