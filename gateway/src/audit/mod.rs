@@ -111,7 +111,10 @@ impl AuditState {
 	pub fn settled(&self, count: u64, at: Moment) {
 		let mut drained = self.drained.lock().expect("drain lock");
 		drained.push_back((at, count));
-		while drained.front().is_some_and(|(when, _)| when.saturating_add(DRAIN_WINDOW_MS) < at) {
+		while drained
+			.front()
+			.is_some_and(|(when, _)| when.saturating_add(DRAIN_WINDOW_MS) < at)
+		{
 			drained.pop_front();
 		}
 	}
