@@ -10,6 +10,7 @@ root="$(dirname "$here")"
 # production-profile node the other performance scripts use (scripts/bench-node.sh).
 MEDCHAIN_NODE="$("$here/bench-node.sh")"
 source "$here/env.sh"
+source "$here/lib.sh"
 
 dir="$(mktemp -d /tmp/medchain-bench-audit.XXXX)"
 port="${MEDCHAIN_BENCH_RPC_PORT:-19944}"
@@ -20,11 +21,7 @@ start=$(date +%s)
 "$MEDCHAIN_NODE" --chain audit-bench --alice --force-authoring --base-path "$dir" --rpc-port "$port" \
 	--node-key "$(printf "%064x" 1)" --port 0 --no-prometheus --no-telemetry --no-mdns > "$dir/node.log" 2>&1 &
 pid=$!
-until curl -sf -H 'content-type: application/json' \
-	-d '{"id":1,"jsonrpc":"2.0","method":"system_health","params":[]}' "http://127.0.0.1:$port" >/dev/null; do
-	kill -0 "$pid" 2>/dev/null || { echo "node exited; see its log:"; tail -20 "$dir/node.log"; exit 1; }
-	sleep 1
-done
+wait_for_node "$port" "$pid" "$dir/node.log"
 echo "node up after $(( $(date +%s) - start )) s; database: $(du -sh "$dir/chains" | cut -f1)"
 
 cd "$root/tests/e2e"

@@ -10,6 +10,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(dirname "$here")"
 node="$("$here/bench-node.sh")"
 source "$here/env.sh"
+source "$here/lib.sh"
 load="$CARGO_TARGET_DIR/production/medchain-load"
 out="${MEDCHAIN_BENCH_OUT:-$root/bench-results/throughput.json}"
 port="${MEDCHAIN_BENCH_RPC_PORT:-19944}"
@@ -21,11 +22,7 @@ trap 'kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "
 "$node" --dev --base-path "$dir" --rpc-port "$port" --port 0 --no-prometheus --no-telemetry \
 	--no-mdns --pool-limit 65536 --pool-kbytes 131072 > "$dir/node.log" 2>&1 &
 pid=$!
-until curl -sf -H 'content-type: application/json' \
-	-d '{"id":1,"jsonrpc":"2.0","method":"system_health","params":[]}' "http://127.0.0.1:$port" >/dev/null; do
-	kill -0 "$pid" 2>/dev/null || { echo "node exited; see its log:"; tail -20 "$dir/node.log"; exit 1; }
-	sleep 0.5
-done
+wait_for_node "$port" "$pid" "$dir/node.log"
 echo "production node up: $("$node" --version)"
 "$load" --url "ws://127.0.0.1:$port" run --modes "${MODES:-transfer,grant,check-access}" \
 	--duration "${DURATION:-60}" --warmup "${WARMUP:-10}" --senders "${SENDERS:-2000}" \

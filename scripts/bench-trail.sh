@@ -12,6 +12,7 @@ root="$(dirname "$here")"
 node="$("$here/bench-node.sh")"
 "$here/build.sh" >&2
 source "$here/env.sh"
+source "$here/lib.sh"
 (cd "$root" && cargo build --locked --profile production -p medchain-gateway >&2)
 gateway_bin="$CARGO_TARGET_DIR/production/medchain-gateway"
 load="$CARGO_TARGET_DIR/production/medchain-load"
@@ -27,47 +28,12 @@ trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev
 "$node" --dev --base-path "$work/chain" --rpc-port "$rpc" --port 0 --no-prometheus --no-telemetry \
 	--no-mdns --pool-limit 65536 --pool-kbytes 131072 > "$work/node.log" 2>&1 &
 pids+=($!)
-until curl -sf -H 'content-type: application/json' \
-	-d '{"id":1,"jsonrpc":"2.0","method":"system_health","params":[]}' "http://127.0.0.1:$rpc" >/dev/null; do
-	kill -0 "${pids[0]}" 2>/dev/null || { echo "node exited:"; tail -20 "$work/node.log"; exit 1; }
-	sleep 1
-done
+wait_for_node "$rpc" "${pids[0]}" "$work/node.log"
 echo "production node up: $("$node" --version)"
 
 export MEDCHAIN_PASSPHRASE=bench
-mc() { local who="$1"; shift; "$cli" --node "ws://127.0.0.1:$rpc" --gateway "http://127.0.0.1:$http" --key-file "$work/$who.json" --json "$@"; }
-field() { sed -nE "s/.*\"$1\": \"([^\"]+)\".*/\1/p" | head -1; }
-
-echo "setting up a patient, a physician with her consent, a hospital and its gateway"
-for who in patient reader hospital gw; do mc "$who" keys new > "$work/$who.keys"; done
-echo '//Alice' | mc sudo keys import > /dev/null
-for who in patient reader hospital gw; do
-	mc sudo --wait in-block balance transfer --to "$(field account < "$work/$who.keys")" --units 100 > /dev/null
-done
-mc patient identity register --kind patient > /dev/null
-reader=$(mc reader identity register --kind practitioner | field id)
-mc sudo org admit --controller "$(field account < "$work/hospital.keys")" \
-	--key-agreement "$(field key_agreement < "$work/hospital.keys")" > /dev/null
-mc hospital practitioner attest "$reader" --role physician --days 30 > /dev/null
-mc hospital org add-gateway --controller "$(field account < "$work/gw.keys")" \
-	--key-agreement "$(field key_agreement < "$work/gw.keys")" > /dev/null
-mc patient consent grant --to "$reader" --classes labs --actions read --purposes TREAT --days 30 > /dev/null
-
-cat > "$work/gateway.toml" <<TOML
-listen = "127.0.0.1:$http"
-node = "ws://127.0.0.1:$rpc"
-data_dir = "$work/gateway-data"
-key_file = "$work/gw.json"
-requests_per_second = 1000000
-burst = 1000000
-audit_in_flight = ${AUDIT_IN_FLIGHT:-32}
-TOML
-RUST_LOG=warn "$gateway_bin" --config "$work/gateway.toml" > "$work/gateway.log" 2>&1 &
-pids+=($!)
-until curl -sf "http://127.0.0.1:$http/health" > /dev/null; do
-	kill -0 "${pids[1]}" 2>/dev/null || { echo "gateway exited:"; tail -20 "$work/gateway.log"; exit 1; }
-	sleep 0.5
-done
+reading_world "$cli" "$work" "$rpc" "$http"
+start_gateway "$gateway_bin" "$work" "$rpc" "$http" "audit_in_flight = ${AUDIT_IN_FLIGHT:-32}"
 head -c 4000 /dev/urandom > "$work/body"
 record=$(mc patient record put --file "$work/body" --class labs --out "$work/records" | field id)
 

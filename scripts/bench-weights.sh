@@ -12,6 +12,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(dirname "$here")"
+source "$here/lib.sh"
 # BENCH_NODE=path/to/medchain-node reuses a production node already built (skips the build).
 node="${BENCH_NODE:-$("$here/bench-node.sh")}"
 cd "$root"
@@ -48,11 +49,7 @@ if [ -z "${SKIP_STORAGE:-}" ] && [ -z "${PALLETS:-}" ]; then
 	"$node" --chain audit-bench --base-path "$db" --database paritydb --rpc-port "$port" \
 		--port 0 --no-prometheus --no-telemetry --no-mdns > "$db/node.log" 2>&1 &
 	pid=$!
-	until curl -sf -H 'content-type: application/json' \
-		-d '{"id":1,"jsonrpc":"2.0","method":"system_health","params":[]}' "http://127.0.0.1:$port" >/dev/null; do
-		kill -0 "$pid" 2>/dev/null || { echo "node exited; see its log:"; tail -20 "$db/node.log"; exit 1; }
-		sleep 1
-	done
+	wait_for_node "$port" "$pid" "$db/node.log"
 	kill -INT "$pid"
 	wait "$pid" || true
 	echo "== storage: ParityDB reads and writes"

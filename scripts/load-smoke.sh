@@ -6,6 +6,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$here/env.sh"
+source "$here/lib.sh"
 dir="${1:-$(mktemp -d /tmp/medchain-load-smoke.XXXX)}"
 mkdir -p "$dir"
 port="${MEDCHAIN_SMOKE_RPC_PORT:-19966}"
@@ -13,11 +14,7 @@ port="${MEDCHAIN_SMOKE_RPC_PORT:-19966}"
 	> "$dir/node.log" 2>&1 &
 pid=$!
 trap 'kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true' EXIT
-until curl -sf -H 'content-type: application/json' \
-	-d '{"id":1,"jsonrpc":"2.0","method":"system_health","params":[]}' "http://127.0.0.1:$port" >/dev/null; do
-	kill -0 "$pid" 2>/dev/null || { echo "node exited; see $dir/node.log"; tail -20 "$dir/node.log"; exit 1; }
-	sleep 0.5
-done
+wait_for_node "$port" "$pid" "$dir/node.log"
 "$CARGO_TARGET_DIR/debug/medchain-load" --url "ws://127.0.0.1:$port" run \
 	--modes transfer,grant,anchor,audit-batch,check-access --senders 20 --count 100 --batch 8 \
 	--duration 30 --warmup 0 --call-duration 3 --strict --out "$dir/report.json"

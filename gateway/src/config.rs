@@ -18,7 +18,7 @@
 //! audit_batch = 256
 //! audit_in_flight = 32          # audit batches sent and not yet finalized, at most
 //! audit_max_lag_seconds = 30    # a read older than this not yet on chain: reads refused (503)
-//! audit_max_waiting = 50000     # more audit events than this waiting: reads refused (503)
+//! audit_max_waiting = 50000     # at most this many audit events wait, whatever the chain's pace
 //! max_view_age_seconds = 30     # older finalized view: reads refused (503)
 //! # portal_dir = "/usr/share/medchain/portal"   # serve the portal (web/dist) at /
 //! # portal_node = "wss://rpc.hospital.example"    # the node the portal's users connect to
@@ -89,7 +89,8 @@ pub struct Config {
 	/// reads are refused (503), seconds: no read outruns its trail.
 	#[arg(long, default_value_t = 30)]
 	pub audit_max_lag_seconds: u64,
-	/// How many audit events may wait for the chain before reads are refused (503).
+	/// The most audit events that may wait for the chain before reads are refused (503); below
+	/// it, the chain's measured pace decides (what it takes in half `audit_max_lag_seconds`).
 	#[arg(long, default_value_t = 50_000)]
 	pub audit_max_waiting: u64,
 	/// How old the finalized block answers are read at may get before reads are refused (503),

@@ -12,10 +12,14 @@
 //!   followed to finality; a dropped or refused transaction makes it resynchronise from the
 //!   chain's count of this gateway's events and send again what was not taken. The chain
 //!   appends a numbered event at most once, so nothing is appended twice.
-//! - **Fail closed.** [`AuditState::refusal`] says why reads must wait: the oldest read not yet
-//!   in a finalized block is older than `audit_max_lag_seconds`, or more than
-//!   `audit_max_waiting` events wait, or the chain refuses this gateway's batches. Reads get 503
-//!   with `Retry-After` until the trail catches up.
+//! - **Fail closed, paced by the chain.** [`AuditState::refusal`] says why reads must wait: the
+//!   oldest read not yet in a finalized block is older than `audit_max_lag_seconds`; or more
+//!   events wait than the chain takes in half that time, at the rate it finalized this gateway's
+//!   batches over the last [`DRAIN_WINDOW_MS`] (never fewer than [`ADMIT_FLOOR`], never more
+//!   than `audit_max_waiting`); or the chain refuses this gateway's batches. Reads get 503 with
+//!   `Retry-After` until the trail catches up. Pacing by the drain keeps the trail within the
+//!   bound under any load: a lag bound alone admits a whole bound's worth of reads at the
+//!   arrival rate, which the chain may need minutes to take.
 //! - A crash loses nothing: what was acknowledged is in the journal, and the submitter resumes
 //!   from it at the next start.
 
@@ -23,7 +27,7 @@ pub mod journal;
 pub mod submitter;
 
 use std::{
-	collections::HashMap,
+	collections::{HashMap, VecDeque},
 	sync::{
 		atomic::{AtomicBool, Ordering},
 		Arc, Mutex,
@@ -75,18 +79,63 @@ pub struct Limits {
 	pub max_waiting: u64,
 }
 
+/// How far back the chain's pace of taking this gateway's events is measured, ms.
+pub const DRAIN_WINDOW_MS: Moment = 20_000;
+
+/// Events that may always wait (two full batches), whatever pace was measured: enough to find
+/// the chain's pace from nothing, as it is measured by what the chain takes.
+pub const ADMIT_FLOOR: u64 = 512;
+
 /// What the audit path reports to the handlers, `/health` and `/metrics`.
 pub struct AuditState {
 	limits: Limits,
 	backlog: Mutex<Backlog>,
 	suspended: Arc<AtomicBool>,
+	/// Events settled in finalized blocks over the last [`DRAIN_WINDOW_MS`]: (when, how many).
+	drained: Mutex<VecDeque<(Moment, u64)>>,
 }
 
 impl AuditState {
 	/// The state with `limits`, sharing the flag the submitter sets while the chain refuses
 	/// this gateway's batches.
 	pub fn new(limits: Limits, suspended: Arc<AtomicBool>) -> Self {
-		Self { limits, backlog: Mutex::new(Backlog::default()), suspended }
+		Self {
+			limits,
+			backlog: Mutex::new(Backlog::default()),
+			suspended,
+			drained: Mutex::new(VecDeque::new()),
+		}
+	}
+
+	/// `count` events left the queue at `at`, settled in a finalized block.
+	pub fn settled(&self, count: u64, at: Moment) {
+		let mut drained = self.drained.lock().expect("drain lock");
+		drained.push_back((at, count));
+		while drained
+			.front()
+			.is_some_and(|(when, _)| when.saturating_add(DRAIN_WINDOW_MS) < at)
+		{
+			drained.pop_front();
+		}
+	}
+
+	/// Events per second the chain took from this gateway over the last [`DRAIN_WINDOW_MS`].
+	pub fn drain_rate(&self, now: Moment) -> f64 {
+		let drained = self.drained.lock().expect("drain lock");
+		let recent: u64 = drained
+			.iter()
+			.filter(|(when, _)| when.saturating_add(DRAIN_WINDOW_MS) >= now)
+			.map(|(_, count)| count)
+			.sum();
+		recent as f64 * 1000.0 / DRAIN_WINDOW_MS as f64
+	}
+
+	/// How many events may wait at `now`: what the chain takes in half the lag bound at its
+	/// measured pace (the other half is for the batches in flight to reach a finalized block),
+	/// at least [`ADMIT_FLOOR`], at most `max_waiting`.
+	pub fn admitting(&self, now: Moment) -> u64 {
+		let paced = (self.drain_rate(now) * self.limits.max_lag_ms as f64 / 2000.0) as u64;
+		paced.max(ADMIT_FLOOR).min(self.limits.max_waiting)
 	}
 
 	/// The journal's counts as last seen.
@@ -131,10 +180,13 @@ impl AuditState {
 		// Waiting denials do not count: a flood of refused requests must not stop reads (they
 		// wait behind reads, folded, and at most `MAX_DENIAL_BATCHES` of them are in flight).
 		let waiting = backlog.reads + backlog.numbered;
-		if waiting > self.limits.max_waiting {
+		let admitting = self.admitting(now);
+		if waiting > admitting {
 			return Some(format!(
-				"the audit trail is behind: {waiting} events wait for the chain (limit {}); reads resume when the trail catches up",
-				self.limits.max_waiting
+				"the audit trail is behind: {waiting} events wait for the chain, which took {:.0} a second over the last {} s: more would not be on chain within {} s (limit {admitting}); reads resume when the trail catches up",
+				self.drain_rate(now),
+				DRAIN_WINDOW_MS / 1000,
+				self.limits.max_lag_ms / 2000,
 			));
 		}
 		None
@@ -403,6 +455,39 @@ mod tests {
 
 			assert!(refusal.contains("audit trail is behind"), "{refusal}");
 		}
+	}
+
+	#[test]
+	fn the_waiting_limit_follows_the_pace_the_chain_takes_events_at() {
+		let limits = Limits { max_lag_ms: 30_000, max_waiting: 1_000_000 };
+		let state = AuditState::new(limits, Arc::new(AtomicBool::new(false)));
+		assert_eq!(state.admitting(0), ADMIT_FLOOR, "nothing measured yet: the floor");
+
+		// 4,000 events taken in the last 20 s: 200 a second, 3,000 in half the 30 s bound.
+		for second in 1..=10 {
+			state.settled(400, second * 1_000);
+		}
+		assert_eq!(state.drain_rate(20_000), 200.0);
+		assert_eq!(state.admitting(20_000), 3_000);
+		state.set_backlog(Backlog { reads: 2_000, numbered: 1_000, ..Backlog::default() });
+		assert_eq!(state.refusal(20_000), None);
+		state.set_backlog(Backlog { reads: 2_001, numbered: 1_000, ..Backlog::default() });
+		let refusal = state.refusal(20_000).expect("one more than the chain takes in 15 s");
+		assert!(refusal.contains("took 200 a second"), "{refusal}");
+
+		// Once the window has passed with nothing taken, only the floor may wait.
+		assert_eq!(state.admitting(31_001), ADMIT_FLOOR);
+		state.settled(1, 60_000);
+		assert_eq!(state.drained.lock().unwrap().len(), 1, "older settlements are forgotten");
+	}
+
+	#[test]
+	fn the_waiting_limit_never_passes_the_configured_one() {
+		let limits = Limits { max_lag_ms: 30_000, max_waiting: 2_500 };
+		let state = AuditState::new(limits, Arc::new(AtomicBool::new(false)));
+		state.settled(1_000_000, 1_000);
+
+		assert_eq!(state.admitting(1_000), 2_500);
 	}
 
 	#[test]

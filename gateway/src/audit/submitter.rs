@@ -339,6 +339,7 @@ impl Submitter {
 			.settle(first, count, &refused)
 			.map_err(|e| ChainError::Client(e.to_string()))?;
 		let now = now_ms();
+		self.state.settled(count, now);
 		for queued_at in reads {
 			self.metrics
 				.audit_read_lag

@@ -51,6 +51,10 @@ pub struct AuditHealth {
 	pub in_flight: u64,
 	/// Events the chain refused, kept for the operator.
 	pub rejected: u64,
+	/// How many events may wait now: what the chain takes in half the lag bound at its pace.
+	pub admitting: u64,
+	/// Events per second the chain took from this gateway over the last 20 s.
+	pub drain_per_second: f64,
 	/// Why reads are refused now, or `null`.
 	pub reads_refused: Option<String>,
 }
@@ -113,6 +117,8 @@ fn audit_health(gateway: &Gateway) -> AuditHealth {
 		waiting_denials: backlog.denials,
 		in_flight: backlog.numbered,
 		rejected: backlog.rejected,
+		admitting: state.admitting(now),
+		drain_per_second: state.drain_rate(now),
 		reads_refused: state.refusal(now),
 	}
 }
