@@ -41,7 +41,7 @@ pub fn refused_value(error: &clap::Error) -> Option<&ValueError> {
 
 /// A subject: `did:medchain:<64 hex digits>` or 32 bytes of `0x` hex.
 pub fn subject(text: &str) -> Result<SubjectId, ValueError> {
-	text.parse::<SubjectId>().map_err(ValueError)
+	text.parse::<SubjectId>().map_err(|e| ValueError(e.to_string()))
 }
 
 /// A record identifier: 32 bytes of `0x` hex.

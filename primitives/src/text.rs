@@ -695,7 +695,7 @@ mod tests {
 				status: RecordStatus::Active,
 				index: 0,
 			};
-			let json = serde_json::to_value(&anchor).unwrap();
+			let json = serde_json::to_value(anchor).unwrap();
 			assert_eq!(json["id"], hex(5));
 			assert_eq!(json["class"], "vital-signs");
 			assert_eq!(json["content_hash"], hex(6));

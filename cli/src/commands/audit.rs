@@ -298,7 +298,8 @@ mod tests {
 		// A row's cells: #, when, event, action, outcome, actor, purpose, record / reason.
 		let row = |event: &str| -> Vec<String> {
 			let line = text.lines().find(|line| line.contains(event)).expect(event);
-			let cells: Vec<String> = line.split('│').map(|cell| cell.trim().to_owned()).collect();
+			let cells: Vec<String> =
+				line.split(['│', '┆']).map(|cell| cell.trim().to_owned()).collect();
 			// Outside the first and last border: nothing.
 			cells[1..cells.len() - 1].to_vec()
 		};
