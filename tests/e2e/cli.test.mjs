@@ -448,7 +448,7 @@ describe('the medchain CLI against a dev node', () => {
     const shown = await medchain('patient.json', ['audit', 'show'], { json: false });
     assert.equal(shown.code, 0, shown.stderr);
     const lines = shown.stdout.split('\n');
-    const cells = (line) => line.split('│').map((cell) => cell.trim()).slice(1, -1);
+    const cells = (line) => line.split(/[│┆]/).map((cell) => cell.trim()).slice(1, -1);
     const header = cells(lines.find((line) => line.includes('record / reason')));
     assert.deepEqual(header, ['#', 'when', 'event', 'action', 'outcome', 'actor', 'purpose', 'record / reason']);
     const row = cells(lines.find((line) => line.includes('record-read') && line.includes(w.alice.id) && line.includes('ETREAT')));
